@@ -1,0 +1,123 @@
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/core/diagnostics.h"
+
+namespace pgdecl::spec {
+
+// Where a password comes from. The value itself is resolved later, by the
+// secret resolver, so a spec in memory never holds a clear-text password
+// unless the user wrote one inline (which the loader warns about).
+struct SecretRef {
+  enum class Kind { kEnv, kFile, kGenerate, kLiteral, kScramVerifier };
+  Kind kind = Kind::kGenerate;
+  std::string value;  // variable name, absolute file path, or the inline text
+  SourcePos pos;
+};
+
+enum class PullPolicy { kIfMissing, kAlways, kNever };
+
+struct BuildSpec {
+  std::filesystem::path context;  // absolute, resolved against the spec's folder
+  std::string dockerfile = "Dockerfile";
+  std::map<std::string, std::string> args;
+};
+
+struct ImageSpec {
+  std::string logical_name;  // key under images:
+  std::string tag;           // e.g. postgres:15
+  PullPolicy pull = PullPolicy::kIfMissing;
+  std::optional<BuildSpec> build;
+  SourcePos pos;
+};
+
+struct VolumeSpec {
+  std::string name;
+  bool prevent_destroy = true;  // data volumes survive destroy unless told
+  SourcePos pos;
+};
+
+struct NetworkSpec {
+  std::string name;
+  std::optional<std::string> subnet;  // CIDR, validated
+  SourcePos pos;
+};
+
+struct PublishSpec {
+  std::string host_ip = "127.0.0.1";
+  int port = 0;  // 0: Docker picks a free port
+};
+
+// What a master and a replica have in common.
+struct NodeSpec {
+  std::string name;
+  std::string image;   // logical image name
+  std::string volume;  // volume name
+  PublishSpec publish;
+  std::map<std::string, std::string> parameters;  // as written, normalised later
+  std::vector<std::string> hba;                    // lines, in order
+  SourcePos pos;
+};
+
+struct SuperuserSpec {
+  std::string name = "postgres";
+  SecretRef password;  // default: generate
+};
+
+struct MasterSpec : NodeSpec {
+  SuperuserSpec superuser;
+};
+
+struct ReplicaSpec : NodeSpec {};
+
+struct ReplicationSpec {
+  std::string user;  // empty when the spec has no replication section
+  bool slots = true;
+  std::string checkpoint = "fast";  // fast | spread
+  SourcePos pos;
+};
+
+struct RoleSpec {
+  std::string name;
+  bool present = true;  // ensure: present | absent
+  std::optional<bool> login, superuser, createdb, createrole, replication, bypassrls, inherit;
+  std::optional<int> connection_limit;
+  std::optional<std::string> valid_until;
+  std::vector<std::string> member_of;
+  std::optional<SecretRef> password;  // absent: the server's password is left alone
+  SourcePos pos;
+};
+
+struct DatabaseSpec {
+  std::string name;
+  bool present = true;
+  std::optional<std::string> owner, encoding, locale;
+  SourcePos pos;
+};
+
+struct DockerSpec {
+  std::string host;  // empty: $DOCKER_HOST, then the local socket
+};
+
+struct ClusterSpec {
+  std::filesystem::path file;  // as given on the command line
+  std::filesystem::path dir;   // folder of the spec; relative paths resolve here
+  int version = 1;
+  std::string name;
+  DockerSpec docker;
+  NetworkSpec network;
+  std::map<std::string, ImageSpec> images;
+  std::map<std::string, VolumeSpec> volumes;
+  MasterSpec master;
+  std::vector<ReplicaSpec> replicas;  // `count:` is expanded by the loader
+  ReplicationSpec replication;
+  std::vector<RoleSpec> roles;
+  std::vector<DatabaseSpec> databases;
+};
+
+}  // namespace pgdecl::spec

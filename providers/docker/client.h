@@ -1,0 +1,147 @@
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/core/result.h"
+#include "providers/docker/transport.h"
+
+namespace pgdecl::docker {
+
+using Labels = std::map<std::string, std::string>;
+
+struct NetworkInfo {
+  std::string id;
+  std::string name;
+  std::optional<std::string> subnet;  // first IPAM config's subnet
+  Labels labels;
+};
+
+struct VolumeInfo {
+  std::string name;
+  std::string mountpoint;
+  Labels labels;
+};
+
+struct ImageInfo {
+  std::string id;  // sha256:...
+  std::vector<std::string> tags;
+  Labels labels;
+};
+
+struct PortBinding {
+  std::string host_ip = "127.0.0.1";
+  int host_port = 0;  // 0 on create: Docker picks; read back by inspect/list
+};
+
+struct ContainerInfo {
+  std::string id;
+  std::string name;      // without the leading slash
+  std::string image;     // the reference it was created from
+  std::string image_id;  // sha256:...
+  std::string state;     // created | running | exited | paused | restarting | dead
+  bool running() const { return state == "running"; }
+  Labels labels;
+  std::optional<PortBinding> published;  // binding of the container's 5432/tcp
+  std::vector<std::string> networks;     // network names
+  std::vector<std::string> volumes;      // names of mounted named volumes
+};
+
+struct VolumeMount {
+  std::string volume;
+  std::string target;
+};
+
+struct ContainerConfig {
+  std::string name;
+  std::string image;
+  std::vector<std::string> cmd;
+  std::vector<std::string> env;  // never a secret: it shows in docker inspect
+  std::string user;              // empty: the image's
+  Labels labels;
+  std::vector<VolumeMount> mounts;
+  int container_port = 5432;
+  std::optional<PortBinding> publish;
+  std::string network;
+  std::vector<std::string> network_aliases;
+  std::string stop_signal = "SIGINT";  // PostgreSQL's fast shutdown
+  int stop_timeout_seconds = 30;
+};
+
+struct BuildRequest {
+  std::string context_dir;
+  std::string dockerfile = "Dockerfile";
+  std::string tag;
+  std::map<std::string, std::string> args;
+  Labels labels;
+};
+
+struct ExecResult {
+  int exit_code = -1;
+  std::string out;  // demultiplexed stdout
+  std::string err;  // demultiplexed stderr
+};
+
+struct ArchiveFile {
+  std::string name;  // path inside the archive, relative
+  std::string content;
+  int mode = 0644;
+};
+
+// Progress lines of a pull or build ("Step 2/3", "Downloading"), for logs.
+using ProgressHandler = std::function<void(const std::string&)>;
+
+// The Docker Engine API, typed. Every error names the endpoint and carries
+// Docker's own message; a missing object on read is an empty optional.
+class Client {
+ public:
+  explicit Client(std::unique_ptr<Transport> transport);
+  ~Client();
+
+  // GET /version; from then on requests use min(engine's version, 1.41).
+  Status negotiate_version();
+  const std::string& api_version() const { return api_version_; }
+  Transport& transport() { return *transport_; }
+
+  Result<std::vector<NetworkInfo>> list_networks(const Labels& label_filter);
+  Result<std::optional<NetworkInfo>> inspect_network(const std::string& name_or_id);
+  Result<NetworkInfo> create_network(const std::string& name, const std::optional<std::string>& subnet,
+                                     const Labels& labels);
+  Status remove_network(const std::string& name_or_id);
+
+  Result<std::vector<VolumeInfo>> list_volumes(const Labels& label_filter);
+  Result<std::optional<VolumeInfo>> inspect_volume(const std::string& name);
+  Result<VolumeInfo> create_volume(const std::string& name, const Labels& labels);
+  Status remove_volume(const std::string& name);
+
+  Result<std::optional<ImageInfo>> inspect_image(const std::string& reference);
+  Status pull_image(const std::string& reference, const ProgressHandler& progress = {});
+  Result<ImageInfo> build_image(const BuildRequest& request, const ProgressHandler& progress = {});
+  Status remove_image(const std::string& reference);
+
+  // All containers (running or not) carrying every label of the filter.
+  Result<std::vector<ContainerInfo>> list_containers(const Labels& label_filter);
+  Result<std::optional<ContainerInfo>> inspect_container(const std::string& name_or_id);
+  Result<std::string> create_container(const ContainerConfig& config);  // the new id
+  Status start_container(const std::string& id);
+  Status stop_container(const std::string& id, int timeout_seconds);
+  Status remove_container(const std::string& id, bool force);
+  Result<std::string> container_logs(const std::string& id, int tail_lines);
+
+  Result<ExecResult> exec(const std::string& container_id, const std::vector<std::string>& cmd,
+                          const std::string& user = {});
+  // Writes the files into dest_dir of the container (created or running).
+  Status upload_archive(const std::string& container_id, const std::string& dest_dir,
+                        const std::vector<ArchiveFile>& files);
+
+ private:
+  Result<HttpResponse> call(const std::string& what, HttpRequest request, const ChunkHandler& on_chunk = {});
+
+  std::unique_ptr<Transport> transport_;
+  std::string api_version_ = "1.41";
+};
+
+}  // namespace pgdecl::docker
