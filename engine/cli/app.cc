@@ -1,1 +1,89 @@
-// placeholder: being written
+#include "engine/cli/app.h"
+
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdlib>
+
+#include "engine/cli/options.h"
+
+namespace pgdecl::cli {
+namespace {
+
+void set_up_logging(const std::string& level_name) {
+  // Logs go to stderr so that stdout carries only results.
+  auto logger = spdlog::stderr_color_mt("pgdecl");
+  logger->set_pattern("%^%l%$: %v");
+  spdlog::set_default_logger(logger);
+  std::string name = level_name;
+  if (name.empty() && std::getenv("PGDECL_LOG")) name = std::getenv("PGDECL_LOG");
+  spdlog::set_level(name.empty() ? spdlog::level::warn : spdlog::level::from_str(name));
+}
+
+void add_spec_options(CLI::App* command, Options& options) {
+  command->add_option("-f,--file", options.spec_file, "The cluster spec (default: pgdecl.yaml)");
+  command->add_option("--state", options.state_file, "State file (default: .pgdecl/<name>.state.json beside the spec)");
+}
+
+void add_plan_options(CLI::App* command, Options& options) {
+  command->add_option("--target", options.targets, "Limit to this resource address and what it needs");
+  command->add_option("--replace", options.replace, "Replace this resource even if it matches the spec");
+}
+
+}  // namespace
+
+int run(int argc, char** argv) {
+  Options options;
+  std::string log_level;
+  CLI::App app{"pgdecl: a PostgreSQL primary and its streaming replicas on Docker, declared in one spec"};
+  app.set_version_flag("--version", std::string("pgdecl ") + PGDECL_VERSION);
+  app.add_option("--log-level", log_level, "trace, debug, info, warn (default), error")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
+  app.require_subcommand(1);
+
+  auto* validate = app.add_subcommand("validate", "Check a spec and report every problem in it");
+  add_spec_options(validate, options);
+  auto* graph = app.add_subcommand("graph", "Print the dependency graph as Graphviz DOT");
+  add_spec_options(graph, options);
+
+  auto* plan = app.add_subcommand("plan", "Show what apply would change (changes nothing)");
+  add_spec_options(plan, options);
+  add_plan_options(plan, options);
+  plan->add_option("--out", options.plan_out, "Save the plan for `pgdecl apply PLANFILE`");
+  plan->add_flag("--json", options.json, "Print the plan as JSON");
+  plan->add_flag("--detailed-exitcode", options.detailed_exitcode, "Exit 2 when there are changes, 0 when none");
+
+  auto* apply = app.add_subcommand("apply", "Bring the cluster to the spec");
+  add_spec_options(apply, options);
+  add_plan_options(apply, options);
+  apply->add_option("planfile", options.plan_in, "A plan saved by `pgdecl plan --out`");
+  apply->add_flag("--auto-approve", options.auto_approve, "Do not ask for confirmation");
+  apply->add_option("--parallelism", options.parallelism, "Steps run at once (default 4)")->check(CLI::Range(1, 64));
+
+  auto* destroy = app.add_subcommand("destroy", "Remove the cluster's containers and network");
+  add_spec_options(destroy, options);
+  destroy->add_flag("--auto-approve", options.auto_approve, "Do not ask for confirmation");
+  destroy->add_flag("--purge-volumes", options.purge_volumes, "Remove the data volumes too");
+
+  auto* show = app.add_subcommand("show", "Print what the state holds");
+  add_spec_options(show, options);
+  show->add_flag("--json", options.json, "As JSON");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? kExitOk : kExitError;
+  }
+  set_up_logging(log_level);
+
+  if (*validate) return command_validate(options);
+  if (*graph) return command_graph(options);
+  if (*plan) return command_plan(options);
+  if (*apply) return command_apply(options);
+  if (*destroy) return command_destroy(options);
+  if (*show) return command_show(options);
+  return kExitError;
+}
+
+}  // namespace pgdecl::cli

@@ -89,6 +89,8 @@ struct ArchiveFile {
   std::string name;  // path inside the archive, relative
   std::string content;
   int mode = 0644;
+  int uid = 0;  // owner inside the container (root unless set)
+  int gid = 0;
 };
 
 // Progress lines of a pull or build ("Step 2/3", "Downloading"), for logs.
@@ -102,6 +104,8 @@ class Client {
   ~Client();
 
   // GET /version; from then on requests use min(engine's version, 1.41).
+  // Call it once, before the client is shared between threads; every other
+  // member is safe to call from several threads at once.
   Status negotiate_version();
   const std::string& api_version() const { return api_version_; }
   Transport& transport() { return *transport_; }

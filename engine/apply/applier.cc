@@ -1,0 +1,113 @@
+#include "engine/apply/applier.h"
+
+#include <chrono>
+#include <map>
+#include <mutex>
+
+#include "engine/apply/walker.h"
+
+namespace pgdecl::engine {
+namespace {
+
+const char* verb(Action action) {
+  switch (action) {
+    case Action::kCreate: return "Creating";
+    case Action::kUpdate: return "Modifying";
+    case Action::kReplace: return "Replacing";
+    case Action::kDelete: return "Destroying";
+    case Action::kForget: return "Forgetting";
+    case Action::kNoOp: break;
+  }
+  return "Checking";
+}
+
+struct Steps {
+  std::vector<const PlannedChange*> changes;
+  std::vector<std::vector<std::size_t>> prerequisites;
+};
+
+// Creates and updates wait for what they depend on; a delete waits for the
+// things that depended on it, so nothing is removed from under a user.
+Steps order_steps(const Plan& plan) {
+  Steps steps;
+  std::map<std::string, std::size_t> index;
+  for (const auto& change : plan.changes) {
+    if (!change.is_change()) continue;
+    index[change.address.to_string()] = steps.changes.size();
+    steps.changes.push_back(&change);
+  }
+  steps.prerequisites.resize(steps.changes.size());
+  for (const auto& [dependent, dependencies] : plan.dependencies) {
+    auto d = index.find(dependent);
+    for (const auto& dependency : dependencies) {
+      auto u = index.find(dependency);
+      if (d == index.end() || u == index.end()) continue;
+      if (steps.changes[u->second]->action == Action::kDelete) {
+        steps.prerequisites[u->second].push_back(d->second);
+      } else if (steps.changes[d->second]->action != Action::kDelete) {
+        steps.prerequisites[d->second].push_back(u->second);
+      }
+    }
+  }
+  return steps;
+}
+
+std::string seconds_since(std::chrono::steady_clock::time_point start) {
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1fs", static_cast<double>(ms.count()) / 1000.0);
+  return text;
+}
+
+}  // namespace
+
+ApplyReport apply_plan(const Plan& plan, const ProviderRegistry& providers, StateRecorder& recorder,
+                       const ApplyOptions& options) {
+  Steps steps = order_steps(plan);
+  std::mutex record_mutex;
+  auto say = [&](const std::string& line) {
+    if (options.progress) options.progress(line);
+  };
+
+  auto run_step = [&](std::size_t i) -> Status {
+    const PlannedChange& change = *steps.changes[i];
+    const std::string address = change.address.to_string();
+    auto deps_it = plan.dependencies.find(address);
+    const auto depends_on = deps_it == plan.dependencies.end() ? std::vector<std::string>{} : deps_it->second;
+    auto start = std::chrono::steady_clock::now();
+    say(address + ": " + verb(change.action) + "...");
+    ApplyOutcome outcome;
+    if (change.action == Action::kForget) {
+      outcome.live = std::nullopt;
+    } else {
+      auto* provider = providers.find(change.address.type);
+      outcome = provider->apply(change);
+    }
+    {
+      std::lock_guard lock(record_mutex);
+      Status recorded = recorder.record(change.address, outcome.live, depends_on);
+      if (!recorded) return recorded.with_context("recording " + address + " in the state");
+    }
+    if (!outcome.status) return outcome.status;
+    say(address + ": done after " + seconds_since(start));
+    return Status::ok();
+  };
+
+  auto results = walk(steps.changes.size(), steps.prerequisites, options.parallelism, run_step);
+  ApplyReport report;
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    const std::string address = steps.changes[i]->address.to_string();
+    switch (results[i].outcome) {
+      case StepResult::Outcome::kDone: ++report.done; break;
+      case StepResult::Outcome::kFailed: report.failures.push_back(address + ": " + results[i].status.message()); break;
+      case StepResult::Outcome::kSkipped:
+        report.skipped.push_back(address + " (not attempted: " +
+                                 steps.changes[results[i].blocked_by]->address.to_string() + " failed)");
+        break;
+      case StepResult::Outcome::kNotRun: break;
+    }
+  }
+  return report;
+}
+
+}  // namespace pgdecl::engine

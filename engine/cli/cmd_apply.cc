@@ -1,0 +1,108 @@
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "engine/cli/app.h"
+#include "engine/cli/output.h"
+#include "engine/cli/plan_flow.h"
+#include "engine/plan/render.h"
+
+namespace pgdecl::cli {
+namespace {
+
+Result<engine::PlanFile> read_plan_file(const std::string& name) {
+  std::ifstream in(name);
+  if (!in) return Status::not_found("cannot read plan file " + name);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return engine::parse_plan_file(text.str(), name);
+}
+
+// A saved plan is applied only to the world it was made for: the same spec,
+// the same state, and live objects that still call for the same actions.
+Status check_not_stale(const engine::PlanFile& saved, const engine::Plan& fresh, const std::string& name) {
+  const auto& old_plan = saved.plan;
+  bool fresh_state = old_plan.state_serial == 0 && fresh.state_serial == 0;
+  if (!fresh_state && (old_plan.lineage != fresh.lineage || old_plan.state_serial != fresh.state_serial)) {
+    return Status::conflict("plan " + name + " is stale: the state has changed since (serial " +
+                            std::to_string(old_plan.state_serial) + " then, " + std::to_string(fresh.state_serial) +
+                            " now); run pgdecl plan again");
+  }
+  std::map<std::string, engine::Action> now;
+  for (const auto& change : fresh.changes) now[change.address.to_string()] = change.action;
+  for (const auto& change : old_plan.changes) {
+    auto found = now.find(change.address.to_string());
+    engine::Action current = found == now.end() ? engine::Action::kNoOp : found->second;
+    if (current != change.action) {
+      return Status::conflict("plan " + name + " is stale: " + change.address.to_string() + " was planned to " +
+                              engine::json_name(change.action) + ", the live cluster now calls for " +
+                              engine::json_name(current) + "; run pgdecl plan again");
+    }
+  }
+  return Status::ok();
+}
+
+int apply_saved_plan(Options options) {
+  auto saved = read_plan_file(options.plan_in);
+  if (!saved) {
+    print_error(saved.status().message());
+    return kExitError;
+  }
+  options.spec_file = saved->spec_path;
+  if (sha256_of_file(options.spec_file) != saved->spec_sha256) {
+    print_error("plan " + options.plan_in + " is stale: the spec " + options.spec_file +
+                " has changed since it was made; run pgdecl plan again");
+    return kExitError;
+  }
+  auto planned = open_and_plan(options, saved->plan.destroy);
+  if (!planned) return kExitError;
+  if (auto s = check_not_stale(*saved, planned->plan, options.plan_in); !s) {
+    print_error(s.message());
+    return kExitError;
+  }
+  saved->plan.lineage = planned->plan.lineage;
+  return apply_and_report(*planned->session, saved->plan, options);
+}
+
+}  // namespace
+
+int command_apply(const Options& options) {
+  if (!options.plan_in.empty()) return apply_saved_plan(options);
+  auto planned = open_and_plan(options, false);
+  if (!planned) return kExitError;
+  print_plan(planned->plan);
+  if (!planned->plan.has_changes()) return kExitOk;
+  if (!options.auto_approve) {
+    if (!stdin_is_terminal()) {
+      print_error("apply asks for confirmation, and there is no terminal to ask on: pass --auto-approve");
+      return kExitError;
+    }
+    if (!confirm("\nDo you want to perform these actions?")) {
+      std::cout << "\nApply cancelled.\n";
+      return kExitError;
+    }
+  }
+  std::cout << "\n";
+  return apply_and_report(*planned->session, planned->plan, options);
+}
+
+int command_destroy(const Options& options) {
+  auto planned = open_and_plan(options, true);
+  if (!planned) return kExitError;
+  print_plan(planned->plan);
+  if (!planned->plan.has_changes()) return kExitOk;
+  if (!options.auto_approve) {
+    if (!stdin_is_terminal()) {
+      print_error("destroy asks for confirmation, and there is no terminal to ask on: pass --auto-approve");
+      return kExitError;
+    }
+    if (!confirm("\nDo you really want to destroy cluster " + planned->plan.cluster + "?")) {
+      std::cout << "\nDestroy cancelled.\n";
+      return kExitError;
+    }
+  }
+  std::cout << "\n";
+  return apply_and_report(*planned->session, planned->plan, options);
+}
+
+}  // namespace pgdecl::cli

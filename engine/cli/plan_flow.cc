@@ -1,0 +1,85 @@
+#include "engine/cli/plan_flow.h"
+
+#include <openssl/evp.h>
+
+#include <fstream>
+#include <iostream>
+#include <mutex>
+#include <sstream>
+
+#include "engine/apply/applier.h"
+#include "engine/cli/app.h"
+#include "engine/cli/output.h"
+#include "engine/cli/state_recorder.h"
+#include "engine/plan/render.h"
+
+namespace pgdecl::cli {
+
+std::optional<Planned> open_and_plan(const Options& options, bool destroy) {
+  auto spec = load_spec_reporting(options.spec_file);
+  if (!spec) return std::nullopt;
+  if (!spec->replicas.empty() && !destroy) {
+    print_error(options.spec_file + ": this version of pgdecl manages the master only; remove `replicas` (" +
+                spec->replicas.front().name + ") to plan or apply this spec");
+    return std::nullopt;
+  }
+  auto session = Session::open(*spec, options);
+  if (!session) {
+    print_error(session.status().message());
+    return std::nullopt;
+  }
+  auto plan = (*session)->make_plan(options, destroy);
+  if (!plan) {
+    print_error(plan.status().message());
+    return std::nullopt;
+  }
+  return Planned{std::move(*session), std::move(*plan)};
+}
+
+void print_plan(const engine::Plan& plan) {
+  std::cout << engine::render_plan_text(plan, {stdout_wants_color()}) << std::flush;
+}
+
+int apply_and_report(Session& session, const engine::Plan& plan, const Options& options) {
+  if (auto s = session.save_secrets(); !s) {
+    print_error(s.message());
+    return kExitError;
+  }
+  FileStateRecorder recorder(session.state(), session.paths().state);
+  std::mutex print_mutex;
+  engine::ApplyOptions apply_options{options.parallelism, [&](const std::string& line) {
+                                       std::lock_guard lock(print_mutex);
+                                       std::cout << line << "\n" << std::flush;
+                                     }};
+  auto report = engine::apply_plan(plan, session.providers(), recorder, apply_options);
+  auto summary = plan.summary();
+  if (!report.ok()) {
+    for (const auto& failure : report.failures) print_error(failure);
+    for (const auto& skipped : report.skipped) std::cerr << "  skipped: " << skipped << "\n";
+    std::cerr << "The state records every step that completed (" << session.paths().state.string() << ").\n";
+    return kExitError;
+  }
+  std::cout << "\n"
+            << (plan.destroy ? "Destroy complete! " : "Apply complete! ") << "Resources: " << summary.add
+            << " added, " << summary.change << " changed, " << summary.destroy << " destroyed.\n";
+  return kExitOk;
+}
+
+std::string sha256_of_file(const std::string& file) {
+  std::ifstream in(file, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  const std::string data = text.str();
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(), nullptr);
+  std::string hex;
+  char byte[3];
+  for (unsigned int i = 0; i < length; ++i) {
+    std::snprintf(byte, sizeof byte, "%02x", digest[i]);
+    hex += byte;
+  }
+  return hex;
+}
+
+}  // namespace pgdecl::cli

@@ -1,0 +1,19 @@
+#pragma once
+
+#include <string>
+
+#include "engine/core/result.h"
+#include "engine/core/secret.h"
+#include "engine/spec/model.h"
+#include "state/secrets_file.h"
+
+namespace pgdecl::cli {
+
+// Turns a password reference of the spec into the password. `generate`
+// takes it from the secrets file, or makes one and puts it there (the
+// caller decides whether to save: plan never does). Errors name the spec
+// location.
+Result<Secret> resolve_secret(const spec::SecretRef& ref, const std::string& key, const spec::ClusterSpec& spec,
+                              state::SecretsFile& secrets);
+
+}  // namespace pgdecl::cli

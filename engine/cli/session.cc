@@ -1,0 +1,113 @@
+#include "engine/cli/session.h"
+
+#include <spdlog/spdlog.h>
+
+#include <iostream>
+
+#include "engine/cli/options.h"
+#include "engine/cli/secret_resolver.h"
+#include "engine/resources/desired.h"
+#include "engine/spec/loader.h"
+#include "providers/docker/resource_providers.h"
+#include "providers/postgres/resource_providers.h"
+
+namespace pgdecl::cli {
+
+std::optional<spec::ClusterSpec> load_spec_reporting(const std::string& file) {
+  Diagnostics diagnostics;
+  auto spec = spec::load_spec_file(file, diagnostics);
+  std::cerr << diagnostics.to_string();
+  return spec;
+}
+
+struct Session::Wiring {
+  std::unique_ptr<docker::Client> client;
+  std::unique_ptr<docker::ClusterSnapshot> snapshot;
+  std::unique_ptr<pg::NodeSessions> sessions;
+  std::unique_ptr<pg::NodeContext> node_context;
+};
+
+Session::Session(const spec::ClusterSpec& spec, Paths paths) : spec_(spec), paths_(std::move(paths)) {}
+Session::~Session() = default;
+
+Session::Paths Session::paths_for(const spec::ClusterSpec& spec, const Options& options) {
+  std::filesystem::path state = options.state_file.empty()
+                                    ? spec.dir / ".pgdecl" / (spec.name + ".state.json")
+                                    : std::filesystem::path(options.state_file);
+  return {state, state.parent_path() / (spec.name + ".secrets.json")};
+}
+
+Result<std::unique_ptr<Session>> Session::open(const spec::ClusterSpec& spec, const Options& options) {
+  std::unique_ptr<Session> session(new Session(spec, paths_for(spec, options)));
+  std::filesystem::create_directories(session->paths_.state.parent_path());
+  auto lock = state::StateLock::acquire(session->paths_.state);
+  if (!lock) return lock.status();
+  session->lock_ = std::move(*lock);
+
+  auto state = state::read_state(session->paths_.state);
+  if (!state) return state.status();
+  session->state_ = state->value_or(state::new_state(spec.name));
+  if (session->state_.cluster != spec.name) {
+    return Status::invalid_argument("state " + session->paths_.state.string() + " belongs to cluster '" +
+                                    session->state_.cluster + "', not '" + spec.name + "'");
+  }
+  auto secrets = state::SecretsFile::open(session->paths_.secrets);
+  if (!secrets) return secrets.status();
+  session->secrets_ = std::move(*secrets);
+  auto password = resolve_secret(spec.master.superuser.password, "superuser." + spec.master.superuser.name, spec,
+                                 *session->secrets_);
+  if (!password) return password.status();
+
+  auto wiring = std::make_unique<Wiring>();
+  wiring->client = std::make_unique<docker::Client>(docker::make_curl_transport(spec.docker.host));
+  if (auto s = wiring->client->negotiate_version(); !s) return s;
+  wiring->snapshot = std::make_unique<docker::ClusterSnapshot>(*wiring->client, spec.name);
+  wiring->sessions = std::make_unique<pg::NodeSessions>(spec.master.superuser.name, std::move(*password));
+  wiring->node_context =
+      std::make_unique<pg::NodeContext>(pg::NodeContext{*wiring->snapshot, session->spec_, *wiring->sessions});
+
+  auto& registry = session->providers_;
+  registry.add(docker::make_network_provider(*wiring->snapshot, session->spec_));
+  registry.add(docker::make_image_provider(*wiring->snapshot, session->spec_));
+  registry.add(docker::make_volume_provider(*wiring->snapshot, session->spec_, {options.purge_volumes}));
+  registry.add(pg::make_node_container_provider(*wiring->node_context));
+  registry.add(pg::make_hba_provider(*wiring->node_context));
+  registry.add(pg::make_settings_provider(*wiring->node_context));
+  session->wiring_ = std::move(wiring);
+  return session;
+}
+
+long Session::docker_requests() const { return wiring_->client->transport().requests_sent(); }
+
+Result<engine::Plan> Session::make_plan(const Options& options, bool destroy) {
+  engine::PlanRequest request;
+  request.cluster = spec_.name;
+  request.lineage = state_.lineage;
+  request.state_serial = state_.serial;
+  request.destroy = destroy;
+  auto desired = engine::desired_resources(spec_);
+  // On destroy the spec still names what to look for, so a cluster whose
+  // state was lost is torn down all the same.
+  for (const auto& resource : desired) request.prior.push_back({resource.address, resource.depends_on});
+  if (!destroy) request.desired = std::move(desired);
+  for (const auto& [address, record] : state_.resources) {
+    engine::PriorResource prior{*Address::parse(address), {}, true};
+    for (const auto& dependency : record.depends_on) prior.depends_on.push_back(*Address::parse(dependency));
+    request.prior.push_back(std::move(prior));
+  }
+  for (const auto& text : options.targets) {
+    auto address = Address::parse(text);
+    if (!address) return Status::invalid_argument("--target " + text + ": not a resource address (type.name)");
+    request.targets.push_back(*address);
+  }
+  for (const auto& text : options.replace) {
+    auto address = Address::parse(text);
+    if (!address) return Status::invalid_argument("--replace " + text + ": not a resource address (type.name)");
+    request.replace.push_back(*address);
+  }
+  return engine::make_plan(request, providers_);
+}
+
+Status Session::write_state() { return state::write_state(paths_.state, state_); }
+
+}  // namespace pgdecl::cli

@@ -1,0 +1,60 @@
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+
+#include "engine/plan/planner.h"
+#include "engine/provider/provider.h"
+#include "engine/spec/model.h"
+#include "state/lock.h"
+#include "state/secrets_file.h"
+#include "state/state_file.h"
+
+namespace pgdecl::cli {
+
+struct Options;
+
+// Reads and checks the spec; prints every diagnostic to stderr.
+std::optional<spec::ClusterSpec> load_spec_reporting(const std::string& file);
+
+// One run against the live cluster: the state (locked), its secrets, the
+// Docker client and every provider, wired together.
+class Session {
+ public:
+  struct Paths {
+    std::filesystem::path state;
+    std::filesystem::path secrets;
+  };
+  static Paths paths_for(const spec::ClusterSpec& spec, const Options& options);
+
+  // purge_volumes: what destroy does with data volumes.
+  static Result<std::unique_ptr<Session>> open(const spec::ClusterSpec& spec, const Options& options);
+  ~Session();
+
+  const spec::ClusterSpec& spec() const { return spec_; }
+  state::State& state() { return state_; }
+  const Paths& paths() const { return paths_; }
+  const engine::ProviderRegistry& providers() const { return providers_; }
+  long docker_requests() const;
+
+  // Refresh and diff; `destroy` plans the removal of everything.
+  Result<engine::Plan> make_plan(const Options& options, bool destroy);
+  // Writes generated passwords before anything is made with them.
+  Status save_secrets() { return secrets_->save(); }
+  Status write_state();
+
+ private:
+  struct Wiring;
+  Session(const spec::ClusterSpec& spec, Paths paths);
+
+  spec::ClusterSpec spec_;
+  Paths paths_;
+  std::unique_ptr<state::StateLock> lock_;
+  state::State state_;
+  std::optional<state::SecretsFile> secrets_;
+  std::unique_ptr<Wiring> wiring_;
+  engine::ProviderRegistry providers_;
+};
+
+}  // namespace pgdecl::cli

@@ -1,0 +1,34 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "engine/diff/change.h"
+
+namespace pgdecl::engine {
+
+struct PlanSummary {
+  int add = 0;
+  int change = 0;
+  int destroy = 0;
+  int forget = 0;
+};
+
+// The intent of one run: plain data, rendered, saved and applied later.
+struct Plan {
+  std::string cluster;
+  std::string lineage;            // of the state it was made against
+  std::int64_t state_serial = 0;  // ditto: a plan for an older state is stale
+  bool destroy = false;
+  // Every resource considered, dependencies before dependents.
+  std::vector<PlannedChange> changes;
+  // address → addresses it depends on (from the spec and from the state).
+  std::map<std::string, std::vector<std::string>> dependencies;
+
+  PlanSummary summary() const;
+  bool has_changes() const;
+};
+
+}  // namespace pgdecl::engine

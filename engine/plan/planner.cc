@@ -1,0 +1,137 @@
+#include "engine/plan/planner.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "engine/graph/resource_graph.h"
+
+namespace pgdecl::engine {
+namespace {
+
+struct Inputs {
+  ResourceGraph graph;
+  std::map<Address, const DesiredResource*> desired;
+  std::set<Address> recorded;
+};
+
+Result<Inputs> build_graph(const PlanRequest& request) {
+  Inputs inputs;
+  for (const auto& resource : request.desired) {
+    inputs.graph.add(resource.address);
+    inputs.desired[resource.address] = &resource;
+  }
+  for (const auto& resource : request.desired) {
+    for (const auto& dependency : resource.depends_on) {
+      inputs.graph.add_dependency(resource.address, dependency);
+    }
+  }
+  // Resources that only the state knows keep their old edges, which order
+  // their destruction.
+  for (const auto& prior : request.prior) {
+    inputs.graph.add(prior.address);
+    if (prior.recorded) inputs.recorded.insert(prior.address);
+    if (inputs.desired.count(prior.address)) continue;
+    for (const auto& dependency : prior.depends_on) inputs.graph.add_dependency(prior.address, dependency);
+  }
+  return inputs;
+}
+
+Status check_known(const std::vector<Address>& addresses, const ResourceGraph& graph, const char* flag) {
+  for (const auto& address : addresses) {
+    if (!graph.index_of(address)) {
+      return Status::invalid_argument(std::string(flag) + " " + address.to_string() +
+                                      ": no such resource in the spec or the state");
+    }
+  }
+  return Status::ok();
+}
+
+// Everything the targets need, so a targeted apply still has its footing.
+std::set<std::size_t> targeted(const std::vector<Address>& targets, const ResourceGraph& graph) {
+  std::set<std::size_t> keep;
+  std::vector<std::size_t> todo;
+  for (const auto& target : targets) todo.push_back(*graph.index_of(target));
+  while (!todo.empty()) {
+    auto v = todo.back();
+    todo.pop_back();
+    if (!keep.insert(v).second) continue;
+    for (auto dependency : graph.dependencies(v)) todo.push_back(dependency);
+  }
+  return keep;
+}
+
+// What the state remembers but Docker no longer has was removed behind
+// pgdecl's back: say so, and drop it from the state when it is not wanted.
+void explain_disappearance(PlannedChange& change, const DesiredResource* desired, bool recorded) {
+  if (!recorded || change.before) return;
+  if (desired && change.action == Action::kCreate) {
+    change.reasons.insert(change.reasons.begin(), "it no longer exists (removed outside pgdecl)");
+  } else if (!desired && change.action == Action::kNoOp) {
+    change.action = Action::kForget;
+    change.reasons.push_back("it no longer exists; dropped from the state");
+  }
+}
+
+void force_replacement(PlannedChange& change) {
+  if (!change.before) return;  // nothing there: it is created anyway
+  change.action = Action::kReplace;
+  change.reasons.push_back("replacement requested with --replace");
+}
+
+// A container whose network or image is made again must be made again too.
+void propagate_replacements(Plan& plan, const ResourceGraph& graph, const std::vector<std::size_t>& order,
+                            const ProviderRegistry& providers) {
+  std::map<Address, PlannedChange*> by_address;
+  for (auto& change : plan.changes) by_address[change.address] = &change;
+  for (auto v : order) {
+    PlannedChange* change = by_address[graph.address(v)];
+    auto* provider = providers.find(change->address.type);
+    if (!provider || !provider->replaced_with_dependencies() || !change->before || !change->after) continue;
+    if (change->action == Action::kReplace || change->action == Action::kDelete) continue;
+    for (auto dependency : graph.dependencies(v)) {
+      const PlannedChange* upstream = by_address[graph.address(dependency)];
+      if (upstream->action != Action::kReplace) continue;
+      change->action = Action::kReplace;
+      change->reasons.push_back(upstream->address.to_string() + " is replaced");
+    }
+  }
+}
+
+}  // namespace
+
+Result<Plan> make_plan(const PlanRequest& request, const ProviderRegistry& providers) {
+  auto inputs = build_graph(request);
+  if (!inputs) return inputs.status();
+  const ResourceGraph& graph = inputs->graph;
+  if (auto s = check_known(request.targets, graph, "--target"); !s) return s;
+  if (auto s = check_known(request.replace, graph, "--replace"); !s) return s;
+  auto order = graph.topological_order();
+  if (!order) return order.status();
+
+  Plan plan{request.cluster, request.lineage, request.state_serial, request.destroy, {}, {}};
+  std::set<std::size_t> in_scope = targeted(request.targets, graph);
+  for (auto v : *order) {
+    const Address& address = graph.address(v);
+    for (auto dependency : graph.dependencies(v)) {
+      plan.dependencies[address.to_string()].push_back(graph.address(dependency).to_string());
+    }
+    auto* provider = providers.find(address.type);
+    if (!provider) return Status::invalid_argument("no provider for resource type " + address.type);
+    auto live = provider->read(address);
+    if (!live) return live.status().with_context("reading " + address.to_string());
+    auto desired = inputs->desired.find(address);
+    const DesiredResource* want = desired == inputs->desired.end() ? nullptr : desired->second;
+    PlannedChange change = provider->plan(address, want, live->has_value() ? &**live : nullptr);
+    explain_disappearance(change, want, inputs->recorded.count(address) > 0);
+    if (std::find(request.replace.begin(), request.replace.end(), address) != request.replace.end()) {
+      force_replacement(change);
+    }
+    if (!request.targets.empty() && !in_scope.count(v)) change.action = Action::kNoOp;
+    plan.changes.push_back(std::move(change));
+  }
+  propagate_replacements(plan, graph, *order, providers);
+  return plan;
+}
+
+}  // namespace pgdecl::engine

@@ -1,0 +1,34 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "engine/core/result.h"
+#include "engine/plan/plan.h"
+#include "engine/provider/provider.h"
+
+namespace pgdecl::engine {
+
+// A resource the state knows of, with what it depended on when made, so a
+// resource that left the spec is still destroyed in the right order.
+struct PriorResource {
+  Address address;
+  std::vector<Address> depends_on;
+  bool recorded = false;  // the state holds it (it was made or seen before)
+};
+
+struct PlanRequest {
+  std::string cluster;
+  std::string lineage;
+  std::int64_t state_serial = 0;
+  std::vector<DesiredResource> desired;  // empty when destroying
+  std::vector<PriorResource> prior;
+  bool destroy = false;
+  std::vector<Address> targets;  // empty: everything
+  std::vector<Address> replace;  // forced replacements
+};
+
+// Refresh (read every resource), diff, and order. Reads only.
+Result<Plan> make_plan(const PlanRequest& request, const ProviderRegistry& providers);
+
+}  // namespace pgdecl::engine

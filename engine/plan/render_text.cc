@@ -1,0 +1,98 @@
+#include <algorithm>
+#include <sstream>
+
+#include "engine/plan/render.h"
+
+namespace pgdecl::engine {
+namespace {
+
+struct Palette {
+  bool on;
+  std::string paint(const std::string& text, const char* code) const {
+    return on ? std::string("\x1b[") + code + "m" + text + "\x1b[0m" : text;
+  }
+};
+
+const char* colour_of(Action action) {
+  switch (action) {
+    case Action::kCreate: return "32";
+    case Action::kUpdate: return "33";
+    case Action::kReplace: return "35";
+    case Action::kDelete: return "31";
+    default: return "0";
+  }
+}
+
+std::string headline(const PlannedChange& change) {
+  std::string what = change.address.to_string();
+  switch (change.action) {
+    case Action::kCreate: return what + " will be created";
+    case Action::kUpdate:
+      return what + (change.restart ? " will be updated in place (restart)" : " will be updated in place");
+    case Action::kReplace: return what + " must be replaced";
+    case Action::kDelete:
+      return what + (change.destroys_data ? " will be destroyed, and the data in it" : " will be destroyed");
+    case Action::kForget: return what + " will no longer be managed (it is kept as it is)";
+    case Action::kNoOp: break;
+  }
+  return what;
+}
+
+std::string quoted(const std::optional<std::string>& value) {
+  if (!value) return "(none)";
+  if (value->find('\n') != std::string::npos) return "<<EOT\n" + *value + "\nEOT";
+  return "\"" + *value + "\"";
+}
+
+void render_attributes(std::ostringstream& out, const PlannedChange& change, const Palette& palette) {
+  std::size_t width = 0;
+  for (const auto& a : change.changes) width = std::max(width, a.name.size());
+  for (const auto& a : change.changes) {
+    std::string name = a.name + std::string(width - a.name.size(), ' ');
+    if (!a.before) {
+      out << "      " << palette.paint("+", "32") << " " << name << " = " << quoted(a.after) << "\n";
+      continue;
+    }
+    out << "      " << palette.paint("~", "33") << " " << name << " = " << quoted(a.before) << " -> "
+        << quoted(a.after);
+    if (a.kind == ChangeKind::kReplace) out << " " << palette.paint("# forces replacement", "35");
+    if (a.kind == ChangeKind::kRestart) out << " " << palette.paint("# restarts the server", "33");
+    out << "\n";
+  }
+}
+
+void render_change(std::ostringstream& out, const PlannedChange& change, const Palette& palette) {
+  out << "  # " << headline(change) << "\n";
+  for (const auto& reason : change.reasons) out << "  #   because " << reason << "\n";
+  std::string glyph_text = glyph(change.action);
+  out << std::string(3 - std::min<std::size_t>(3, glyph_text.size()), ' ')
+      << palette.paint(glyph_text, colour_of(change.action)) << " " << change.address.to_string() << "\n";
+  if (change.action == Action::kCreate || change.action == Action::kUpdate || change.action == Action::kReplace) {
+    render_attributes(out, change, palette);
+  }
+  out << "\n";
+}
+
+}  // namespace
+
+std::string render_plan_text(const Plan& plan, const RenderOptions& options) {
+  Palette palette{options.color};
+  std::ostringstream out;
+  if (!plan.has_changes()) {
+    out << "No changes. " << (plan.destroy ? "Nothing of cluster " + plan.cluster + " to destroy." :
+                                             "Cluster " + plan.cluster + " matches the spec.") << "\n";
+    return out.str();
+  }
+  out << "pgdecl will perform the following actions:\n\n";
+  for (const auto& change : plan.changes) {
+    if (change.is_change()) render_change(out, change, palette);
+  }
+  auto s = plan.summary();
+  out << palette.paint("Plan:", "1") << " " << s.add << " to add, " << s.change << " to change, " << s.destroy
+      << " to destroy.";
+  if (s.forget > 0) out << " " << s.forget << " to stop managing (kept).";
+  out << "\n";
+  return out.str();
+}
+
+}  // namespace pgdecl::engine

@@ -1,0 +1,56 @@
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "engine/core/result.h"
+#include "engine/diff/change.h"
+#include "engine/provider/resource.h"
+
+namespace pgdecl::engine {
+
+// What applying one change left behind. The live object is the best the
+// provider knows even when status is an error, so the engine can record
+// what was done before the failure.
+struct ApplyOutcome {
+  Status status;
+  std::optional<LiveResource> live;  // nullopt: the object no longer exists
+};
+
+// One resource type, Terraform's split: read the live object, plan (pure),
+// apply. A destroy is an apply towards nothing.
+class ResourceProvider {
+ public:
+  virtual ~ResourceProvider() = default;
+
+  virtual std::string type() const = 0;
+
+  // The live object, or nullopt when it is not there. Reads only.
+  virtual Result<std::optional<LiveResource>> read(const Address& address) = 0;
+
+  // Pure: no side effects. The default compares attributes by schema().
+  virtual PlannedChange plan(const Address& address, const DesiredResource* desired,
+                             const LiveResource* live) const;
+
+  virtual ApplyOutcome apply(const PlannedChange& change) = 0;
+
+  virtual AttributeSchema schema() const { return {}; }
+
+  // True when a replacement of something this resource depends on (its
+  // network, its image) means this resource must be made again too.
+  virtual bool replaced_with_dependencies() const { return false; }
+};
+
+// The providers of one run, by resource type.
+class ProviderRegistry {
+ public:
+  void add(std::unique_ptr<ResourceProvider> provider);
+  ResourceProvider* find(const std::string& type) const;  // nullptr when none
+
+ private:
+  std::map<std::string, std::unique_ptr<ResourceProvider>> providers_;
+};
+
+}  // namespace pgdecl::engine

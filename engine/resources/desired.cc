@@ -1,0 +1,73 @@
+#include "engine/resources/desired.h"
+
+#include "engine/resources/context_digest.h"
+#include "engine/resources/naming.h"
+#include "engine/resources/postgres_config.h"
+
+namespace pgdecl::engine {
+namespace {
+
+DesiredResource network(const spec::ClusterSpec& spec) {
+  return {{resource_type::kNetwork, spec.network.name},
+          {{attr::kName, docker_name(spec.name, spec.network.name)},
+           {attr::kSubnet, spec.network.subnet.value_or(kAnyValue)}},
+          {}};
+}
+
+DesiredResource image(const spec::ImageSpec& image) {
+  DesiredResource out{{resource_type::kImage, image.logical_name}, {{attr::kTag, image.tag}}, {}};
+  if (image.build) out.attributes[attr::kContextDigest] = build_context_digest(*image.build);
+  return out;
+}
+
+DesiredResource volume(const spec::ClusterSpec& spec, const spec::VolumeSpec& volume) {
+  return {{resource_type::kVolume, volume.name}, {{attr::kName, docker_name(spec.name, volume.name)}}, {}};
+}
+
+std::string publish_text(const spec::PublishSpec& publish) {
+  return publish.host_ip + ":" + (publish.port == 0 ? std::string("*") : std::to_string(publish.port));
+}
+
+DesiredResource container(const spec::ClusterSpec& spec, const spec::NodeSpec& node, const char* role) {
+  DesiredResource out{{resource_type::kContainer, node.name},
+                      {{attr::kName, docker_name(spec.name, node.name)},
+                       {attr::kImage, spec.images.at(node.image).tag},
+                       {attr::kVolume, docker_name(spec.name, node.volume)},
+                       {attr::kNetwork, docker_name(spec.name, spec.network.name)},
+                       {attr::kPublish, publish_text(node.publish)},
+                       {attr::kRole, role},
+                       {attr::kCommand, text_digest(node_boot_script(spec, node))},
+                       {attr::kState, "running"}},
+                      {{resource_type::kNetwork, spec.network.name},
+                       {resource_type::kImage, node.image},
+                       {resource_type::kVolume, node.volume}}};
+  if (node.publish.port == 0) out.attributes[attr::kPublish] = kAnyValue;
+  return out;
+}
+
+DesiredResource hba(const spec::ClusterSpec& spec, const spec::NodeSpec& node) {
+  return {{resource_type::kHba, node.name},
+          {{attr::kHbaRules, render_hba(spec, node)}},
+          {{resource_type::kContainer, node.name}}};
+}
+
+DesiredResource settings(const spec::NodeSpec& node) {
+  DesiredResource out{{resource_type::kSettings, node.name}, {}, {{resource_type::kContainer, node.name}}};
+  for (const auto& [name, value] : node.parameters) out.attributes[name] = value;
+  return out;
+}
+
+}  // namespace
+
+std::vector<DesiredResource> desired_resources(const spec::ClusterSpec& spec) {
+  std::vector<DesiredResource> out;
+  out.push_back(network(spec));
+  for (const auto& [name, spec_image] : spec.images) out.push_back(image(spec_image));
+  for (const auto& [name, spec_volume] : spec.volumes) out.push_back(volume(spec, spec_volume));
+  out.push_back(container(spec, spec.master, "master"));
+  out.push_back(hba(spec, spec.master));
+  out.push_back(settings(spec.master));
+  return out;
+}
+
+}  // namespace pgdecl::engine

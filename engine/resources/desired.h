@@ -1,0 +1,29 @@
+#pragma once
+
+#include <vector>
+
+#include "engine/provider/resource.h"
+#include "engine/spec/model.h"
+
+namespace pgdecl::engine {
+
+// The spec, once, as typed desired resources with their dependencies.
+std::vector<DesiredResource> desired_resources(const spec::ClusterSpec& spec);
+
+// Attribute names shared by the desired side and the providers' reads.
+namespace attr {
+inline constexpr const char* kName = "name";
+inline constexpr const char* kSubnet = "subnet";
+inline constexpr const char* kTag = "tag";
+inline constexpr const char* kContextDigest = "context_digest";
+inline constexpr const char* kImage = "image";
+inline constexpr const char* kVolume = "volume";
+inline constexpr const char* kNetwork = "network";
+inline constexpr const char* kPublish = "publish";
+inline constexpr const char* kRole = "role";
+inline constexpr const char* kCommand = "command_digest";
+inline constexpr const char* kState = "state";
+inline constexpr const char* kHbaRules = "rules";
+}  // namespace attr
+
+}  // namespace pgdecl::engine

@@ -1,0 +1,27 @@
+#pragma once
+
+#include <string>
+
+#include "engine/core/address.h"
+
+namespace pgdecl::engine {
+
+// Every Docker object of a cluster is named "<cluster>-<name>" and labelled
+// with the cluster and its resource address; pgdecl touches nothing else.
+inline std::string docker_name(const std::string& cluster, const std::string& name) {
+  return cluster + "-" + name;
+}
+
+inline constexpr const char* kClusterLabel = "pgdecl.cluster";
+inline constexpr const char* kAddressLabel = "pgdecl.address";
+
+// Where a node keeps its data: the volume is mounted at kDataMount and the
+// cluster lives one level down, so its folder can be owned by postgres with
+// mode 0700 whatever Docker made of the mount point.
+inline constexpr const char* kDataMount = "/var/lib/postgresql/data";
+inline constexpr const char* kPgData = "/var/lib/postgresql/data/pgdata";
+// Files pgdecl hands to a container before it starts, outside the volume.
+inline constexpr const char* kStagingDir = "/etc/pgdecl";
+inline constexpr int kPostgresPort = 5432;
+
+}  // namespace pgdecl::engine

@@ -1,0 +1,169 @@
+#include <variant>
+
+#include "engine/spec/formats.h"
+#include "engine/spec/reader.h"
+
+namespace pgdecl::spec {
+namespace {
+
+const std::vector<std::string> kMasterKeys = {"name",      "image",      "volume", "publish",
+                                              "superuser", "parameters", "hba"};
+const std::vector<std::string> kReplicaKeys = {"name", "image", "volume", "publish", "parameters", "hba"};
+const std::vector<std::string> kReplicaCountKeys = {"count", "volume_prefix", "name_prefix",
+                                                    "image", "parameters",    "hba"};
+constexpr long long kMaxReplicas = 32;
+
+void read_publish_map(Reader& reader, const Entry& entry, PublishSpec& publish) {
+  MapReader map(reader, entry, {"host_ip", "port"});
+  if (const Entry* ip = map.find("host_ip")) {
+    auto text = reader.text(*ip);
+    if (text && is_ip_address(*text)) publish.host_ip = *text;
+    if (text && !is_ip_address(*text)) reader.expected(*ip, "an IP address");
+  }
+  if (const Entry* port = map.find("port")) {
+    auto number = reader.integer(*port);
+    if (number && (*number < 0 || *number > 65535)) {
+      reader.error(port->value_pos, "expected a port from 0 to 65535 for 'port', got " + std::to_string(*number));
+    } else if (number) {
+      publish.port = static_cast<int>(*number);
+    }
+  }
+}
+
+void read_publish(Reader& reader, const Entry& entry, PublishSpec& publish) {
+  if (entry.value.IsMap()) return read_publish_map(reader, entry, publish);
+  auto text = reader.text(entry);
+  if (!text) return;
+  auto parsed = parse_publish(*text);
+  if (auto* problem = std::get_if<Problem>(&parsed)) {
+    reader.error(entry.value_pos, problem->message, problem->suggestion);
+  } else {
+    publish = std::get<PublishSpec>(parsed);
+  }
+}
+
+std::vector<std::string> read_hba(Reader& reader, const Entry& entry) {
+  std::vector<std::string> lines;
+  auto items = reader.items(entry);
+  if (!items) return lines;
+  for (const Entry& item : *items) {
+    auto line = reader.text(item);
+    if (!line) continue;
+    if (auto problem = check_hba_line(*line)) reader.error(item.value_pos, problem->message, problem->suggestion);
+    lines.push_back(*line);
+  }
+  return lines;
+}
+
+// Reads `key` as a Docker object name into `out`.
+void read_object_name(Reader& reader, MapReader& map, const char* key, const char* kind, std::string& out) {
+  const Entry* entry = map.find(key);
+  if (!entry) return;
+  auto text = reader.text(*entry);
+  if (!text) return;
+  if (auto problem = check_object_name(kind, *text)) reader.error(entry->value_pos, problem->message);
+  out = *text;
+}
+
+// What master and replicas share; `name` and `volume` are read by the caller,
+// which knows whether they are required.
+void read_node_settings(Reader& reader, MapReader& map, NodeSpec& node) {
+  if (auto image = map.text("image")) node.image = *image;
+  if (const Entry* publish = map.find("publish")) read_publish(reader, *publish, node.publish);
+  if (const Entry* parameters = map.find("parameters")) node.parameters = read_parameters(reader, *parameters);
+  if (const Entry* hba = map.find("hba")) node.hba = read_hba(reader, *hba);
+}
+
+void read_superuser(Reader& reader, const Entry& entry, SuperuserSpec& superuser, const std::filesystem::path& dir) {
+  if (!reader.is_map(entry)) return;
+  MapReader map(reader, entry, {"name", "password"});
+  if (const Entry* name = map.find("name")) {
+    if (auto text = reader.text(*name)) {
+      check_role_name(reader, *name, *text);
+      superuser.name = *text;
+    }
+  }
+  if (const Entry* password = map.find("password")) {
+    if (auto secret = read_secret(reader, *password, dir)) superuser.password = *secret;
+  }
+}
+
+void read_replica(Reader& reader, const Entry& entry, ClusterSpec& spec) {
+  if (!reader.is_map(entry)) return;
+  MapReader map(reader, entry, kReplicaKeys);
+  ReplicaSpec replica;
+  replica.pos = map.pos();
+  map.require("name");
+  map.require("volume");
+  read_object_name(reader, map, "name", "replica", replica.name);
+  if (const Entry* name = map.find("name")) replica.pos = name->value_pos;
+  if (auto volume = map.text("volume")) replica.volume = *volume;
+  read_node_settings(reader, map, replica);
+  spec.replicas.push_back(replica);
+  reader.sources().replica_paths.push_back(entry.path);
+}
+
+std::optional<long long> read_count(Reader& reader, const Entry& entry) {
+  auto count = reader.integer(entry);
+  if (count && (*count < 1 || *count > kMaxReplicas)) {
+    reader.error(entry.value_pos, "expected a count from 1 to " + std::to_string(kMaxReplicas) +
+                                      " for 'count', got " + std::to_string(*count));
+    return std::nullopt;
+  }
+  return count;
+}
+
+// `count: 3` is shorthand for replica1..3 on volumes <prefix>1..3, and the
+// volumes are declared here so the spec need not list them.
+void read_replica_count(Reader& reader, const Entry& entry, ClusterSpec& spec) {
+  MapReader map(reader, entry, kReplicaCountKeys);
+  const Entry* count_entry = map.require("count");
+  const Entry* prefix_entry = map.require("volume_prefix");
+  auto count = count_entry ? read_count(reader, *count_entry) : std::nullopt;
+  auto volume_prefix = prefix_entry ? reader.text(*prefix_entry) : std::nullopt;
+  std::string name_prefix = "replica";
+  read_object_name(reader, map, "name_prefix", "replica name_prefix", name_prefix);
+  ReplicaSpec model;
+  model.pos = entry.key_pos;
+  read_node_settings(reader, map, model);
+  if (!count || !volume_prefix) return;
+  if (auto problem = check_object_name("volume_prefix", *volume_prefix)) {
+    reader.error(prefix_entry->value_pos, problem->message);
+  }
+  reader.sources().positions["replicas.volume"] = prefix_entry->value_pos;
+  for (long long i = 1; i <= *count; ++i) {
+    ReplicaSpec replica = model;
+    replica.name = name_prefix + std::to_string(i);
+    replica.volume = *volume_prefix + std::to_string(i);
+    spec.volumes.try_emplace(replica.volume, VolumeSpec{replica.volume, true, prefix_entry->value_pos});
+    spec.replicas.push_back(replica);
+    reader.sources().replica_paths.push_back(entry.path);
+  }
+}
+
+}  // namespace
+
+void read_master(Reader& reader, const Entry& entry, ClusterSpec& spec) {
+  MasterSpec& master = spec.master;
+  master.name = "master";
+  master.pos = entry.key_pos;
+  if (!reader.is_map(entry)) return;
+  MapReader map(reader, entry, kMasterKeys);
+  map.require("image");
+  map.require("volume");
+  read_object_name(reader, map, "name", "master", master.name);
+  if (const Entry* name = map.find("name")) master.pos = name->value_pos;
+  if (auto volume = map.text("volume")) master.volume = *volume;
+  read_node_settings(reader, map, master);
+  if (const Entry* superuser = map.find("superuser")) read_superuser(reader, *superuser, master.superuser, spec.dir);
+}
+
+void read_replicas(Reader& reader, const Entry& entry, ClusterSpec& spec) {
+  if (entry.value.IsMap()) return read_replica_count(reader, entry, spec);
+  if (entry.value.IsScalar()) return reader.expected(entry, "a list, or a map with count");
+  auto items = reader.items(entry);
+  if (!items) return;
+  for (const Entry& item : *items) read_replica(reader, item, spec);
+}
+
+}  // namespace pgdecl::spec

@@ -1,0 +1,142 @@
+#include "engine/spec/validate.h"
+
+#include "engine/spec/suggest.h"
+
+namespace pgdecl::spec {
+namespace {
+
+// A node with the path its values were read under ("master", "replicas[1]").
+struct NodeRef {
+  const NodeSpec& node;
+  std::string path;
+};
+
+std::vector<NodeRef> nodes_of(const ClusterSpec& spec, const SourceMap& sources) {
+  std::vector<NodeRef> nodes{{spec.master, "master"}};
+  for (std::size_t i = 0; i < spec.replicas.size(); ++i) nodes.push_back({spec.replicas[i], sources.replica_paths[i]});
+  return nodes;
+}
+
+template <typename Value>
+std::vector<std::string> names_of(const std::map<std::string, Value>& declared) {
+  std::vector<std::string> names;
+  for (const auto& [name, value] : declared) names.push_back(name);
+  return names;
+}
+
+std::string first_at(SourcePos pos) { return " (first at line " + std::to_string(pos.line) + ")"; }
+
+// Only references written in the spec are checked: a replica without an image
+// takes the master's, whose own reference is checked once.
+void check_images(const ClusterSpec& spec, const SourceMap& sources, Reporter& report) {
+  if (sources.unreadable.count("images")) return;
+  for (const NodeRef& ref : nodes_of(spec, sources)) {
+    const std::string& image = ref.node.image;
+    if (image.empty() || spec.images.count(image)) continue;
+    report.error(sources.at(ref.path + ".image", ref.node.pos), "image '" + image + "' is not declared under images",
+                 closest_match(image, names_of(spec.images)));
+  }
+}
+
+// Two containers on one data directory would corrupt it.
+void check_volumes(const ClusterSpec& spec, const SourceMap& sources, Reporter& report) {
+  std::map<std::string, std::string> used_by;
+  for (const NodeRef& ref : nodes_of(spec, sources)) {
+    const std::string& volume = ref.node.volume;
+    if (volume.empty()) continue;
+    SourcePos pos = sources.at(ref.path + ".volume", ref.node.pos);
+    if (!spec.volumes.count(volume)) {
+      if (!sources.unreadable.count("volumes")) {
+        report.error(pos, "volume '" + volume + "' is not declared under volumes",
+                     closest_match(volume, names_of(spec.volumes)));
+      }
+    } else if (auto user = used_by.find(volume); user != used_by.end()) {
+      report.error(pos, "volume '" + volume + "' is already used by " + user->second);
+    }
+    used_by.emplace(volume, ref.node.name);
+  }
+}
+
+void check_node_names(const ClusterSpec& spec, Reporter& report) {
+  std::map<std::string, SourcePos> seen;
+  for (const ReplicaSpec& replica : spec.replicas) {
+    if (replica.name.empty()) continue;
+    if (replica.name == spec.master.name) {
+      report.error(replica.pos, "replica name '" + replica.name + "' is already the master's name");
+    } else if (auto first = seen.find(replica.name); first != seen.end()) {
+      report.error(replica.pos, "duplicate replica name '" + replica.name + "'" + first_at(first->second));
+    }
+    seen.emplace(replica.name, replica.pos);
+  }
+}
+
+bool is_wildcard(const std::string& ip) { return ip == "0.0.0.0" || ip == "::"; }
+
+bool clash(const PublishSpec& a, const PublishSpec& b) {
+  if (a.port == 0 || a.port != b.port) return false;
+  return a.host_ip == b.host_ip || is_wildcard(a.host_ip) || is_wildcard(b.host_ip);
+}
+
+void check_ports(const ClusterSpec& spec, const SourceMap& sources, Reporter& report) {
+  std::vector<NodeRef> nodes = nodes_of(spec, sources);
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    for (std::size_t j = 0; j < i; ++j) {
+      const PublishSpec& publish = nodes[i].node.publish;
+      if (!clash(publish, nodes[j].node.publish)) continue;
+      report.error(sources.at(nodes[i].path + ".publish", nodes[i].node.pos),
+                   "port " + std::to_string(publish.port) + " on " + publish.host_ip + " is already published by " +
+                       nodes[j].node.name);
+      break;
+    }
+  }
+}
+
+void check_replication_role(const ClusterSpec& spec, const SourceMap& sources, Reporter& report) {
+  const std::string& user = spec.replication.user;
+  if (user.empty() || sources.unreadable.count("roles")) return;
+  std::vector<std::string> names;
+  for (const RoleSpec& role : spec.roles) {
+    names.push_back(role.name);
+    if (role.name != user) continue;
+    if (!role.present) {
+      report.error(role.pos, "role '" + user + "' is the replication user and cannot have ensure: absent");
+    } else if (role.replication != true) {
+      report.error(role.pos, "role '" + user + "' is the replication user and needs replication: true");
+    } else if (role.login != true) {
+      report.error(role.pos, "role '" + user + "' is the replication user and needs login: true");
+    }
+    return;
+  }
+  report.error(sources.at("replication.user"), "replication user '" + user + "' is not declared under roles",
+               closest_match(user, names));
+}
+
+void check_replication(const ClusterSpec& spec, const SourceMap& sources, Reporter& report) {
+  if (!sources.has("replication")) {
+    if (!spec.replicas.empty() && !sources.unreadable.count("replication")) {
+      report.error(sources.at("replicas"), "replicas need a replication section naming the replication user");
+    }
+    return;
+  }
+  check_replication_role(spec, sources, report);
+}
+
+}  // namespace
+
+void validate(const ClusterSpec& spec, const SourceMap& sources, Reporter& report) {
+  check_images(spec, sources, report);
+  check_volumes(spec, sources, report);
+  check_node_names(spec, report);
+  check_ports(spec, sources, report);
+  check_replication(spec, sources, report);
+  validate_roles(spec, sources, report);
+}
+
+void resolve_defaults(ClusterSpec& spec) {
+  if (spec.network.name.empty()) spec.network.name = "network";
+  for (ReplicaSpec& replica : spec.replicas) {
+    if (replica.image.empty()) replica.image = spec.master.image;
+  }
+}
+
+}  // namespace pgdecl::spec

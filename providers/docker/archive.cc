@@ -1,0 +1,23 @@
+#include "providers/docker/client.h"
+#include "providers/docker/http_util.h"
+#include "providers/docker/tar_writer.h"
+
+namespace pgdecl::docker {
+
+// PUT /containers/{id}/archive works on a created container too, which is how
+// configuration lands before the server's first start.
+Status Client::upload_archive(const std::string& container_id, const std::string& dest_dir,
+                              const std::vector<ArchiveFile>& files) {
+  const std::string what = "copying " + std::to_string(files.size()) + " file(s) into " + dest_dir +
+                           " of container " + container_id;
+  Result<std::string> tar = tar_files(files);
+  if (!tar) return tar.status().with_context(what);
+  HttpRequest request;
+  request.method = "PUT";
+  request.path = "/containers/" + path_escape(container_id) + "/archive?path=" + url_encode(dest_dir);
+  request.body = std::move(*tar);
+  request.content_type = "application/x-tar";
+  return call(what, std::move(request)).status();
+}
+
+}  // namespace pgdecl::docker

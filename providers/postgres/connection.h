@@ -1,0 +1,62 @@
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/core/result.h"
+#include "engine/core/secret.h"
+
+namespace pgdecl::pg {
+
+using Clock = std::chrono::steady_clock;
+
+struct Endpoint {
+  std::string host = "127.0.0.1";
+  int port = 0;
+  std::string user = "postgres";
+  std::string dbname = "postgres";
+};
+
+using Row = std::vector<std::optional<std::string>>;
+
+struct QueryResult {
+  std::vector<std::string> columns;
+  std::vector<Row> rows;
+};
+
+// One libpq connection (application_name pgdecl). Not thread-safe: a node's
+// statements run one at a time, which also keeps catalog updates from
+// racing each other.
+class Connection {
+ public:
+  // Tries once. The password goes to libpq as a parameter: never in a
+  // process's arguments or environment.
+  static Result<std::unique_ptr<Connection>> open(const Endpoint& endpoint, const Secret& password,
+                                                  int connect_timeout_seconds = 2);
+  // Retries every `interval` until `deadline`; the last error explains a
+  // timeout. `still_worth_waiting`, when set, can stop early with its reason.
+  static Result<std::unique_ptr<Connection>> open_with_retry(
+      const Endpoint& endpoint, const Secret& password, Clock::time_point deadline,
+      const std::function<Status()>& still_worth_waiting = {});
+  ~Connection();
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  // Parameters travel separately from the text ($1, $2, ...), so no value
+  // is ever spliced into SQL.
+  Result<QueryResult> query(const std::string& sql, const std::vector<std::optional<std::string>>& params = {});
+  Status execute(const std::string& sql, const std::vector<std::optional<std::string>>& params = {});
+  bool healthy() const;
+  std::string escape_identifier(const std::string& name) const;
+  std::string escape_literal(const std::string& value) const;
+
+ private:
+  explicit Connection(void* conn) : conn_(conn) {}
+  void* conn_;  // PGconn*, kept out of the header
+};
+
+}  // namespace pgdecl::pg

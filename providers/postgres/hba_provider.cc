@@ -1,0 +1,107 @@
+#include <sstream>
+
+#include "engine/resources/desired.h"
+#include "engine/resources/postgres_config.h"
+#include "providers/postgres/node_files.h"
+#include "providers/postgres/node_probe.h"
+#include "providers/postgres/node_readiness.h"
+
+namespace pgdecl::pg {
+namespace {
+
+using engine::ApplyOutcome;
+using engine::LiveResource;
+using engine::PlannedChange;
+
+Result<std::string> read_hba(Connection& c) {
+  auto rows = c.query("SELECT pg_read_file('pg_hba.conf')");
+  if (!rows) return rows.status();
+  return rows->rows.at(0).at(0).value_or("");
+}
+
+std::string line_of(const std::string& text, int number) {
+  std::istringstream in(text);
+  std::string line;
+  for (int i = 1; std::getline(in, line); ++i) {
+    if (i == number) return line;
+  }
+  return "";
+}
+
+// pg_hba_file_rules parses the file on disk, not the rules in force, so a
+// new file can be checked before the server is told to load it.
+Status check_rules(Connection& c, const std::string& content) {
+  auto errors = c.query("SELECT line_number, error FROM pg_hba_file_rules WHERE error IS NOT NULL ORDER BY 1");
+  if (!errors) return errors.status();
+  if (errors->rows.empty()) return Status::ok();
+  std::string message = "the server rejects the new pg_hba.conf; the previous one stays in force:";
+  for (const auto& row : errors->rows) {
+    int number = std::stoi(row.at(0).value_or("0"));
+    message += "\n  line " + std::to_string(number) + " \"" + line_of(content, number) + "\": " + row.at(1).value_or("");
+  }
+  return Status::invalid_argument(message);
+}
+
+class HbaProvider : public engine::ResourceProvider {
+ public:
+  explicit HbaProvider(NodeContext& context) : ctx_(context) {}
+
+  std::string type() const override { return resource_type::kHba; }
+
+  engine::AttributeSchema schema() const override {
+    return {{engine::attr::kHbaRules, {engine::ChangeKind::kUpdateInPlace, "pg_hba.conf on the server differs from the spec"}}};
+  }
+
+  Result<std::optional<LiveResource>> read(const Address& address) override {
+    return probe_node(ctx_, address.name, [](Connection& c) -> Result<LiveResource> {
+      auto content = read_hba(c);
+      if (!content) return content.status();
+      return LiveResource{"pg_hba.conf", {{engine::attr::kHbaRules, *content}}, {}};
+    });
+  }
+
+  PlannedChange plan(const Address& address, const engine::DesiredResource* desired,
+                     const LiveResource* live) const override {
+    if (is_unknown(live)) return plan_unknown(address, desired, *live);
+    PlannedChange change = engine::ResourceProvider::plan(address, desired, live);
+    // The file lives in the node's data directory: it goes with the node.
+    if (change.action == engine::Action::kDelete) change.action = engine::Action::kForget;
+    return change;
+  }
+
+  ApplyOutcome apply(const PlannedChange& change) override {
+    if (change.action == engine::Action::kForget || change.action == engine::Action::kDelete) {
+      return {Status::ok(), std::nullopt};
+    }
+    const std::string node = change.address.name;
+    const std::string wanted = change.after->attributes.at(engine::attr::kHbaRules);
+    auto container_id = node_container_id(ctx_, node);
+    if (!container_id) return {container_id.status(), change.before};
+    LiveResource live{"pg_hba.conf", {{engine::attr::kHbaRules, wanted}}, {}};
+    Status done = ctx_.sessions.with_connection(node, Clock::now() + ctx_.ready_timeout, [&](Connection& c) {
+      auto previous = read_hba(c);
+      if (!previous) return previous.status();
+      if (*previous == wanted) return Status::ok();
+      if (auto s = install_node_file(ctx_.docker.client(), *container_id, "pg_hba.conf", wanted); !s) return s;
+      if (auto rejected = check_rules(c, wanted); !rejected) {
+        auto restored = install_node_file(ctx_.docker.client(), *container_id, "pg_hba.conf", *previous);
+        if (!restored) return restored.with_context(rejected.message() + "\nand restoring the previous file failed");
+        live.attributes[engine::attr::kHbaRules] = *previous;
+        return rejected;
+      }
+      return c.execute("SELECT pg_reload_conf()");
+    });
+    return {done, live};
+  }
+
+ private:
+  NodeContext& ctx_;
+};
+
+}  // namespace
+
+std::unique_ptr<engine::ResourceProvider> make_hba_provider(NodeContext& context) {
+  return std::make_unique<HbaProvider>(context);
+}
+
+}  // namespace pgdecl::pg

@@ -1,0 +1,162 @@
+#include <spdlog/spdlog.h>
+
+#include "engine/resources/desired.h"
+#include "engine/resources/naming.h"
+#include "engine/resources/postgres_config.h"
+#include "providers/postgres/node_readiness.h"
+#include "providers/postgres/resource_providers.h"
+
+namespace pgdecl::pg {
+namespace {
+
+using engine::ApplyOutcome;
+using engine::LiveResource;
+using engine::PlannedChange;
+namespace attr = engine::attr;
+
+constexpr const char* kRoleLabel = "pgdecl.role";
+constexpr const char* kImageLabel = "pgdecl.image";
+constexpr const char* kCommandLabel = "pgdecl.command-digest";
+
+std::string label(const docker::ContainerInfo& info, const char* key) {
+  auto found = info.labels.find(key);
+  return found == info.labels.end() ? "" : found->second;
+}
+
+class NodeContainerProvider : public engine::ResourceProvider {
+ public:
+  explicit NodeContainerProvider(NodeContext& context) : ctx_(context) {}
+
+  std::string type() const override { return resource_type::kContainer; }
+  bool replaced_with_dependencies() const override { return true; }
+
+  engine::AttributeSchema schema() const override {
+    using engine::ChangeKind;
+    return {{attr::kName, {ChangeKind::kReplace, "the container's name changes"}},
+            {attr::kImage, {ChangeKind::kReplace, "the image changes: {before} -> {after}"}},
+            {attr::kVolume, {ChangeKind::kReplace, "the data volume changes: {before} -> {after}"}},
+            {attr::kNetwork, {ChangeKind::kReplace, "the network changes: {before} -> {after}"}},
+            {attr::kPublish, {ChangeKind::kReplace, "the published port changes: {before} -> {after}"}},
+            {attr::kRole, {ChangeKind::kReplace, "the node's role changes: {before} -> {after}"}},
+            {attr::kCommand, {ChangeKind::kReplace, "the container's start command changes"}},
+            {attr::kState, {ChangeKind::kUpdateInPlace, "the container is {before}, not running"}}};
+  }
+
+  Result<std::optional<LiveResource>> read(const Address& address) override {
+    auto info = ctx_.docker.container(engine::docker_name(ctx_.spec.name, address.name));
+    if (!info) return info.status();
+    if (!info->has_value()) return std::optional<LiveResource>();
+    auto live = to_live(**info);
+    if (!live) return live.status();
+    if ((*info)->running() && (*info)->published) ctx_.sessions.set_port(address.name, (*info)->published->host_port);
+    return std::optional<LiveResource>(std::move(*live));
+  }
+
+  ApplyOutcome apply(const PlannedChange& change) override {
+    const std::string node = change.address.name;
+    if (change.action == engine::Action::kDelete || change.action == engine::Action::kReplace) {
+      if (auto s = remove(*change.before, node); !s) return {s, change.before};
+      if (change.action == engine::Action::kDelete) return {Status::ok(), std::nullopt};
+    }
+    std::string id;
+    if (change.action == engine::Action::kUpdate) {
+      id = change.before->id;
+      if (auto s = ctx_.docker.client().start_container(id); !s) return {s, change.before};
+    } else {
+      auto created = create(node, change.address);
+      if (!created) return {created.status(), std::nullopt};
+      id = *created;
+    }
+    ctx_.docker.invalidate();
+    Status ready = wait_until_ready(ctx_, node, id);
+    auto live = read(change.address);
+    std::optional<LiveResource> known = live ? *live : std::nullopt;
+    return {ready, known};
+  }
+
+ private:
+  const spec::NodeSpec& node_spec(const std::string& node) const {
+    for (const auto& replica : ctx_.spec.replicas) {
+      if (replica.name == node) return replica;
+    }
+    return ctx_.spec.master;
+  }
+
+  Result<LiveResource> to_live(const docker::ContainerInfo& info) {
+    LiveResource live{info.id, {}, {}};
+    std::string tag = label(info, kImageLabel);
+    auto image = ctx_.docker.image(tag);
+    if (!image) return image.status();
+    bool current = image->has_value() && (*image)->id == info.image_id;
+    live.attributes[attr::kName] = info.name;
+    live.attributes[attr::kImage] = current ? tag : tag + " (the container runs an older image)";
+    live.attributes[attr::kVolume] = info.volumes.empty() ? "(none)" : info.volumes.front();
+    live.attributes[attr::kNetwork] = info.networks.empty() ? "(none)" : info.networks.front();
+    live.attributes[attr::kPublish] =
+        info.published ? info.published->host_ip + ":" + std::to_string(info.published->host_port) : "(none)";
+    live.attributes[attr::kRole] = label(info, kRoleLabel);
+    live.attributes[attr::kCommand] = label(info, kCommandLabel);
+    live.attributes[attr::kState] = info.state;
+    return live;
+  }
+
+  docker::ContainerConfig container_config(const std::string& node, const Address& address) const {
+    const spec::NodeSpec& spec_node = node_spec(node);
+    const std::string script = engine::node_boot_script(ctx_.spec, spec_node);
+    docker::ContainerConfig config;
+    config.name = engine::docker_name(ctx_.spec.name, node);
+    config.image = ctx_.spec.images.at(spec_node.image).tag;
+    config.cmd = {"/bin/sh", "-c", script};
+    config.labels = ctx_.docker.labels_for(address.to_string());
+    config.labels[kRoleLabel] = "master";
+    config.labels[kImageLabel] = config.image;
+    config.labels[kCommandLabel] = engine::text_digest(script);
+    config.mounts = {{engine::docker_name(ctx_.spec.name, spec_node.volume), engine::kDataMount}};
+    config.container_port = engine::kPostgresPort;
+    config.publish = docker::PortBinding{spec_node.publish.host_ip, spec_node.publish.port};
+    config.network = engine::docker_name(ctx_.spec.name, ctx_.spec.network.name);
+    config.network_aliases = {node};
+    config.stop_timeout_seconds = 60;
+    return config;
+  }
+
+  // The files go in before the first start: the server's config, and the
+  // superuser's initial password, which the container deletes after initdb.
+  std::vector<docker::ArchiveFile> staged_files(const std::string& node) const {
+    const spec::NodeSpec& spec_node = node_spec(node);
+    const std::string stage = std::string(engine::kStagingDir).substr(1);
+    return {{stage + "/conf/pg_hba.conf", engine::render_hba(ctx_.spec, spec_node), 0644},
+            {stage + "/conf/pgdecl.conf", engine::render_settings_file(ctx_.spec, spec_node), 0644},
+            {stage + "/init/superuser.password", ctx_.sessions.password().reveal() + "\n", 0600}};
+  }
+
+  Result<std::string> create(const std::string& node, const Address& address) {
+    auto& client = ctx_.docker.client();
+    auto id = client.create_container(container_config(node, address));
+    if (!id) return id.status();
+    if (auto s = client.upload_archive(*id, "/", staged_files(node)); !s) return s;
+    if (auto s = client.start_container(*id); !s) return s;
+    return *id;
+  }
+
+  Status remove(const LiveResource& live, const std::string& node) {
+    auto& client = ctx_.docker.client();
+    ctx_.sessions.invalidate(node);
+    auto stopped = client.stop_container(live.id, 60);
+    if (!stopped && stopped.code() != Status::Code::kNotFound) return stopped;
+    auto removed = client.remove_container(live.id, true);
+    ctx_.docker.invalidate();
+    if (!removed && removed.code() != Status::Code::kNotFound) return removed;
+    return Status::ok();
+  }
+
+  NodeContext& ctx_;
+};
+
+}  // namespace
+
+std::unique_ptr<engine::ResourceProvider> make_node_container_provider(NodeContext& context) {
+  return std::make_unique<NodeContainerProvider>(context);
+}
+
+}  // namespace pgdecl::pg

@@ -1,0 +1,45 @@
+#include "providers/postgres/node_probe.h"
+
+#include "engine/resources/naming.h"
+
+namespace pgdecl::pg {
+namespace {
+constexpr const char* kUnknownMeta = "unknown";
+}
+
+Result<std::optional<engine::LiveResource>> probe_node(NodeContext& context, const std::string& node,
+                                                       const NodeReader& reader) {
+  auto container = context.docker.container(engine::docker_name(context.spec.name, node));
+  if (!container) return container.status();
+  if (!container->has_value()) return std::optional<engine::LiveResource>();
+  engine::LiveResource live;
+  Status asked = context.sessions.with_connection(node, Clock::now(), [&](Connection& c) {
+    auto read = reader(c);
+    if (!read) return read.status();
+    live = std::move(*read);
+    return Status::ok();
+  });
+  if (asked.code() == Status::Code::kUnavailable) {
+    engine::LiveResource unknown;
+    unknown.meta[kUnknownMeta] = asked.message();
+    return std::optional<engine::LiveResource>(unknown);
+  }
+  if (!asked) return asked;
+  return std::optional<engine::LiveResource>(std::move(live));
+}
+
+bool is_unknown(const engine::LiveResource* live) { return live && live->meta.count(kUnknownMeta); }
+
+engine::PlannedChange plan_unknown(const Address& address, const engine::DesiredResource* desired,
+                                   const engine::LiveResource& live) {
+  engine::PlannedChange change;
+  change.address = address;
+  change.action = desired ? engine::Action::kUpdate : engine::Action::kNoOp;
+  change.before = live;
+  if (desired) change.after = *desired;
+  change.reasons.push_back("the server cannot be asked now, so this is checked again and applied once " +
+                           std::string(resource_type::kContainer) + "." + address.name + " is up");
+  return change;
+}
+
+}  // namespace pgdecl::pg

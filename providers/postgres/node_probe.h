@@ -1,0 +1,24 @@
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "engine/provider/resource.h"
+#include "providers/postgres/resource_providers.h"
+
+namespace pgdecl::pg {
+
+// Reads something from a node's server during a refresh. When the node's
+// container does not exist, the resource does not either (nullopt). When it
+// exists but its server cannot be asked now (stopped, starting), the result
+// is an object marked unknown: plan_unknown() turns it into an update that
+// is checked again when applied.
+using NodeReader = std::function<Result<engine::LiveResource>(Connection&)>;
+Result<std::optional<engine::LiveResource>> probe_node(NodeContext& context, const std::string& node,
+                                                       const NodeReader& reader);
+
+bool is_unknown(const engine::LiveResource* live);
+engine::PlannedChange plan_unknown(const Address& address, const engine::DesiredResource* desired,
+                                   const engine::LiveResource& live);
+
+}  // namespace pgdecl::pg

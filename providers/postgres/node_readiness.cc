@@ -1,0 +1,44 @@
+#include "providers/postgres/node_readiness.h"
+
+#include "engine/resources/naming.h"
+
+namespace pgdecl::pg {
+
+Status wait_until_ready(NodeContext& context, const std::string& node, const std::string& container_id) {
+  auto& client = context.docker.client();
+  auto info = client.inspect_container(container_id);
+  if (!info) return info.status();
+  if (!info->has_value() || !(*info)->published) {
+    return Status::failed("container of node " + node + " has no published port");
+  }
+  context.sessions.set_port(node, (*info)->published->host_port);
+  auto still_running = [&]() -> Status {
+    auto now = client.inspect_container(container_id);
+    if (!now || !now->has_value() || (*now)->running()) return Status::ok();
+    auto logs = client.container_logs(container_id, 20);
+    return Status::failed("the container stopped (" + (*now)->state +
+                          ") before PostgreSQL was ready; its last log lines:\n" +
+                          (logs ? *logs : logs.status().message()));
+  };
+  auto deadline = Clock::now() + context.ready_timeout;
+  return context.sessions.with_connection(
+      node, deadline, [](Connection& c) { return c.execute("SELECT 1"); }, still_running);
+}
+
+Status restart_node(NodeContext& context, const std::string& node, const std::string& container_id) {
+  auto& client = context.docker.client();
+  context.sessions.invalidate(node);
+  if (auto s = client.stop_container(container_id, 60); !s) return s;
+  if (auto s = client.start_container(container_id); !s) return s;
+  context.docker.invalidate();
+  return wait_until_ready(context, node, container_id);
+}
+
+Result<std::string> node_container_id(NodeContext& context, const std::string& node) {
+  auto info = context.docker.container(engine::docker_name(context.spec.name, node));
+  if (!info) return info.status();
+  if (!info->has_value()) return Status::not_found("the container of node " + node + " does not exist");
+  return (*info)->id;
+}
+
+}  // namespace pgdecl::pg

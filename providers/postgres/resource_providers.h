@@ -1,0 +1,28 @@
+#pragma once
+
+#include <memory>
+
+#include "engine/provider/provider.h"
+#include "engine/spec/model.h"
+#include "providers/docker/cluster_snapshot.h"
+#include "providers/postgres/node_sessions.h"
+
+namespace pgdecl::pg {
+
+// What the PostgreSQL-side providers share in one run.
+struct NodeContext {
+  docker::ClusterSnapshot& docker;
+  const spec::ClusterSpec& spec;
+  NodeSessions& sessions;
+  std::chrono::seconds ready_timeout{120};
+};
+
+// docker_container.<node>: a PostgreSQL server in a container, started
+// without any image entrypoint, initialised once, reported ready only when
+// it accepts connections.
+std::unique_ptr<engine::ResourceProvider> make_node_container_provider(NodeContext& context);
+// pg_hba.<node> and pg_settings.<node>.
+std::unique_ptr<engine::ResourceProvider> make_hba_provider(NodeContext& context);
+std::unique_ptr<engine::ResourceProvider> make_settings_provider(NodeContext& context);
+
+}  // namespace pgdecl::pg

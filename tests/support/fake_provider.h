@@ -1,0 +1,77 @@
+#pragma once
+
+// A provider of resources that live in memory, for tests of engine logic
+// (diffing, ordering, failure handling). It records every call, and can be
+// told to fail a given address, as leveldb's SpecialEnv injects faults.
+#include <map>
+#include <mutex>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "engine/provider/provider.h"
+
+namespace pgdecl::testing {
+
+class FakeWorld {
+ public:
+  std::map<std::string, engine::LiveResource> objects;  // by address
+  std::vector<std::string> calls;                      // "read x", "create x", ...
+  std::set<std::string> fail_apply;                     // addresses whose apply fails
+  std::mutex mutex;
+
+  void put(const std::string& address, engine::Attributes attributes) {
+    objects[address] = engine::LiveResource{"id-" + address, std::move(attributes), {}};
+  }
+  std::vector<std::string> calls_matching(const std::string& prefix) {
+    std::lock_guard lock(mutex);
+    std::vector<std::string> out;
+    for (const auto& call : calls) {
+      if (call.rfind(prefix, 0) == 0) out.push_back(call);
+    }
+    return out;
+  }
+};
+
+class FakeProvider : public engine::ResourceProvider {
+ public:
+  FakeProvider(std::string type, FakeWorld& world, engine::AttributeSchema schema = {},
+               bool replaced_with_dependencies = false)
+      : type_(std::move(type)), world_(world), schema_(std::move(schema)), follows_(replaced_with_dependencies) {}
+
+  std::string type() const override { return type_; }
+  engine::AttributeSchema schema() const override { return schema_; }
+  bool replaced_with_dependencies() const override { return follows_; }
+
+  Result<std::optional<engine::LiveResource>> read(const Address& address) override {
+    std::lock_guard lock(world_.mutex);
+    world_.calls.push_back("read " + address.to_string());
+    auto found = world_.objects.find(address.to_string());
+    if (found == world_.objects.end()) return std::optional<engine::LiveResource>();
+    return std::optional<engine::LiveResource>(found->second);
+  }
+
+  engine::ApplyOutcome apply(const engine::PlannedChange& change) override {
+    std::lock_guard lock(world_.mutex);
+    const std::string address = change.address.to_string();
+    world_.calls.push_back(std::string(engine::json_name(change.action)) + " " + address);
+    if (world_.fail_apply.count(address)) {
+      return {Status::failed("injected failure"), change.before};
+    }
+    if (change.action == engine::Action::kDelete) {
+      world_.objects.erase(address);
+      return {Status::ok(), std::nullopt};
+    }
+    engine::LiveResource live{"id-" + address, change.after->attributes, {}};
+    world_.objects[address] = live;
+    return {Status::ok(), live};
+  }
+
+ private:
+  std::string type_;
+  FakeWorld& world_;
+  engine::AttributeSchema schema_;
+  bool follows_;
+};
+
+}  // namespace pgdecl::testing
