@@ -51,8 +51,12 @@ DesiredResource hba(const spec::ClusterSpec& spec, const spec::NodeSpec& node) {
           {{resource_type::kContainer, node.name}}};
 }
 
+// After pg_hba: a settings change may restart the node, which must not
+// happen under another change to the same node.
 DesiredResource settings(const spec::NodeSpec& node) {
-  DesiredResource out{{resource_type::kSettings, node.name}, {}, {{resource_type::kContainer, node.name}}};
+  DesiredResource out{{resource_type::kSettings, node.name},
+                      {},
+                      {{resource_type::kContainer, node.name}, {resource_type::kHba, node.name}}};
   for (const auto& [name, value] : node.parameters) out.attributes[name] = value;
   return out;
 }

@@ -1,0 +1,189 @@
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <regex>
+
+#include "providers/docker/client.h"
+#include "providers/postgres/connection.h"
+#include "state/secrets_file.h"
+#include "tests/e2e/cli_runner.h"
+
+using namespace pgdecl;
+using pgdecl::testing::run_pgdecl;
+
+namespace {
+
+std::string spec_text(const std::string& cluster, const std::string& extra_hba = "") {
+  return "version: 1\n"
+         "name: " + cluster + "\n"
+         "network:\n  name: net\n"
+         "images:\n  postgres:\n    tag: postgres:15\n    pull: never\n"
+         "volumes:\n  data: {}\n"
+         "master:\n  name: master\n  image: postgres\n  volume: data\n  publish: 127.0.0.1:0\n"
+         "  superuser:\n    password: { generate: true }\n"
+         "  parameters:\n    max_connections: 50\n    work_mem: 8MB\n"
+         "  hba:\n    - host all all samenet scram-sha-256\n" + extra_hba;
+}
+
+// A cluster of its own for each test, torn down however the test ends.
+class ClusterFixture {
+ public:
+  explicit ClusterFixture(const std::string& purpose)
+      : name_("e2e-" + purpose + "-" + std::to_string(getpid())),
+        dir_(std::filesystem::temp_directory_path() / ("pgdecl-" + name_)),
+        docker_(docker::make_curl_transport("")) {
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    write_spec(spec_text(name_));
+    REQUIRE(docker_.negotiate_version());
+  }
+  ~ClusterFixture() {
+    run_pgdecl(dir_, "destroy -f spec.yaml --auto-approve --purge-volumes");
+    docker::Labels mine{{"pgdecl.cluster", name_}};
+    if (auto containers = docker_.list_containers(mine)) {
+      for (const auto& c : *containers) docker_.remove_container(c.id, true);
+    }
+    if (auto networks = docker_.list_networks(mine)) {
+      for (const auto& n : *networks) docker_.remove_network(n.id);
+    }
+    if (auto volumes = docker_.list_volumes(mine)) {
+      for (const auto& v : *volumes) docker_.remove_volume(v.name);
+    }
+    std::filesystem::remove_all(dir_);
+  }
+
+  void write_spec(const std::string& text) { std::ofstream(dir_ / "spec.yaml") << text; }
+  const std::string& name() const { return name_; }
+  const std::filesystem::path& dir() const { return dir_; }
+  docker::Client& docker() { return docker_; }
+
+  int published_port() {
+    auto c = docker_.inspect_container(name_ + "-master");
+    REQUIRE(c);
+    REQUIRE(c->has_value());
+    REQUIRE((*c)->published);
+    return (*c)->published->host_port;
+  }
+
+  std::unique_ptr<pg::Connection> connect() {
+    auto secrets = state::SecretsFile::open(dir_ / ".pgdecl" / (name_ + ".secrets.json"));
+    REQUIRE(secrets);
+    auto password = secrets->get("superuser.postgres");
+    REQUIRE(password);
+    auto conn = pg::Connection::open({"127.0.0.1", published_port(), "postgres", "postgres"}, *password);
+    INFO(conn.status().message());
+    REQUIRE(conn);
+    return std::move(*conn);
+  }
+
+ private:
+  std::string name_;
+  std::filesystem::path dir_;
+  docker::Client docker_;
+};
+
+std::string scalar(pg::Connection& c, const std::string& sql) {
+  auto rows = c.query(sql);
+  INFO(sql << ": " << rows.status().message());
+  REQUIRE(rows);
+  REQUIRE(rows->rows.size() == 1);
+  return rows->rows[0][0].value_or("NULL");
+}
+
+}  // namespace
+
+TEST_CASE("apply, drift, repair and destroy a master through the CLI", "[e2e][docker][postgres]") {
+  ClusterFixture cluster("single");
+  auto applied = run_pgdecl(cluster.dir(), "apply -f spec.yaml --auto-approve");
+  INFO(applied.out << applied.err);
+  REQUIRE(applied.exit_code == 0);
+  CHECK(applied.out.find("Apply complete! Resources: 5 added, 0 changed, 0 destroyed.") != std::string::npos);
+
+  {
+    auto c = cluster.connect();
+    CHECK(scalar(*c, "show data_checksums") == "on");
+    CHECK(scalar(*c, "show max_connections") == "50");
+    CHECK(scalar(*c, "select rolpassword like 'SCRAM-SHA-256$%' from pg_authid where rolname = 'postgres'") == "t");
+    REQUIRE(c->execute("create table kept (v text)"));
+    REQUIRE(c->execute("insert into kept values ('written before the drift')"));
+  }
+
+  auto calm = run_pgdecl(cluster.dir(), "plan -f spec.yaml --detailed-exitcode");
+  INFO(calm.out << calm.err);
+  CHECK(calm.exit_code == 0);
+  CHECK(calm.out.find("No changes.") == 0);
+
+  REQUIRE(cluster.docker().remove_container(cluster.name() + "-master", true));
+  auto drift = run_pgdecl(cluster.dir(), "plan -f spec.yaml --detailed-exitcode");
+  INFO(drift.out << drift.err);
+  CHECK(drift.exit_code == 2);
+  CHECK(drift.out.find("# docker_container.master will be created\n  #   because it no longer exists (removed "
+                       "outside pgdecl)") != std::string::npos);
+
+  auto repaired = run_pgdecl(cluster.dir(), "apply -f spec.yaml --auto-approve");
+  INFO(repaired.out << repaired.err);
+  REQUIRE(repaired.exit_code == 0);
+  {
+    auto c = cluster.connect();
+    CHECK(scalar(*c, "select v from kept") == "written before the drift");
+  }
+  CHECK(run_pgdecl(cluster.dir(), "plan -f spec.yaml --detailed-exitcode").exit_code == 0);
+
+  auto destroyed = run_pgdecl(cluster.dir(), "destroy -f spec.yaml --auto-approve");
+  INFO(destroyed.out << destroyed.err);
+  REQUIRE(destroyed.exit_code == 0);
+  CHECK(destroyed.out.find("docker_volume.data will no longer be managed") != std::string::npos);
+  docker::Labels mine{{"pgdecl.cluster", cluster.name()}};
+  CHECK(cluster.docker().list_containers(mine)->empty());
+  CHECK(cluster.docker().list_networks(mine)->empty());
+  CHECK(cluster.docker().list_volumes(mine)->size() == 1);  // the data is kept
+}
+
+TEST_CASE("a stopped master is started again, and its settings and hba follow the spec",
+          "[e2e][docker][postgres]") {
+  ClusterFixture cluster("stopped");
+  REQUIRE(run_pgdecl(cluster.dir(), "apply -f spec.yaml --auto-approve").exit_code == 0);
+  REQUIRE(cluster.docker().stop_container(cluster.name() + "-master", 30));
+  auto drift = run_pgdecl(cluster.dir(), "plan -f spec.yaml --detailed-exitcode");
+  INFO(drift.out << drift.err);
+  CHECK(drift.exit_code == 2);
+  CHECK(drift.out.find("because the container is exited, not running") != std::string::npos);
+
+  std::string spec = spec_text(cluster.name(), "    - host all all 10.0.0.0/8 scram-sha-256\n");
+  spec.replace(spec.find("work_mem: 8MB"), 13, "work_mem: 16MB");
+  cluster.write_spec(spec);
+  auto repaired = run_pgdecl(cluster.dir(), "apply -f spec.yaml --auto-approve");
+  INFO(repaired.out << repaired.err);
+  REQUIRE(repaired.exit_code == 0);
+  auto c = cluster.connect();
+  CHECK(scalar(*c, "show work_mem") == "16MB");
+  CHECK(scalar(*c, "select count(*) from pg_hba_file_rules where address = '10.0.0.0'") == "1");
+  CHECK(run_pgdecl(cluster.dir(), "plan -f spec.yaml --detailed-exitcode").exit_code == 0);
+}
+
+TEST_CASE("a saved plan applies exactly, and a stale one is refused", "[e2e][docker][postgres]") {
+  ClusterFixture cluster("planfile");
+  auto saved = run_pgdecl(cluster.dir(), "plan -f spec.yaml --out first.plan");
+  INFO(saved.out << saved.err);
+  REQUIRE(saved.exit_code == 0);
+  auto applied = run_pgdecl(cluster.dir(), "apply first.plan");
+  INFO(applied.out << applied.err);
+  REQUIRE(applied.exit_code == 0);
+  // The same plan again: the state has moved on since it was made.
+  auto stale = run_pgdecl(cluster.dir(), "apply first.plan");
+  CHECK(stale.exit_code == 1);
+  CHECK(stale.err.find("is stale") != std::string::npos);
+}
+
+TEST_CASE("a broken spec is reported in full and nothing is touched", "[e2e]") {
+  auto dir = std::filesystem::temp_directory_path() / ("pgdecl-e2e-broken-" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "spec.yaml") << "version: 1\nname: e2e-broken\nnetwork: {name: n}\nimages: {pg: {tag: postgres:15}}\n"
+                                      "volumes: {d: {}}\nmaster: {image: pg, volumne: d}\n";
+  auto result = run_pgdecl(dir, "plan -f spec.yaml");
+  CHECK(result.exit_code == 1);
+  CHECK(result.err.find("spec.yaml:6:") != std::string::npos);
+  CHECK(result.err.find("(did you mean 'volume'?)") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(dir / ".pgdecl"));
+  std::filesystem::remove_all(dir);
+}
