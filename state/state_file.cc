@@ -123,6 +123,7 @@ Result<std::string> render(const State& state) {
     entry["id"] = record.id;
     entry["attributes"] = ordered_json::object();
     for (const auto& [key, value] : record.attributes) entry["attributes"][key] = value;
+    entry["depends_on"] = record.depends_on;
     resources.push_back(std::move(entry));
   }
   ordered_json doc = ordered_json::object();
@@ -162,6 +163,14 @@ Result<ResourceRecord> parse_record(const json& entry, const fs::path& file) {
   auto id = string_field(entry, "id");
   if (!id) return malformed(file, "resource " + *address + " has no string \"id\"");
   ResourceRecord record{*address, *id, {}};
+  if (auto deps = entry.find("depends_on"); deps != entry.end()) {
+    if (!deps->is_array()) return malformed(file, "depends_on of " + *address + " must be a list");
+    for (const auto& dependency : *deps) {
+      if (!dependency.is_string())
+        return malformed(file, "depends_on of " + *address + " must list addresses");
+      record.depends_on.push_back(dependency.get<std::string>());
+    }
+  }
   auto attributes = entry.find("attributes");
   if (attributes == entry.end()) return record;
   if (!attributes->is_object()) return malformed(file, "attributes of " + *address + " must be an object");

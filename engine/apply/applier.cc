@@ -11,12 +11,18 @@ namespace {
 
 const char* verb(Action action) {
   switch (action) {
-    case Action::kCreate: return "Creating";
-    case Action::kUpdate: return "Modifying";
-    case Action::kReplace: return "Replacing";
-    case Action::kDelete: return "Destroying";
-    case Action::kForget: return "Forgetting";
-    case Action::kNoOp: break;
+    case Action::kCreate:
+      return "Creating";
+    case Action::kUpdate:
+      return "Modifying";
+    case Action::kReplace:
+      return "Replacing";
+    case Action::kDelete:
+      return "Destroying";
+    case Action::kForget:
+      return "Forgetting";
+    case Action::kNoOp:
+      break;
   }
   return "Checking";
 }
@@ -98,13 +104,18 @@ ApplyReport apply_plan(const Plan& plan, const ProviderRegistry& providers, Stat
   for (std::size_t i = 0; i < results.size(); ++i) {
     const std::string address = steps.changes[i]->address.to_string();
     switch (results[i].outcome) {
-      case StepResult::Outcome::kDone: ++report.done; break;
-      case StepResult::Outcome::kFailed: report.failures.push_back(address + ": " + results[i].status.message()); break;
+      case StepResult::Outcome::kDone:
+        ++report.done;
+        break;
+      case StepResult::Outcome::kFailed:
+        report.failures.push_back(address + ": " + results[i].status.message());
+        break;
       case StepResult::Outcome::kSkipped:
         report.skipped.push_back(address + " (not attempted: " +
                                  steps.changes[results[i].blocked_by]->address.to_string() + " failed)");
         break;
-      case StepResult::Outcome::kNotRun: break;
+      case StepResult::Outcome::kNotRun:
+        break;
     }
   }
   return report;

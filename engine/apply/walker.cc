@@ -78,10 +78,12 @@ class Walk {
 
 }  // namespace
 
-std::vector<StepResult> walk(std::size_t step_count, const std::vector<std::vector<std::size_t>>& prerequisites,
-                             int parallelism, const std::function<Status(std::size_t)>& run_step) {
+std::vector<StepResult> walk(std::size_t step_count,
+                             const std::vector<std::vector<std::size_t>>& prerequisites, int parallelism,
+                             const std::function<Status(std::size_t)>& run_step) {
   Walk state(step_count, prerequisites, run_step);
-  std::size_t workers = std::clamp<std::size_t>(parallelism < 1 ? 1 : parallelism, 1, std::max<std::size_t>(step_count, 1));
+  std::size_t workers =
+      std::clamp<std::size_t>(parallelism < 1 ? 1 : parallelism, 1, std::max<std::size_t>(step_count, 1));
   std::vector<std::thread> threads;
   for (std::size_t i = 0; i < workers; ++i) threads.emplace_back([&state] { state.worker(); });
   for (auto& thread : threads) thread.join();

@@ -19,7 +19,8 @@ struct StepResult {
 // `parallelism` at a time. When a step fails, the steps that need it
 // (directly or not) are skipped and everything independent still runs, as
 // in Terraform's walker.
-std::vector<StepResult> walk(std::size_t step_count, const std::vector<std::vector<std::size_t>>& prerequisites,
-                             int parallelism, const std::function<Status(std::size_t)>& run_step);
+std::vector<StepResult> walk(std::size_t step_count,
+                             const std::vector<std::vector<std::size_t>>& prerequisites, int parallelism,
+                             const std::function<Status(std::size_t)>& run_step);
 
 }  // namespace pgdecl::engine

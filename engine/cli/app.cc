@@ -23,7 +23,8 @@ void set_up_logging(const std::string& level_name) {
 
 void add_spec_options(CLI::App* command, Options& options) {
   command->add_option("-f,--file", options.spec_file, "The cluster spec (default: pgdecl.yaml)");
-  command->add_option("--state", options.state_file, "State file (default: .pgdecl/<name>.state.json beside the spec)");
+  command->add_option("--state", options.state_file,
+                      "State file (default: .pgdecl/<name>.state.json beside the spec)");
 }
 
 void add_plan_options(CLI::App* command, Options& options) {
@@ -52,14 +53,16 @@ int run(int argc, char** argv) {
   add_plan_options(plan, options);
   plan->add_option("--out", options.plan_out, "Save the plan for `pgdecl apply PLANFILE`");
   plan->add_flag("--json", options.json, "Print the plan as JSON");
-  plan->add_flag("--detailed-exitcode", options.detailed_exitcode, "Exit 2 when there are changes, 0 when none");
+  plan->add_flag("--detailed-exitcode", options.detailed_exitcode,
+                 "Exit 2 when there are changes, 0 when none");
 
   auto* apply = app.add_subcommand("apply", "Bring the cluster to the spec");
   add_spec_options(apply, options);
   add_plan_options(apply, options);
   apply->add_option("planfile", options.plan_in, "A plan saved by `pgdecl plan --out`");
   apply->add_flag("--auto-approve", options.auto_approve, "Do not ask for confirmation");
-  apply->add_option("--parallelism", options.parallelism, "Steps run at once (default 4)")->check(CLI::Range(1, 64));
+  apply->add_option("--parallelism", options.parallelism, "Steps run at once (default 4)")
+      ->check(CLI::Range(1, 64));
 
   auto* destroy = app.add_subcommand("destroy", "Remove the cluster's containers and network");
   add_spec_options(destroy, options);

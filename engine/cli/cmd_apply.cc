@@ -25,8 +25,8 @@ Status check_not_stale(const engine::PlanFile& saved, const engine::Plan& fresh,
   bool fresh_state = old_plan.state_serial == 0 && fresh.state_serial == 0;
   if (!fresh_state && (old_plan.lineage != fresh.lineage || old_plan.state_serial != fresh.state_serial)) {
     return Status::conflict("plan " + name + " is stale: the state has changed since (serial " +
-                            std::to_string(old_plan.state_serial) + " then, " + std::to_string(fresh.state_serial) +
-                            " now); run pgdecl plan again");
+                            std::to_string(old_plan.state_serial) + " then, " +
+                            std::to_string(fresh.state_serial) + " now); run pgdecl plan again");
   }
   std::map<std::string, engine::Action> now;
   for (const auto& change : fresh.changes) now[change.address.to_string()] = change.action;
@@ -34,9 +34,10 @@ Status check_not_stale(const engine::PlanFile& saved, const engine::Plan& fresh,
     auto found = now.find(change.address.to_string());
     engine::Action current = found == now.end() ? engine::Action::kNoOp : found->second;
     if (current != change.action) {
-      return Status::conflict("plan " + name + " is stale: " + change.address.to_string() + " was planned to " +
-                              engine::json_name(change.action) + ", the live cluster now calls for " +
-                              engine::json_name(current) + "; run pgdecl plan again");
+      return Status::conflict("plan " + name + " is stale: " + change.address.to_string() +
+                              " was planned to " + engine::json_name(change.action) +
+                              ", the live cluster now calls for " + engine::json_name(current) +
+                              "; run pgdecl plan again");
     }
   }
   return Status::ok();

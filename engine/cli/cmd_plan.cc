@@ -11,7 +11,8 @@ namespace pgdecl::cli {
 namespace {
 
 Status save_plan_file(const Options& options, const engine::Plan& plan) {
-  engine::PlanFile file{plan, std::filesystem::absolute(options.spec_file).string(), sha256_of_file(options.spec_file)};
+  engine::PlanFile file{plan, std::filesystem::absolute(options.spec_file).string(),
+                        sha256_of_file(options.spec_file)};
   std::ofstream out(options.plan_out, std::ios::trunc);
   out << engine::serialize_plan_file(file);
   out.close();
@@ -34,7 +35,9 @@ int command_plan(const Options& options) {
       print_error(s.message());
       return kExitError;
     }
-    if (!options.json) std::cout << "\nSaved the plan to " << options.plan_out << ": `pgdecl apply " << options.plan_out << "` applies exactly it.\n";
+    if (!options.json)
+      std::cout << "\nSaved the plan to " << options.plan_out << ": `pgdecl apply " << options.plan_out
+                << "` applies exactly it.\n";
   }
   if (options.detailed_exitcode && planned->plan.has_changes()) return kExitChanges;
   return kExitOk;

@@ -27,24 +27,27 @@ Result<Secret> from_file(const spec::SecretRef& ref, const spec::ClusterSpec& sp
 
 }  // namespace
 
-Result<Secret> resolve_secret(const spec::SecretRef& ref, const std::string& key, const spec::ClusterSpec& spec,
-                              state::SecretsFile& secrets) {
+Result<Secret> resolve_secret(const spec::SecretRef& ref, const std::string& key,
+                              const spec::ClusterSpec& spec, state::SecretsFile& secrets) {
   switch (ref.kind) {
     case spec::SecretRef::Kind::kEnv: {
       const char* value = std::getenv(ref.value.c_str());
       if (!value || !*value) return located(spec, ref, "environment variable " + ref.value + " is not set");
       return Secret(value);
     }
-    case spec::SecretRef::Kind::kFile: return from_file(ref, spec);
+    case spec::SecretRef::Kind::kFile:
+      return from_file(ref, spec);
     case spec::SecretRef::Kind::kGenerate: {
       if (auto stored = secrets.get(key)) return *stored;
       Secret made = state::SecretsFile::generate_password();
       secrets.put(key, made);
       return made;
     }
-    case spec::SecretRef::Kind::kLiteral: return Secret(ref.value);
+    case spec::SecretRef::Kind::kLiteral:
+      return Secret(ref.value);
     case spec::SecretRef::Kind::kScramVerifier:
-      return located(spec, ref, "pgdecl connects with this password, so it needs the password itself, not a verifier");
+      return located(spec, ref,
+                     "pgdecl connects with this password, so it needs the password itself, not a verifier");
   }
   return located(spec, ref, "unknown kind of password");
 }

@@ -13,7 +13,7 @@ namespace pgdecl::cli {
 // takes it from the secrets file, or makes one and puts it there (the
 // caller decides whether to save: plan never does). Errors name the spec
 // location.
-Result<Secret> resolve_secret(const spec::SecretRef& ref, const std::string& key, const spec::ClusterSpec& spec,
-                              state::SecretsFile& secrets);
+Result<Secret> resolve_secret(const spec::SecretRef& ref, const std::string& key,
+                              const spec::ClusterSpec& spec, state::SecretsFile& secrets);
 
 }  // namespace pgdecl::cli

@@ -54,8 +54,8 @@ Result<std::unique_ptr<Session>> Session::open(const spec::ClusterSpec& spec, co
   auto secrets = state::SecretsFile::open(session->paths_.secrets);
   if (!secrets) return secrets.status();
   session->secrets_ = std::move(*secrets);
-  auto password = resolve_secret(spec.master.superuser.password, "superuser." + spec.master.superuser.name, spec,
-                                 *session->secrets_);
+  auto password = resolve_secret(spec.master.superuser.password, "superuser." + spec.master.superuser.name,
+                                 spec, *session->secrets_);
   if (!password) return password.status();
 
   auto wiring = std::make_unique<Wiring>();
@@ -63,8 +63,8 @@ Result<std::unique_ptr<Session>> Session::open(const spec::ClusterSpec& spec, co
   if (auto s = wiring->client->negotiate_version(); !s) return s;
   wiring->snapshot = std::make_unique<docker::ClusterSnapshot>(*wiring->client, spec.name);
   wiring->sessions = std::make_unique<pg::NodeSessions>(spec.master.superuser.name, std::move(*password));
-  wiring->node_context =
-      std::make_unique<pg::NodeContext>(pg::NodeContext{*wiring->snapshot, session->spec_, *wiring->sessions});
+  wiring->node_context = std::make_unique<pg::NodeContext>(
+      pg::NodeContext{*wiring->snapshot, session->spec_, *wiring->sessions});
 
   auto& registry = session->providers_;
   registry.add(docker::make_network_provider(*wiring->snapshot, session->spec_));
@@ -97,12 +97,14 @@ Result<engine::Plan> Session::make_plan(const Options& options, bool destroy) {
   }
   for (const auto& text : options.targets) {
     auto address = Address::parse(text);
-    if (!address) return Status::invalid_argument("--target " + text + ": not a resource address (type.name)");
+    if (!address)
+      return Status::invalid_argument("--target " + text + ": not a resource address (type.name)");
     request.targets.push_back(*address);
   }
   for (const auto& text : options.replace) {
     auto address = Address::parse(text);
-    if (!address) return Status::invalid_argument("--replace " + text + ": not a resource address (type.name)");
+    if (!address)
+      return Status::invalid_argument("--replace " + text + ": not a resource address (type.name)");
     request.replace.push_back(*address);
   }
   return engine::make_plan(request, providers_);

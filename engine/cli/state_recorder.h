@@ -9,7 +9,8 @@ namespace pgdecl::cli {
 // leaves a state that knows everything made before it.
 class FileStateRecorder : public engine::StateRecorder {
  public:
-  FileStateRecorder(state::State& state, std::filesystem::path file) : state_(state), file_(std::move(file)) {}
+  FileStateRecorder(state::State& state, std::filesystem::path file)
+      : state_(state), file_(std::move(file)) {}
 
   Status record(const Address& address, const std::optional<engine::LiveResource>& live,
                 const std::vector<std::string>& depends_on) override {

@@ -13,8 +13,7 @@ std::string Diagnostic::to_string() const {
   return out;
 }
 
-void Diagnostics::error(const std::string& file, SourcePos pos, std::string message,
-                        std::string suggestion) {
+void Diagnostics::error(const std::string& file, SourcePos pos, std::string message, std::string suggestion) {
   items_.push_back({Diagnostic::Severity::kError, file, pos, std::move(message), std::move(suggestion)});
 }
 

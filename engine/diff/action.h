@@ -17,12 +17,18 @@ enum class Action {
 
 inline const char* glyph(Action action) {
   switch (action) {
-    case Action::kNoOp: return " ";
-    case Action::kCreate: return "+";
-    case Action::kUpdate: return "~";
-    case Action::kReplace: return "-/+";
-    case Action::kDelete: return "-";
-    case Action::kForget: return ".";
+    case Action::kNoOp:
+      return " ";
+    case Action::kCreate:
+      return "+";
+    case Action::kUpdate:
+      return "~";
+    case Action::kReplace:
+      return "-/+";
+    case Action::kDelete:
+      return "-";
+    case Action::kForget:
+      return ".";
   }
   return "?";
 }
@@ -30,12 +36,18 @@ inline const char* glyph(Action action) {
 // Terraform's JSON words, so tooling written for it reads ours.
 inline const char* json_name(Action action) {
   switch (action) {
-    case Action::kNoOp: return "no-op";
-    case Action::kCreate: return "create";
-    case Action::kUpdate: return "update";
-    case Action::kReplace: return "replace";
-    case Action::kDelete: return "delete";
-    case Action::kForget: return "forget";
+    case Action::kNoOp:
+      return "no-op";
+    case Action::kCreate:
+      return "create";
+    case Action::kUpdate:
+      return "update";
+    case Action::kReplace:
+      return "replace";
+    case Action::kDelete:
+      return "delete";
+    case Action::kForget:
+      return "forget";
   }
   return "unknown";
 }

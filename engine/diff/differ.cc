@@ -55,7 +55,8 @@ PlannedChange diff_resource(const Address& address, const DesiredResource* desir
   }
   if (!live) {
     change.action = Action::kCreate;
-    for (const auto& [name, value] : desired->attributes) change.changes.push_back({name, std::nullopt, value});
+    for (const auto& [name, value] : desired->attributes)
+      change.changes.push_back({name, std::nullopt, value});
     return change;
   }
 

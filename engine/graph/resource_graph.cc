@@ -91,7 +91,8 @@ Result<std::vector<std::size_t>> ResourceGraph::topological_order() const {
   std::vector<Vertex> path, cycle;
   CycleFinder finder(path, cycle);
   std::vector<boost::default_color_type> colors(size());
-  auto color_map = boost::make_iterator_property_map(colors.begin(), boost::get(boost::vertex_index, impl_->graph));
+  auto color_map =
+      boost::make_iterator_property_map(colors.begin(), boost::get(boost::vertex_index, impl_->graph));
   for (std::size_t v = 0; v < size() && cycle.empty(); ++v) {
     if (colors[v] == boost::white_color) boost::depth_first_visit(impl_->graph, v, finder, color_map);
   }

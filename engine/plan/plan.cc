@@ -6,12 +6,23 @@ PlanSummary Plan::summary() const {
   PlanSummary s;
   for (const auto& c : changes) {
     switch (c.action) {
-      case Action::kCreate: ++s.add; break;
-      case Action::kUpdate: ++s.change; break;
-      case Action::kReplace: ++s.add, ++s.destroy; break;
-      case Action::kDelete: ++s.destroy; break;
-      case Action::kForget: ++s.forget; break;
-      case Action::kNoOp: break;
+      case Action::kCreate:
+        ++s.add;
+        break;
+      case Action::kUpdate:
+        ++s.change;
+        break;
+      case Action::kReplace:
+        ++s.add, ++s.destroy;
+        break;
+      case Action::kDelete:
+        ++s.destroy;
+        break;
+      case Action::kForget:
+        ++s.forget;
+        break;
+      case Action::kNoOp:
+        break;
     }
   }
   return s;

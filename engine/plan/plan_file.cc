@@ -59,7 +59,8 @@ PlannedChange change_from_json(const nlohmann::json& json) {
   change.reasons = json.at("reasons").get<std::vector<std::string>>();
   for (const auto& a : json.at("changes")) {
     change.changes.push_back({a.at("name").get<std::string>(), optional_text(a.at("before")),
-                              optional_text(a.at("after")), static_cast<ChangeKind>(a.at("kind").get<int>())});
+                              optional_text(a.at("after")),
+                              static_cast<ChangeKind>(a.at("kind").get<int>())});
   }
   change.restart = json.at("restart").get<bool>();
   change.destroys_data = json.at("destroys_data").get<bool>();
@@ -70,7 +71,8 @@ PlannedChange change_from_json(const nlohmann::json& json) {
   }
   if (json.contains("after")) {
     DesiredResource after{change.address, attributes_from_json(json["after"].at("attributes")), {}};
-    for (const auto& d : json["after"].at("depends_on")) after.depends_on.push_back(address_of(d.get<std::string>()));
+    for (const auto& d : json["after"].at("depends_on"))
+      after.depends_on.push_back(address_of(d.get<std::string>()));
     change.after = std::move(after);
   }
   return change;

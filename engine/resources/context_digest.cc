@@ -14,7 +14,8 @@ std::string build_context_digest(const spec::BuildSpec& build) {
   namespace fs = std::filesystem;
   std::error_code error;
   std::vector<fs::path> files;
-  for (fs::recursive_directory_iterator it(build.context, error), end; !error && it != end; it.increment(error)) {
+  for (fs::recursive_directory_iterator it(build.context, error), end; !error && it != end;
+       it.increment(error)) {
     if (it->is_regular_file()) files.push_back(it->path());
   }
   if (error) return "unreadable:" + error.message();

@@ -71,22 +71,39 @@ std::string node_boot_script(const spec::ClusterSpec& spec, const spec::NodeSpec
   const std::string data = kDataMount, pgdata = kPgData, stage = kStagingDir;
   return "set -eu\n"
          "as_postgres() { setpriv --reuid=postgres --regid=postgres --init-groups \"$@\"; }\n"
-         "mkdir -p " + pgdata + " /var/run/postgresql\n"
-         "chown postgres:postgres " + data + " " + pgdata + " /var/run/postgresql\n"
-         "chmod 0700 " + pgdata + "\n"
+         "mkdir -p " +
+         pgdata +
+         " /var/run/postgresql\n"
+         "chown postgres:postgres " +
+         data + " " + pgdata +
+         " /var/run/postgresql\n"
+         "chmod 0700 " +
+         pgdata +
+         "\n"
          // initdb only on an empty volume: an existing cluster is never re-initialised.
-         "if [ ! -s " + pgdata + "/PG_VERSION ]; then\n"
-         "  chown postgres " + stage + "/init/superuser.password\n"
-         "  as_postgres initdb --pgdata=" + pgdata + " --username=" + quote_shell(spec.master.superuser.name) +
-         " --pwfile=" + stage + "/init/superuser.password --auth-local=peer --auth-host=scram-sha-256"
+         "if [ ! -s " +
+         pgdata +
+         "/PG_VERSION ]; then\n"
+         "  chown postgres " +
+         stage +
+         "/init/superuser.password\n"
+         "  as_postgres initdb --pgdata=" +
+         pgdata + " --username=" + quote_shell(spec.master.superuser.name) + " --pwfile=" + stage +
+         "/init/superuser.password --auth-local=peer --auth-host=scram-sha-256"
          " --data-checksums --encoding=UTF8 --locale=C.UTF-8\n"
-         "  echo \"include_if_exists = 'pgdecl.conf'\" >> " + pgdata + "/postgresql.conf\n"
+         "  echo \"include_if_exists = 'pgdecl.conf'\" >> " +
+         pgdata +
+         "/postgresql.conf\n"
          "fi\n"
          // The initial password is needed once; it must not outlive initdb.
-         "rm -rf " + stage + "/init\n"
-         "install -o postgres -g postgres -m 0600 " + stage + "/conf/pg_hba.conf " + stage +
-         "/conf/pgdecl.conf " + pgdata + "/\n"
-         "exec setpriv --reuid=postgres --regid=postgres --init-groups postgres -D " + pgdata + "\n";
+         "rm -rf " +
+         stage +
+         "/init\n"
+         "install -o postgres -g postgres -m 0600 " +
+         stage + "/conf/pg_hba.conf " + stage + "/conf/pgdecl.conf " + pgdata +
+         "/\n"
+         "exec setpriv --reuid=postgres --regid=postgres --init-groups postgres -D " +
+         pgdata + "\n";
 }
 
 }  // namespace pgdecl::engine

@@ -119,8 +119,8 @@ Check check_scram_verifier(const std::string& verifier) {
   const char* b64 = "[A-Za-z0-9+/]+=*";
   std::string pattern = std::string("SCRAM-SHA-256\\$[0-9]+:") + b64 + "\\$" + b64 + ":" + b64;
   if (matches(verifier, pattern.c_str())) return std::nullopt;
-  return Problem{"malformed SCRAM verifier: expected SCRAM-SHA-256$<iterations>:<salt>$<storedkey>:<serverkey>",
-                 {}};
+  return Problem{
+      "malformed SCRAM verifier: expected SCRAM-SHA-256$<iterations>:<salt>$<storedkey>:<serverkey>", {}};
 }
 
 bool is_ip_address(const std::string& text) { return parse_ip(text).has_value(); }

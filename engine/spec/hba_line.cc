@@ -67,7 +67,8 @@ Check check_hba_line(const std::string& line) {
   }
   std::size_t index = method_index(fields);
   if (fields.size() <= index) {
-    std::string shape = type == "local" ? "local DATABASE USER METHOD" : type + " DATABASE USER ADDRESS METHOD";
+    std::string shape =
+        type == "local" ? "local DATABASE USER METHOD" : type + " DATABASE USER ADDRESS METHOD";
     return Problem{"too few fields in hba line: expected '" + shape + "'", {}};
   }
   return check_method(fields[index]);

@@ -26,7 +26,8 @@ std::optional<YAML::Node> parse_document(const std::string& text, Reporter& repo
     return std::nullopt;
   }
   if (documents.size() > 1) {
-    report.error(position_of(documents[1]), "expected one YAML document, found " + std::to_string(documents.size()));
+    report.error(position_of(documents[1]),
+                 "expected one YAML document, found " + std::to_string(documents.size()));
     return std::nullopt;
   }
   return documents.front();

@@ -60,7 +60,7 @@ struct NodeSpec {
   std::string volume;  // volume name
   PublishSpec publish;
   std::map<std::string, std::string> parameters;  // as written, normalised later
-  std::vector<std::string> hba;                    // lines, in order
+  std::vector<std::string> hba;                   // lines, in order
   SourcePos pos;
 };
 

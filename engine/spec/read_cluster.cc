@@ -4,8 +4,9 @@
 namespace pgdecl::spec {
 namespace {
 
-const std::vector<std::string> kTopKeys = {"version", "name",     "docker",      "network", "images",   "volumes",
-                                           "master",  "replicas", "replication", "roles",   "databases"};
+const std::vector<std::string> kTopKeys = {"version",     "name",    "docker",   "network",
+                                           "images",      "volumes", "master",   "replicas",
+                                           "replication", "roles",   "databases"};
 
 void report(Reader& reader, SourcePos pos, const Check& problem) {
   if (problem) reader.error(pos, problem->message, problem->suggestion);

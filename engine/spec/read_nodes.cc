@@ -23,7 +23,8 @@ void read_publish_map(Reader& reader, const Entry& entry, PublishSpec& publish) 
   if (const Entry* port = map.find("port")) {
     auto number = reader.integer(*port);
     if (number && (*number < 0 || *number > 65535)) {
-      reader.error(port->value_pos, "expected a port from 0 to 65535 for 'port', got " + std::to_string(*number));
+      reader.error(port->value_pos,
+                   "expected a port from 0 to 65535 for 'port', got " + std::to_string(*number));
     } else if (number) {
       publish.port = static_cast<int>(*number);
     }
@@ -49,7 +50,8 @@ std::vector<std::string> read_hba(Reader& reader, const Entry& entry) {
   for (const Entry& item : *items) {
     auto line = reader.text(item);
     if (!line) continue;
-    if (auto problem = check_hba_line(*line)) reader.error(item.value_pos, problem->message, problem->suggestion);
+    if (auto problem = check_hba_line(*line))
+      reader.error(item.value_pos, problem->message, problem->suggestion);
     lines.push_back(*line);
   }
   return lines;
@@ -70,11 +72,13 @@ void read_object_name(Reader& reader, MapReader& map, const char* key, const cha
 void read_node_settings(Reader& reader, MapReader& map, NodeSpec& node) {
   if (auto image = map.text("image")) node.image = *image;
   if (const Entry* publish = map.find("publish")) read_publish(reader, *publish, node.publish);
-  if (const Entry* parameters = map.find("parameters")) node.parameters = read_parameters(reader, *parameters);
+  if (const Entry* parameters = map.find("parameters"))
+    node.parameters = read_parameters(reader, *parameters);
   if (const Entry* hba = map.find("hba")) node.hba = read_hba(reader, *hba);
 }
 
-void read_superuser(Reader& reader, const Entry& entry, SuperuserSpec& superuser, const std::filesystem::path& dir) {
+void read_superuser(Reader& reader, const Entry& entry, SuperuserSpec& superuser,
+                    const std::filesystem::path& dir) {
   if (!reader.is_map(entry)) return;
   MapReader map(reader, entry, {"name", "password"});
   if (const Entry* name = map.find("name")) {
@@ -155,7 +159,8 @@ void read_master(Reader& reader, const Entry& entry, ClusterSpec& spec) {
   if (const Entry* name = map.find("name")) master.pos = name->value_pos;
   if (auto volume = map.text("volume")) master.volume = *volume;
   read_node_settings(reader, map, master);
-  if (const Entry* superuser = map.find("superuser")) read_superuser(reader, *superuser, master.superuser, spec.dir);
+  if (const Entry* superuser = map.find("superuser"))
+    read_superuser(reader, *superuser, master.superuser, spec.dir);
 }
 
 void read_replicas(Reader& reader, const Entry& entry, ClusterSpec& spec) {

@@ -7,9 +7,9 @@
 namespace pgdecl::spec {
 namespace {
 
-const std::vector<std::string> kRoleKeys = {"name",       "ensure",           "login",       "superuser", "createdb",
-                                            "createrole", "replication",      "bypassrls",   "inherit",   "password",
-                                            "member_of",  "connection_limit", "valid_until"};
+const std::vector<std::string> kRoleKeys = {
+    "name",      "ensure",  "login",    "superuser", "createdb",         "createrole", "replication",
+    "bypassrls", "inherit", "password", "member_of", "connection_limit", "valid_until"};
 const std::vector<std::string> kDatabaseKeys = {"name", "ensure", "owner", "encoding", "locale"};
 
 // Names Postgres refuses in CREATE ROLE, quoted or not.
@@ -21,9 +21,12 @@ struct RoleFlag {
   std::optional<bool> RoleSpec::*field;
 };
 const RoleFlag kRoleFlags[] = {
-    {"login", &RoleSpec::login},         {"superuser", &RoleSpec::superuser},
-    {"createdb", &RoleSpec::createdb},   {"createrole", &RoleSpec::createrole},
-    {"replication", &RoleSpec::replication}, {"bypassrls", &RoleSpec::bypassrls},
+    {"login", &RoleSpec::login},
+    {"superuser", &RoleSpec::superuser},
+    {"createdb", &RoleSpec::createdb},
+    {"createrole", &RoleSpec::createrole},
+    {"replication", &RoleSpec::replication},
+    {"bypassrls", &RoleSpec::bypassrls},
     {"inherit", &RoleSpec::inherit},
 };
 
@@ -112,8 +115,10 @@ void check_role_name(Reader& reader, const Entry& entry, const std::string& name
   if (auto problem = check_sql_name("role", name)) {
     reader.error(entry.value_pos, problem->message);
   } else if (name.rfind("pg_", 0) == 0) {
-    reader.error(entry.value_pos, "role name '" + name + "' is reserved: names beginning with 'pg_' are built-in roles");
-  } else if (std::find(kReservedRoleNames.begin(), kReservedRoleNames.end(), name) != kReservedRoleNames.end()) {
+    reader.error(entry.value_pos,
+                 "role name '" + name + "' is reserved: names beginning with 'pg_' are built-in roles");
+  } else if (std::find(kReservedRoleNames.begin(), kReservedRoleNames.end(), name) !=
+             kReservedRoleNames.end()) {
     reader.error(entry.value_pos, "role name '" + name + "' is reserved by postgres");
   }
 }

@@ -22,8 +22,9 @@ std::optional<SecretRef> read_inline(Reader& reader, const Entry& entry) {
     }
     return SecretRef{SecretRef::Kind::kScramVerifier, text, entry.value_pos};
   }
-  reader.warning(entry.value_pos,
-                 "password written inline in the spec; prefer { env: VAR }, { file: PATH } or { generate: true }");
+  reader.warning(
+      entry.value_pos,
+      "password written inline in the spec; prefer { env: VAR }, { file: PATH } or { generate: true }");
   return SecretRef{SecretRef::Kind::kLiteral, text, entry.value_pos};
 }
 

@@ -35,7 +35,7 @@ struct SourceMap {
   // "roles[2]" (entries that could not be read leave no element), or
   // "replicas" for every replica that `count:` made.
   std::vector<std::string> replica_paths, role_paths, database_paths;
-  std::set<std::string> unreadable;            // sections whose names are not all known
+  std::set<std::string> unreadable;  // sections whose names are not all known
 
   // Where `path` was written, or `fallback` when it was not written at all.
   SourcePos at(const std::string& path, SourcePos fallback = {}) const {

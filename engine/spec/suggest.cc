@@ -14,9 +14,7 @@ std::string lower(std::string_view text) {
 
 // Short words tolerate one typo; longer ones up to three, as ninja does. More
 // would suggest names that merely share a few letters.
-std::size_t max_distance(std::string_view word) {
-  return std::clamp<std::size_t>(word.size() / 3, 1, 3);
-}
+std::size_t max_distance(std::string_view word) { return std::clamp<std::size_t>(word.size() / 3, 1, 3); }
 
 }  // namespace
 

@@ -13,7 +13,8 @@ struct NodeRef {
 
 std::vector<NodeRef> nodes_of(const ClusterSpec& spec, const SourceMap& sources) {
   std::vector<NodeRef> nodes{{spec.master, "master"}};
-  for (std::size_t i = 0; i < spec.replicas.size(); ++i) nodes.push_back({spec.replicas[i], sources.replica_paths[i]});
+  for (std::size_t i = 0; i < spec.replicas.size(); ++i)
+    nodes.push_back({spec.replicas[i], sources.replica_paths[i]});
   return nodes;
 }
 
@@ -33,7 +34,8 @@ void check_images(const ClusterSpec& spec, const SourceMap& sources, Reporter& r
   for (const NodeRef& ref : nodes_of(spec, sources)) {
     const std::string& image = ref.node.image;
     if (image.empty() || spec.images.count(image)) continue;
-    report.error(sources.at(ref.path + ".image", ref.node.pos), "image '" + image + "' is not declared under images",
+    report.error(sources.at(ref.path + ".image", ref.node.pos),
+                 "image '" + image + "' is not declared under images",
                  closest_match(image, names_of(spec.images)));
   }
 }
@@ -84,8 +86,8 @@ void check_ports(const ClusterSpec& spec, const SourceMap& sources, Reporter& re
       const PublishSpec& publish = nodes[i].node.publish;
       if (!clash(publish, nodes[j].node.publish)) continue;
       report.error(sources.at(nodes[i].path + ".publish", nodes[i].node.pos),
-                   "port " + std::to_string(publish.port) + " on " + publish.host_ip + " is already published by " +
-                       nodes[j].node.name);
+                   "port " + std::to_string(publish.port) + " on " + publish.host_ip +
+                       " is already published by " + nodes[j].node.name);
       break;
     }
   }

@@ -30,10 +30,11 @@ void check_role_entries(const ClusterSpec& spec, Reporter& report) {
   std::map<std::string, SourcePos> seen;
   for (const RoleSpec& role : spec.roles) {
     if (role.name == spec.master.superuser.name) {
-      report.error(role.pos, "role '" + role.name + "' is the superuser; configure it under master.superuser");
-    } else if (auto first = seen.find(role.name); first != seen.end()) {
       report.error(role.pos,
-                   "duplicate role name '" + role.name + "' (first at line " + std::to_string(first->second.line) + ")");
+                   "role '" + role.name + "' is the superuser; configure it under master.superuser");
+    } else if (auto first = seen.find(role.name); first != seen.end()) {
+      report.error(role.pos, "duplicate role name '" + role.name + "' (first at line " +
+                                 std::to_string(first->second.line) + ")");
     }
     seen.emplace(role.name, role.pos);
   }
@@ -62,7 +63,10 @@ void check_memberships(const ClusterSpec& spec, const SourceMap& sources, Report
 class CycleFinder {
  public:
   CycleFinder(const ClusterSpec& spec, const SourceMap& sources, Reporter& report)
-      : spec_(spec), sources_(sources), report_(report), state_(spec.roles.size(), kNew),
+      : spec_(spec),
+        sources_(sources),
+        report_(report),
+        state_(spec.roles.size(), kNew),
         via_(spec.roles.size(), 0) {}
 
   void run() {

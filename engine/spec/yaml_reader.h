@@ -45,7 +45,7 @@ class Reader : public Reporter {
   std::optional<bool> boolean(const Entry& entry);
   // One of a fixed set of words; the closest is suggested when it is not.
   std::optional<std::string> word(const Entry& entry, const std::vector<std::string>& allowed);
-  bool is_map(const Entry& entry);  // an empty value is an empty map
+  bool is_map(const Entry& entry);                              // an empty value is an empty map
   std::optional<std::vector<Entry>> items(const Entry& entry);  // an empty value is an empty list
 
   // "expected <what> for '<key>', got <what it is>", at the value.

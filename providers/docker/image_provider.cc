@@ -30,7 +30,8 @@ class ImageProvider : public engine::ResourceProvider {
     if (!found) return found.status();
     if (!found->has_value()) {
       if (image->pull == spec::PullPolicy::kNever && !image->build) {
-        return Status::not_found("image " + image->tag + " is not present locally and " + address.to_string() +
+        return Status::not_found("image " + image->tag + " is not present locally and " +
+                                 address.to_string() +
                                  " has pull: never (build or load it, or allow pulling)");
       }
       return std::optional<LiveResource>();
@@ -58,19 +59,24 @@ class ImageProvider : public engine::ResourceProvider {
   ApplyOutcome apply(const PlannedChange& change) override {
     if (change.action == engine::Action::kForget) return {Status::ok(), std::nullopt};
     const spec::ImageSpec& image = *find(change.address.name);
-    auto progress = [&](const std::string& line) { spdlog::debug("{}: {}", change.address.to_string(), line); };
-    Status done = image.build ? build(image, change, progress) : docker_.client().pull_image(image.tag, progress);
+    auto progress = [&](const std::string& line) {
+      spdlog::debug("{}: {}", change.address.to_string(), line);
+    };
+    Status done =
+        image.build ? build(image, change, progress) : docker_.client().pull_image(image.tag, progress);
     docker_.invalidate();
     if (!done) return {done, change.before};
     auto found = docker_.image(image.tag);
     if (!found) return {found.status(), change.before};
-    if (!found->has_value()) return {Status::failed("image " + image.tag + " is still missing"), std::nullopt};
+    if (!found->has_value())
+      return {Status::failed("image " + image.tag + " is still missing"), std::nullopt};
     return {Status::ok(), to_live(**found, image)};
   }
 
  private:
   Status build(const spec::ImageSpec& image, const PlannedChange& change, const ProgressHandler& progress) {
-    BuildRequest request{image.build->context.string(), image.build->dockerfile, image.tag, image.build->args, {}};
+    BuildRequest request{
+        image.build->context.string(), image.build->dockerfile, image.tag, image.build->args, {}};
     request.labels = docker_.labels_for(change.address.to_string());
     request.labels[kContextDigestLabel] = change.after->attributes.at(engine::attr::kContextDigest);
     auto built = docker_.client().build_image(request, progress);
@@ -86,7 +92,8 @@ class ImageProvider : public engine::ResourceProvider {
     LiveResource live{info.id, {{engine::attr::kTag, image.tag}}, {}};
     if (image.build) {
       auto label = info.labels.find(kContextDigestLabel);
-      live.attributes[engine::attr::kContextDigest] = label == info.labels.end() ? "(not built by pgdecl)" : label->second;
+      live.attributes[engine::attr::kContextDigest] =
+          label == info.labels.end() ? "(not built by pgdecl)" : label->second;
     }
     return live;
   }
@@ -97,7 +104,8 @@ class ImageProvider : public engine::ResourceProvider {
 
 }  // namespace
 
-std::unique_ptr<engine::ResourceProvider> make_image_provider(ClusterSnapshot& docker, const spec::ClusterSpec& spec) {
+std::unique_ptr<engine::ResourceProvider> make_image_provider(ClusterSnapshot& docker,
+                                                              const spec::ClusterSpec& spec) {
   return std::make_unique<ImageProvider>(docker, spec);
 }
 

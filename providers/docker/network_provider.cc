@@ -16,8 +16,10 @@ class NetworkProvider : public engine::ResourceProvider {
   std::string type() const override { return resource_type::kNetwork; }
 
   engine::AttributeSchema schema() const override {
-    return {{engine::attr::kName, {engine::ChangeKind::kReplace, "the network's name changes: {before} -> {after}"}},
-            {engine::attr::kSubnet, {engine::ChangeKind::kReplace, "the subnet changes: {before} -> {after}"}}};
+    return {
+        {engine::attr::kName,
+         {engine::ChangeKind::kReplace, "the network's name changes: {before} -> {after}"}},
+        {engine::attr::kSubnet, {engine::ChangeKind::kReplace, "the subnet changes: {before} -> {after}"}}};
   }
 
   Result<std::optional<LiveResource>> read(const Address& address) override {
@@ -62,7 +64,8 @@ class NetworkProvider : public engine::ResourceProvider {
 
 }  // namespace
 
-std::unique_ptr<engine::ResourceProvider> make_network_provider(ClusterSnapshot& docker, const spec::ClusterSpec& spec) {
+std::unique_ptr<engine::ResourceProvider> make_network_provider(ClusterSnapshot& docker,
+                                                                const spec::ClusterSpec& spec) {
   return std::make_unique<NetworkProvider>(docker, spec);
 }
 

@@ -35,7 +35,8 @@ class VolumeProvider : public engine::ResourceProvider {
     change.destroys_data = true;
     if (options_.purge || !prevent_destroy(address.name)) return change;
     change.action = engine::Action::kForget;
-    change.reasons = {"volumes hold data and are kept; --purge-volumes (or prevent_destroy: false) removes them"};
+    change.reasons = {
+        "volumes hold data and are kept; --purge-volumes (or prevent_destroy: false) removes them"};
     return change;
   }
 
@@ -70,7 +71,8 @@ class VolumeProvider : public engine::ResourceProvider {
 
 }  // namespace
 
-std::unique_ptr<engine::ResourceProvider> make_volume_provider(ClusterSnapshot& docker, const spec::ClusterSpec& spec,
+std::unique_ptr<engine::ResourceProvider> make_volume_provider(ClusterSnapshot& docker,
+                                                               const spec::ClusterSpec& spec,
                                                                VolumeOptions options) {
   return std::make_unique<VolumeProvider>(docker, spec, options);
 }

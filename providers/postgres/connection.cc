@@ -25,10 +25,18 @@ Result<std::unique_ptr<Connection>> Connection::open(const Endpoint& endpoint, c
                                                      int connect_timeout_seconds) {
   const std::string port = std::to_string(endpoint.port);
   const std::string timeout = std::to_string(connect_timeout_seconds);
-  const char* keys[] = {"host", "port", "user", "dbname", "password", "application_name", "connect_timeout",
-                        "sslmode", nullptr};
-  const char* values[] = {endpoint.host.c_str(), port.c_str(), endpoint.user.c_str(), endpoint.dbname.c_str(),
-                          password.reveal().c_str(), "pgdecl", timeout.c_str(), "disable", nullptr};
+  const char* keys[] = {
+      "host",    "port", "user", "dbname", "password", "application_name", "connect_timeout",
+      "sslmode", nullptr};
+  const char* values[] = {endpoint.host.c_str(),
+                          port.c_str(),
+                          endpoint.user.c_str(),
+                          endpoint.dbname.c_str(),
+                          password.reveal().c_str(),
+                          "pgdecl",
+                          timeout.c_str(),
+                          "disable",
+                          nullptr};
   PGconn* conn = PQconnectdbParams(keys, values, 0);
   if (PQstatus(conn) != CONNECTION_OK) {
     std::string message = trimmed(PQerrorMessage(conn));
@@ -38,9 +46,9 @@ Result<std::unique_ptr<Connection>> Connection::open(const Endpoint& endpoint, c
   return std::unique_ptr<Connection>(new Connection(conn));
 }
 
-Result<std::unique_ptr<Connection>> Connection::open_with_retry(const Endpoint& endpoint, const Secret& password,
-                                                                Clock::time_point deadline,
-                                                                const std::function<Status()>& still_worth_waiting) {
+Result<std::unique_ptr<Connection>> Connection::open_with_retry(
+    const Endpoint& endpoint, const Secret& password, Clock::time_point deadline,
+    const std::function<Status()>& still_worth_waiting) {
   // Short intervals: a server that starts in 300 ms should be seen at once.
   auto interval = std::chrono::milliseconds(50);
   while (true) {
@@ -59,7 +67,8 @@ Result<std::unique_ptr<Connection>> Connection::open_with_retry(const Endpoint& 
 
 Connection::~Connection() { PQfinish(as_pg(conn_)); }
 
-Result<QueryResult> Connection::query(const std::string& sql, const std::vector<std::optional<std::string>>& params) {
+Result<QueryResult> Connection::query(const std::string& sql,
+                                      const std::vector<std::optional<std::string>>& params) {
   std::vector<const char*> values;
   for (const auto& p : params) values.push_back(p ? p->c_str() : nullptr);
   PGresult* result = PQexecParams(as_pg(conn_), sql.c_str(), static_cast<int>(values.size()), nullptr,

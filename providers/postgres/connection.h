@@ -48,7 +48,8 @@ class Connection {
 
   // Parameters travel separately from the text ($1, $2, ...), so no value
   // is ever spliced into SQL.
-  Result<QueryResult> query(const std::string& sql, const std::vector<std::optional<std::string>>& params = {});
+  Result<QueryResult> query(const std::string& sql,
+                            const std::vector<std::optional<std::string>>& params = {});
   Status execute(const std::string& sql, const std::vector<std::optional<std::string>>& params = {});
   bool healthy() const;
   std::string escape_identifier(const std::string& name) const;

@@ -31,13 +31,15 @@ std::string line_of(const std::string& text, int number) {
 // pg_hba_file_rules parses the file on disk, not the rules in force, so a
 // new file can be checked before the server is told to load it.
 Status check_rules(Connection& c, const std::string& content) {
-  auto errors = c.query("SELECT line_number, error FROM pg_hba_file_rules WHERE error IS NOT NULL ORDER BY 1");
+  auto errors =
+      c.query("SELECT line_number, error FROM pg_hba_file_rules WHERE error IS NOT NULL ORDER BY 1");
   if (!errors) return errors.status();
   if (errors->rows.empty()) return Status::ok();
   std::string message = "the server rejects the new pg_hba.conf; the previous one stays in force:";
   for (const auto& row : errors->rows) {
     int number = std::stoi(row.at(0).value_or("0"));
-    message += "\n  line " + std::to_string(number) + " \"" + line_of(content, number) + "\": " + row.at(1).value_or("");
+    message += "\n  line " + std::to_string(number) + " \"" + line_of(content, number) +
+               "\": " + row.at(1).value_or("");
   }
   return Status::invalid_argument(message);
 }
@@ -49,7 +51,8 @@ class HbaProvider : public engine::ResourceProvider {
   std::string type() const override { return resource_type::kHba; }
 
   engine::AttributeSchema schema() const override {
-    return {{engine::attr::kHbaRules, {engine::ChangeKind::kUpdateInPlace, "pg_hba.conf on the server differs from the spec"}}};
+    return {{engine::attr::kHbaRules,
+             {engine::ChangeKind::kUpdateInPlace, "pg_hba.conf on the server differs from the spec"}}};
   }
 
   Result<std::optional<LiveResource>> read(const Address& address) override {
@@ -82,10 +85,12 @@ class HbaProvider : public engine::ResourceProvider {
       auto previous = read_hba(c);
       if (!previous) return previous.status();
       if (*previous == wanted) return Status::ok();
-      if (auto s = install_node_file(ctx_.docker.client(), *container_id, "pg_hba.conf", wanted); !s) return s;
+      if (auto s = install_node_file(ctx_.docker.client(), *container_id, "pg_hba.conf", wanted); !s)
+        return s;
       if (auto rejected = check_rules(c, wanted); !rejected) {
         auto restored = install_node_file(ctx_.docker.client(), *container_id, "pg_hba.conf", *previous);
-        if (!restored) return restored.with_context(rejected.message() + "\nand restoring the previous file failed");
+        if (!restored)
+          return restored.with_context(rejected.message() + "\nand restoring the previous file failed");
         live.attributes[engine::attr::kHbaRules] = *previous;
         return rejected;
       }

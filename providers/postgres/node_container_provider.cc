@@ -48,7 +48,8 @@ class NodeContainerProvider : public engine::ResourceProvider {
     if (!info->has_value()) return std::optional<LiveResource>();
     auto live = to_live(**info);
     if (!live) return live.status();
-    if ((*info)->running() && (*info)->published) ctx_.sessions.set_port(address.name, (*info)->published->host_port);
+    if ((*info)->running() && (*info)->published)
+      ctx_.sessions.set_port(address.name, (*info)->published->host_port);
     return std::optional<LiveResource>(std::move(*live));
   }
 

@@ -38,8 +38,9 @@ Status NodeSessions::with_connection(const std::string& name, Clock::time_point 
   if (n.connection && !n.connection->healthy()) n.connection.reset();
   if (!n.connection) {
     Endpoint endpoint{"127.0.0.1", n.port, superuser_, "postgres"};
-    auto opened = Clock::now() >= deadline ? Connection::open(endpoint, password_)
-                                           : Connection::open_with_retry(endpoint, password_, deadline, still_worth_waiting);
+    auto opened = Clock::now() >= deadline
+                      ? Connection::open(endpoint, password_)
+                      : Connection::open_with_retry(endpoint, password_, deadline, still_worth_waiting);
     if (!opened) return opened.status();
     n.connection = std::move(*opened);
   }

@@ -18,13 +18,17 @@ struct UnitScale {
 
 std::optional<UnitScale> scale_of(const std::string& unit) {
   if (unit.empty()) return UnitScale{Dimension::kNone, 1};
-  static const std::pair<const char*, UnitScale> kUnits[] = {
-      {"B", {Dimension::kMemory, 1}},          {"kB", {Dimension::kMemory, 1024.0}},
-      {"MB", {Dimension::kMemory, 1048576.0}}, {"GB", {Dimension::kMemory, 1073741824.0}},
-      {"TB", {Dimension::kMemory, 1099511627776.0}}, {"us", {Dimension::kTime, 1}},
-      {"ms", {Dimension::kTime, 1e3}},         {"s", {Dimension::kTime, 1e6}},
-      {"min", {Dimension::kTime, 6e7}},        {"h", {Dimension::kTime, 3.6e9}},
-      {"d", {Dimension::kTime, 8.64e10}}};
+  static const std::pair<const char*, UnitScale> kUnits[] = {{"B", {Dimension::kMemory, 1}},
+                                                             {"kB", {Dimension::kMemory, 1024.0}},
+                                                             {"MB", {Dimension::kMemory, 1048576.0}},
+                                                             {"GB", {Dimension::kMemory, 1073741824.0}},
+                                                             {"TB", {Dimension::kMemory, 1099511627776.0}},
+                                                             {"us", {Dimension::kTime, 1}},
+                                                             {"ms", {Dimension::kTime, 1e3}},
+                                                             {"s", {Dimension::kTime, 1e6}},
+                                                             {"min", {Dimension::kTime, 6e7}},
+                                                             {"h", {Dimension::kTime, 3.6e9}},
+                                                             {"d", {Dimension::kTime, 8.64e10}}};
   // pg_settings writes a multiple in front of some units: "8kB", "16MB".
   std::size_t digits = 0;
   while (digits < unit.size() && std::isdigit(static_cast<unsigned char>(unit[digits]))) ++digits;
@@ -68,7 +72,8 @@ std::optional<std::string> canonical_number(const std::string& value, bool integ
   double scaled = number * base->factor;
   if (!suffix.empty()) {
     auto given = scale_of(suffix);
-    if (!given || given->dimension != base->dimension || base->dimension == Dimension::kNone) return std::nullopt;
+    if (!given || given->dimension != base->dimension || base->dimension == Dimension::kNone)
+      return std::nullopt;
     // The server keeps whole multiples of the parameter's unit.
     double in_units = number * given->factor / base->factor;
     scaled = (integer ? std::round(in_units) : in_units) * base->factor;

@@ -99,8 +99,8 @@ class SettingsProvider : public engine::ResourceProvider {
         change.reasons.push_back(attribute.name + " is not a parameter this server knows");
         continue;
       }
-      change.reasons.push_back(attribute.name + " is " + *attribute.before + " on the server, the spec says " +
-                               attribute.after.value_or(""));
+      change.reasons.push_back(attribute.name + " is " + *attribute.before +
+                               " on the server, the spec says " + attribute.after.value_or(""));
       if (meta(*live, "context." + attribute.name) == "postmaster") {
         attribute.kind = engine::ChangeKind::kRestart;
         change.restart = true;
@@ -153,7 +153,8 @@ class SettingsProvider : public engine::ResourceProvider {
   // A name the server does not know would stop it at its next start.
   Status check_known(const ServerSettings& server, const std::string& node) const {
     for (const auto& [name, value] : node_parameters(node)) {
-      if (!server.count(name)) return Status::invalid_argument("unknown parameter '" + name + "' in " + node + ".parameters");
+      if (!server.count(name))
+        return Status::invalid_argument("unknown parameter '" + name + "' in " + node + ".parameters");
     }
     return Status::ok();
   }
@@ -161,7 +162,8 @@ class SettingsProvider : public engine::ResourceProvider {
   bool needs_restart(const ServerSettings& server, const std::string& node) const {
     for (const auto& [name, value] : node_parameters(node)) {
       const ServerSetting& s = server.at(name);
-      if (s.context == "postmaster" && canonical_setting(value, s.vartype, s.unit) != s.canonical) return true;
+      if (s.context == "postmaster" && canonical_setting(value, s.vartype, s.unit) != s.canonical)
+        return true;
     }
     return false;
   }

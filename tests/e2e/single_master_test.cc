@@ -15,14 +15,17 @@ namespace {
 
 std::string spec_text(const std::string& cluster, const std::string& extra_hba = "") {
   return "version: 1\n"
-         "name: " + cluster + "\n"
+         "name: " +
+         cluster +
+         "\n"
          "network:\n  name: net\n"
          "images:\n  postgres:\n    tag: postgres:15\n    pull: never\n"
          "volumes:\n  data: {}\n"
          "master:\n  name: master\n  image: postgres\n  volume: data\n  publish: 127.0.0.1:0\n"
          "  superuser:\n    password: { generate: true }\n"
          "  parameters:\n    max_connections: 50\n    work_mem: 8MB\n"
-         "  hba:\n    - host all all samenet scram-sha-256\n" + extra_hba;
+         "  hba:\n    - host all all samenet scram-sha-256\n" +
+         extra_hba;
 }
 
 // A cluster of its own for each test, torn down however the test ends.
@@ -103,7 +106,8 @@ TEST_CASE("apply, drift, repair and destroy a master through the CLI", "[e2e][do
     auto c = cluster.connect();
     CHECK(scalar(*c, "show data_checksums") == "on");
     CHECK(scalar(*c, "show max_connections") == "50");
-    CHECK(scalar(*c, "select rolpassword like 'SCRAM-SHA-256$%' from pg_authid where rolname = 'postgres'") == "t");
+    CHECK(scalar(*c, "select rolpassword like 'SCRAM-SHA-256$%' from pg_authid where rolname = 'postgres'") ==
+          "t");
     REQUIRE(c->execute("create table kept (v text)"));
     REQUIRE(c->execute("insert into kept values ('written before the drift')"));
   }
@@ -117,8 +121,9 @@ TEST_CASE("apply, drift, repair and destroy a master through the CLI", "[e2e][do
   auto drift = run_pgdecl(cluster.dir(), "plan -f spec.yaml --detailed-exitcode");
   INFO(drift.out << drift.err);
   CHECK(drift.exit_code == 2);
-  CHECK(drift.out.find("# docker_container.master will be created\n  #   because it no longer exists (removed "
-                       "outside pgdecl)") != std::string::npos);
+  CHECK(
+      drift.out.find("# docker_container.master will be created\n  #   because it no longer exists (removed "
+                     "outside pgdecl)") != std::string::npos);
 
   auto repaired = run_pgdecl(cluster.dir(), "apply -f spec.yaml --auto-approve");
   INFO(repaired.out << repaired.err);
@@ -178,8 +183,9 @@ TEST_CASE("a saved plan applies exactly, and a stale one is refused", "[e2e][doc
 TEST_CASE("a broken spec is reported in full and nothing is touched", "[e2e]") {
   auto dir = std::filesystem::temp_directory_path() / ("pgdecl-e2e-broken-" + std::to_string(getpid()));
   std::filesystem::create_directories(dir);
-  std::ofstream(dir / "spec.yaml") << "version: 1\nname: e2e-broken\nnetwork: {name: n}\nimages: {pg: {tag: postgres:15}}\n"
-                                      "volumes: {d: {}}\nmaster: {image: pg, volumne: d}\n";
+  std::ofstream(dir / "spec.yaml")
+      << "version: 1\nname: e2e-broken\nnetwork: {name: n}\nimages: {pg: {tag: postgres:15}}\n"
+         "volumes: {d: {}}\nmaster: {image: pg, volumne: d}\n";
   auto result = run_pgdecl(dir, "plan -f spec.yaml");
   CHECK(result.exit_code == 1);
   CHECK(result.err.find("spec.yaml:6:") != std::string::npos);

@@ -16,7 +16,7 @@ namespace pgdecl::testing {
 class FakeWorld {
  public:
   std::map<std::string, engine::LiveResource> objects;  // by address
-  std::vector<std::string> calls;                      // "read x", "create x", ...
+  std::vector<std::string> calls;                       // "read x", "create x", ...
   std::set<std::string> fail_apply;                     // addresses whose apply fails
   std::mutex mutex;
 
@@ -37,7 +37,10 @@ class FakeProvider : public engine::ResourceProvider {
  public:
   FakeProvider(std::string type, FakeWorld& world, engine::AttributeSchema schema = {},
                bool replaced_with_dependencies = false)
-      : type_(std::move(type)), world_(world), schema_(std::move(schema)), follows_(replaced_with_dependencies) {}
+      : type_(std::move(type)),
+        world_(world),
+        schema_(std::move(schema)),
+        follows_(replaced_with_dependencies) {}
 
   std::string type() const override { return type_; }
   engine::AttributeSchema schema() const override { return schema_; }

@@ -31,8 +31,8 @@ TEST_CASE("a replacing attribute gives replace with its reason", "[engine][diff]
   LiveResource live{"id", {{"image", "postgres:15"}, {"state", "exited"}}, {}};
   auto change = diff_resource(kAddress, &want, &live, kSchema);
   CHECK(change.action == Action::kReplace);
-  CHECK(change.reasons == std::vector<std::string>{"the image changes: postgres:15 -> postgres:16",
-                                                   "the container is exited"});
+  CHECK(change.reasons ==
+        std::vector<std::string>{"the image changes: postgres:15 -> postgres:16", "the container is exited"});
 }
 
 TEST_CASE("an in-place attribute gives update; a restart one is marked", "[engine][diff]") {

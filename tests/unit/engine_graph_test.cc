@@ -18,8 +18,8 @@ TEST_CASE("dependencies come before their dependents", "[engine][graph]") {
   REQUIRE(order);
   std::vector<std::string> names;
   for (auto v : *order) names.push_back(graph.address(v).to_string());
-  CHECK(names == std::vector<std::string>{"docker_network.net", "docker_volume.data", "docker_container.master",
-                                          "pg_hba.master"});
+  CHECK(names == std::vector<std::string>{"docker_network.net", "docker_volume.data",
+                                          "docker_container.master", "pg_hba.master"});
 }
 
 TEST_CASE("a cycle is an error that names its path", "[engine][graph]") {

@@ -24,14 +24,19 @@ struct Fixture {
         "docker_network", world, AttributeSchema{{"subnet", {ChangeKind::kReplace, "the subnet changes"}}}));
     providers.add(std::make_unique<FakeProvider>("docker_volume", world));
     providers.add(std::make_unique<FakeProvider>(
-        "docker_container", world, AttributeSchema{{"image", {ChangeKind::kReplace, "the image changes"}}}, true));
+        "docker_container", world, AttributeSchema{{"image", {ChangeKind::kReplace, "the image changes"}}},
+        true));
     providers.add(std::make_unique<FakeProvider>("pg_hba", world));
     desired = {
         {a("docker_network.net"), {{"subnet", "10.1.0.0/16"}}, {}},
         {a("docker_volume.data"), {{"name", "data"}}, {}},
         {a("docker_volume.other"), {{"name", "other"}}, {}},
-        {a("docker_container.master"), {{"image", "postgres:15"}}, {a("docker_network.net"), a("docker_volume.data")}},
-        {a("pg_hba.master"), {{"rules", "host all all samenet scram-sha-256"}}, {a("docker_container.master")}},
+        {a("docker_container.master"),
+         {{"image", "postgres:15"}},
+         {a("docker_network.net"), a("docker_volume.data")}},
+        {a("pg_hba.master"),
+         {{"rules", "host all all samenet scram-sha-256"}},
+         {a("docker_container.master")}},
     };
   }
 
@@ -98,7 +103,8 @@ TEST_CASE("apply follows the graph, and a second plan has nothing to do", "[engi
   CHECK(render_plan_text(*again, {}).find("No changes.") == 0);
 }
 
-TEST_CASE("a failed step skips its dependents; independent steps finish and are recorded", "[engine][apply]") {
+TEST_CASE("a failed step skips its dependents; independent steps finish and are recorded",
+          "[engine][apply]") {
   Fixture f;
   f.world.fail_apply.insert("docker_container.master");
   auto plan = make_plan(f.request(), f.providers);
@@ -182,8 +188,8 @@ TEST_CASE("a resource the state knows but Docker lost is recreated with the reas
   auto replan = make_plan(request, f.providers);
   REQUIRE(replan);
   auto text = render_plan_text(*replan, {});
-  CHECK(text.find("# docker_container.master will be created\n  #   because it no longer exists (removed outside pgdecl)") !=
-        std::string::npos);
+  CHECK(text.find("# docker_container.master will be created\n  #   because it no longer exists (removed "
+                  "outside pgdecl)") != std::string::npos);
 }
 
 TEST_CASE("JSON plan and plan file keep the Terraform shape and round-trip", "[engine][plan]") {

@@ -28,9 +28,8 @@ TEST_CASE("independent steps run at the same time", "[engine][walker]") {
 
 TEST_CASE("a failure skips everything downstream of it, transitively", "[engine][walker]") {
   // 0 -> 1 -> 2, and 3 alone.
-  auto results = walk(4, {{}, {0}, {1}, {}}, 1, [](std::size_t i) {
-    return i == 0 ? Status::failed("boom") : Status::ok();
-  });
+  auto results = walk(4, {{}, {0}, {1}, {}}, 1,
+                      [](std::size_t i) { return i == 0 ? Status::failed("boom") : Status::ok(); });
   CHECK(results[0].outcome == StepResult::Outcome::kFailed);
   CHECK(results[1].outcome == StepResult::Outcome::kSkipped);
   CHECK(results[2].outcome == StepResult::Outcome::kSkipped);

@@ -15,7 +15,8 @@ using testing::write_text;
 
 State sample_state() {
   State state = new_state("pgcluster");
-  state.resources["pg_role.app"] = {"pg_role.app", "app", {{"login", "true"}, {"connection_limit", "20"}}};
+  state.resources["pg_role.app"] = {
+      "pg_role.app", "app", {{"login", "true"}, {"connection_limit", "20"}}, {"docker_container.master"}};
   state.resources["docker_network.pg_network"] = {
       "docker_network.pg_network", "4f2a9c", {{"subnet", "172.18.0.0/16"}}};
   return state;
@@ -72,6 +73,7 @@ TEST_CASE("a written state reads back equal", "[state]") {
   CHECK(role.address == "pg_role.app");
   CHECK(role.id == "app");
   CHECK(role.attributes == std::map<std::string, std::string>{{"login", "true"}, {"connection_limit", "20"}});
+  CHECK(role.depends_on == std::vector<std::string>{"docker_container.master"});
   CHECK(back.resources.at("docker_network.pg_network").id == "4f2a9c");
 }
 
