@@ -2,6 +2,7 @@
 
 // Runs the real pgdecl binary, as a user would, and keeps what it said.
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -34,6 +35,18 @@ inline CliResult run_pgdecl(const std::filesystem::path& dir, const std::string&
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   result.out = slurp(out);
   result.err = slurp(err);
+  return result;
+}
+
+// Any command, for looking at what pgdecl made (docker inspect, say).
+inline CliResult run_command(const std::string& command) {
+  auto dir = std::filesystem::temp_directory_path();
+  const auto out = dir / ("pgdecl-cmd-" + std::to_string(::getpid()) + ".out");
+  int status = std::system((command + " >'" + out.string() + "' 2>&1").c_str());
+  CliResult result;
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  result.out = slurp(out);
+  std::filesystem::remove(out);
   return result;
 }
 

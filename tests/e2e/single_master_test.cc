@@ -68,6 +68,14 @@ class ClusterFixture {
     return (*c)->published->host_port;
   }
 
+  std::string superuser_password() {
+    auto secrets = state::SecretsFile::open(dir_ / ".pgdecl" / (name_ + ".secrets.json"));
+    REQUIRE(secrets);
+    auto password = secrets->get("superuser.postgres");
+    REQUIRE(password);
+    return password->reveal();
+  }
+
   std::unique_ptr<pg::Connection> connect() {
     auto secrets = state::SecretsFile::open(dir_ / ".pgdecl" / (name_ + ".secrets.json"));
     REQUIRE(secrets);
@@ -142,6 +150,32 @@ TEST_CASE("apply, drift, repair and destroy a master through the CLI", "[e2e][do
   CHECK(cluster.docker().list_containers(mine)->empty());
   CHECK(cluster.docker().list_networks(mine)->empty());
   CHECK(cluster.docker().list_volumes(mine)->size() == 1);  // the data is kept
+}
+
+TEST_CASE("the superuser's password shows nowhere: state, plans, logs, docker inspect",
+          "[e2e][docker][postgres]") {
+  ClusterFixture cluster("secrets");
+  auto applied = run_pgdecl(cluster.dir(), "--log-level debug apply -f spec.yaml --auto-approve");
+  INFO(applied.out << applied.err);
+  REQUIRE(applied.exit_code == 0);
+  const std::string password = cluster.superuser_password();
+  REQUIRE(password.size() >= 40);
+  auto plan_text = run_pgdecl(cluster.dir(), "--log-level trace plan -f spec.yaml");
+  auto plan_json = run_pgdecl(cluster.dir(), "plan -f spec.yaml --json --out saved.plan");
+  auto shown = run_pgdecl(cluster.dir(), "show -f spec.yaml --json");
+  auto inspect = pgdecl::testing::run_command("docker inspect " + cluster.name() + "-master");
+  REQUIRE(inspect.exit_code == 0);
+  for (const std::string* text : {&applied.out, &applied.err, &plan_text.out, &plan_text.err, &plan_json.out,
+                                  &shown.out, &inspect.out}) {
+    CHECK(text->find(password) == std::string::npos);
+  }
+  CHECK(pgdecl::testing::slurp(cluster.dir() / "saved.plan").find(password) == std::string::npos);
+  CHECK(pgdecl::testing::slurp(cluster.dir() / ".pgdecl" / (cluster.name() + ".state.json")).find(password) ==
+        std::string::npos);
+  // The initial password file is gone from the container once initdb used it.
+  auto staged = pgdecl::testing::run_command("docker exec " + cluster.name() + "-master ls /etc/pgdecl");
+  CHECK(staged.out.find("init") == std::string::npos);
+  CHECK(staged.out.find("conf") != std::string::npos);
 }
 
 TEST_CASE("a stopped master is started again, and its settings and hba follow the spec",
