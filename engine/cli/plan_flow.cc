@@ -18,11 +18,6 @@ namespace pgdecl::cli {
 std::optional<Planned> open_and_plan(const Options& options, bool destroy) {
   auto spec = load_spec_reporting(options.spec_file);
   if (!spec) return std::nullopt;
-  if (!spec->replicas.empty() && !destroy) {
-    print_error(options.spec_file + ": this version of pgdecl manages the master only; remove `replicas` (" +
-                spec->replicas.front().name + ") to plan or apply this spec");
-    return std::nullopt;
-  }
   auto session = Session::open(*spec, options);
   if (!session) {
     print_error(session.status().message());

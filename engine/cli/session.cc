@@ -86,6 +86,13 @@ Result<engine::Plan> Session::make_plan(const Options& options, bool destroy) {
   request.state_serial = state_.serial;
   request.destroy = destroy;
   auto desired = engine::desired_resources(spec_);
+  for (const auto& resource : desired) {
+    if (!providers_.find(resource.address.type)) {
+      return Status::invalid_argument("pgdecl " PGDECL_VERSION " cannot manage " + resource.address.type +
+                                      " resources yet (" + resource.address.to_string() + " in " +
+                                      spec_.file.string() + ")");
+    }
+  }
   // On destroy the spec still names what to look for, so a cluster whose
   // state was lost is torn down all the same.
   for (const auto& resource : desired) request.prior.push_back({resource.address, resource.depends_on});
