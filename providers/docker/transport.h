@@ -11,7 +11,7 @@ namespace pgdecl::docker {
 
 struct HttpRequest {
   std::string method = "GET";
-  std::string path;  // with query string, without the /vX.YZ prefix
+  std::string path;  // with query string; Client adds the /vX.YZ prefix before sending
   std::string body;
   std::string content_type;  // empty: none sent
 };
