@@ -127,6 +127,7 @@ Result<Plan> make_plan(const PlanRequest& request, const ProviderRegistry& provi
     if (std::find(request.replace.begin(), request.replace.end(), address) != request.replace.end()) {
       force_replacement(change);
     }
+    if (request.destroy && change.action == Action::kDelete) change.reasons = {"pgdecl destroy removes it"};
     if (!request.targets.empty() && !in_scope.count(v)) change.action = Action::kNoOp;
     plan.changes.push_back(std::move(change));
   }

@@ -68,7 +68,10 @@ class HbaProvider : public engine::ResourceProvider {
     if (is_unknown(live)) return plan_unknown(address, desired, *live);
     PlannedChange change = engine::ResourceProvider::plan(address, desired, live);
     // The file lives in the node's data directory: it goes with the node.
-    if (change.action == engine::Action::kDelete) change.action = engine::Action::kForget;
+    if (change.action == engine::Action::kDelete) {
+      change.action = engine::Action::kForget;
+      change.reasons = {"it lives in the node's data directory, which stays with its volume"};
+    }
     return change;
   }
 

@@ -81,7 +81,10 @@ class SettingsProvider : public engine::ResourceProvider {
     if (is_unknown(live)) return plan_unknown(address, desired, *live);
     if (!desired || !live) {
       PlannedChange change = engine::ResourceProvider::plan(address, desired, live);
-      if (change.action == engine::Action::kDelete) change.action = engine::Action::kForget;
+      if (change.action == engine::Action::kDelete) {
+        change.action = engine::Action::kForget;
+        change.reasons = {"it lives in the node's data directory, which stays with its volume"};
+      }
       return change;
     }
     engine::DesiredResource want = *desired;
