@@ -12,27 +12,6 @@
 namespace pgdecl::spec {
 namespace {
 
-// yaml-cpp reports problems by exception; they end here, as diagnostics.
-std::optional<YAML::Node> parse_document(const std::string& text, Reporter& report) {
-  std::vector<YAML::Node> documents;
-  try {
-    documents = YAML::LoadAll(text);
-  } catch (const YAML::Exception& e) {
-    report.error({e.mark.line + 1, e.mark.column + 1}, "invalid YAML: " + e.msg);
-    return std::nullopt;
-  }
-  if (documents.empty()) {
-    report.error({1, 1}, "the spec is empty: expected a map with version, name and master");
-    return std::nullopt;
-  }
-  if (documents.size() > 1) {
-    report.error(position_of(documents[1]),
-                 "expected one YAML document, found " + std::to_string(documents.size()));
-    return std::nullopt;
-  }
-  return documents.front();
-}
-
 std::filesystem::path folder_of(const std::filesystem::path& file) {
   std::error_code ignored;
   std::filesystem::path absolute = std::filesystem::absolute(file, ignored);

@@ -19,8 +19,9 @@ std::optional<ClusterSpec> load_spec_file(const std::filesystem::path& file, Dia
 std::optional<ClusterSpec> load_spec_text(const std::string& text, const std::filesystem::path& file,
                                           Diagnostics& diagnostics);
 
-// Parameters that pgdecl sets itself and a spec may not: the reason is the
-// message users see.
+// Parameters that pgdecl sets itself and a spec may not, each with the reason
+// users see: "parameter 'port' is set by pgdecl (<reason>)". Names are lower
+// case; the check ignores case, as Postgres does.
 const std::map<std::string, std::string>& owned_parameters();
 
 }  // namespace pgdecl::spec

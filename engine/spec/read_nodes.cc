@@ -126,12 +126,12 @@ void read_replica_count(Reader& reader, const Entry& entry, ClusterSpec& spec) {
   auto count = count_entry ? read_count(reader, *count_entry) : std::nullopt;
   auto volume_prefix = prefix_entry ? reader.text(*prefix_entry) : std::nullopt;
   std::string name_prefix = "replica";
-  read_object_name(reader, map, "name_prefix", "replica name_prefix", name_prefix);
+  read_object_name(reader, map, "name_prefix", "replica", name_prefix);
   ReplicaSpec model;
   model.pos = entry.key_pos;
   read_node_settings(reader, map, model);
   if (!count || !volume_prefix) return;
-  if (auto problem = check_object_name("volume_prefix", *volume_prefix)) {
+  if (auto problem = check_object_name("volume", *volume_prefix)) {
     reader.error(prefix_entry->value_pos, problem->message);
   }
   reader.sources().positions["replicas.volume"] = prefix_entry->value_pos;

@@ -27,6 +27,10 @@ struct Entry {
   YAML::Node value;
 };
 
+// The one YAML document of `text`; syntax errors become diagnostics
+// (yaml_document.cc).
+std::optional<YAML::Node> parse_document(const std::string& text, Reporter& report);
+
 // The document itself, as an entry, so the top level reads like any section.
 Entry root_entry(const YAML::Node& root);
 

@@ -52,7 +52,8 @@ TEST_CASE("publish: HOST_IP:PORT", "[spec]") {
   auto v6 = parse_publish("[::1]:0");
   REQUIRE(std::holds_alternative<PublishSpec>(v6));
   CHECK(std::get<PublishSpec>(v6).host_ip == "::1");
-  for (const char* bad : {"5432", ":5432", "127.0.0.1:", "127.0.0.1:-1", "127.0.0.1:65536", "db:5432", "1.2.3:5"}) {
+  for (const char* bad :
+       {"5432", ":5432", "127.0.0.1:", "127.0.0.1:-1", "127.0.0.1:65536", "db:5432", "1.2.3:5"}) {
     INFO(bad);
     CHECK(std::holds_alternative<Problem>(parse_publish(bad)));
   }

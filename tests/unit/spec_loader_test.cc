@@ -300,7 +300,8 @@ TEST_CASE("a missing spec file is one error naming the file", "[spec]") {
   Diagnostics diagnostics;
   auto spec = pgdecl::spec::load_spec_file("/nonexistent/pgdecl.yaml", diagnostics);
   CHECK_FALSE(spec.has_value());
-  CHECK(diagnostics.to_string() == "/nonexistent/pgdecl.yaml: error: cannot read the spec: No such file or directory\n");
+  CHECK(diagnostics.to_string() ==
+        "/nonexistent/pgdecl.yaml: error: cannot read the spec: No such file or directory\n");
 }
 
 TEST_CASE("owned parameters explain themselves", "[spec]") {
