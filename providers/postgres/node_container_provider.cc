@@ -76,13 +76,6 @@ class NodeContainerProvider : public engine::ResourceProvider {
   }
 
  private:
-  const spec::NodeSpec& node_spec(const std::string& node) const {
-    for (const auto& replica : ctx_.spec.replicas) {
-      if (replica.name == node) return replica;
-    }
-    return ctx_.spec.master;
-  }
-
   Result<LiveResource> to_live(const docker::ContainerInfo& info) {
     LiveResource live{info.id, {}, {}};
     std::string tag = label(info, kImageLabel);
@@ -102,7 +95,7 @@ class NodeContainerProvider : public engine::ResourceProvider {
   }
 
   docker::ContainerConfig container_config(const std::string& node, const Address& address) const {
-    const spec::NodeSpec& spec_node = node_spec(node);
+    const spec::NodeSpec& spec_node = node_spec(ctx_.spec, node);
     const std::string script = engine::node_boot_script(ctx_.spec, spec_node);
     docker::ContainerConfig config;
     config.name = engine::docker_name(ctx_.spec.name, node);
@@ -124,7 +117,7 @@ class NodeContainerProvider : public engine::ResourceProvider {
   // The files go in before the first start: the server's config, and the
   // superuser's initial password, which the container deletes after initdb.
   std::vector<docker::ArchiveFile> staged_files(const std::string& node) const {
-    const spec::NodeSpec& spec_node = node_spec(node);
+    const spec::NodeSpec& spec_node = node_spec(ctx_.spec, node);
     const std::string stage = std::string(engine::kStagingDir).substr(1);
     return {{stage + "/conf/pg_hba.conf", engine::render_hba(ctx_.spec, spec_node), 0644},
             {stage + "/conf/pgdecl.conf", engine::render_settings_file(ctx_.spec, spec_node), 0644},

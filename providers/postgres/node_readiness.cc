@@ -4,6 +4,13 @@
 
 namespace pgdecl::pg {
 
+const spec::NodeSpec& node_spec(const spec::ClusterSpec& spec, const std::string& node) {
+  for (const auto& replica : spec.replicas) {
+    if (replica.name == node) return replica;
+  }
+  return spec.master;
+}
+
 Status wait_until_ready(NodeContext& context, const std::string& node, const std::string& container_id) {
   auto& client = context.docker.client();
   auto info = client.inspect_container(container_id);

@@ -17,6 +17,9 @@ struct NodeContext {
   std::chrono::seconds ready_timeout{120};
 };
 
+// The spec of a node by name: a replica's, or else the master's.
+const spec::NodeSpec& node_spec(const spec::ClusterSpec& spec, const std::string& node);
+
 // docker_container.<node>: a PostgreSQL server in a container, started
 // without any image entrypoint, initialised once, reported ready only when
 // it accepts connections.

@@ -126,7 +126,7 @@ class SettingsProvider : public engine::ResourceProvider {
       if (!before) return before.status();
       if (auto s = check_known(*before, node); !s) return s;
       restart = needs_restart(*before, node);
-      const std::string file = engine::render_settings_file(ctx_.spec, node_spec(node));
+      const std::string file = engine::render_settings_file(ctx_.spec, node_spec(ctx_.spec, node));
       if (auto s = install_node_file(ctx_.docker.client(), *container_id, "pgdecl.conf", file); !s) return s;
       return c.execute("SELECT pg_reload_conf()");
     });
@@ -142,15 +142,8 @@ class SettingsProvider : public engine::ResourceProvider {
   }
 
  private:
-  const spec::NodeSpec& node_spec(const std::string& node) const {
-    for (const auto& replica : ctx_.spec.replicas) {
-      if (replica.name == node) return replica;
-    }
-    return ctx_.spec.master;
-  }
-
   const std::map<std::string, std::string>& node_parameters(const std::string& node) const {
-    return node_spec(node).parameters;
+    return node_spec(ctx_.spec, node).parameters;
   }
 
   // A name the server does not know would stop it at its next start.
