@@ -178,6 +178,49 @@ TEST_CASE("the superuser's password shows nowhere: state, plans, logs, docker in
   CHECK(staged.out.find("conf") != std::string::npos);
 }
 
+TEST_CASE(
+    "an image built from a context: a changed context rebuilds it and replaces the container, data kept",
+    "[e2e][docker][postgres]") {
+  ClusterFixture cluster("build");
+  const std::string tag = cluster.name() + "/postgres:15";
+  std::filesystem::create_directories(cluster.dir() / "img");
+  std::ofstream(cluster.dir() / "img" / "Dockerfile") << "FROM postgres:15\nLABEL pgdecl.test.revision=1\n";
+  std::string spec = spec_text(cluster.name());
+  spec.replace(spec.find("    tag: postgres:15\n    pull: never\n"), 36,
+               "    tag: " + tag + "\n    build:\n      context: img\n");
+  cluster.write_spec(spec);
+  struct RemoveImage {
+    docker::Client& docker;
+    std::string tag;
+    ~RemoveImage() { docker.remove_image(tag); }
+  } remove_image{cluster.docker(), tag};
+
+  auto applied = run_pgdecl(cluster.dir(), "apply -f spec.yaml --auto-approve");
+  INFO(applied.out << applied.err);
+  REQUIRE(applied.exit_code == 0);
+  CHECK(applied.out.find("docker_image.postgres: done") != std::string::npos);
+  REQUIRE(cluster.connect()->execute("create table kept as select 42 as v"));
+  CHECK(run_pgdecl(cluster.dir(), "plan -f spec.yaml --detailed-exitcode").exit_code == 0);
+
+  std::ofstream(cluster.dir() / "img" / "Dockerfile") << "FROM postgres:15\nLABEL pgdecl.test.revision=2\n";
+  auto drift = run_pgdecl(cluster.dir(), "plan -f spec.yaml --detailed-exitcode");
+  INFO(drift.out << drift.err);
+  CHECK(drift.exit_code == 2);
+  CHECK(drift.out.find("-/+ docker_image.postgres") != std::string::npos);
+  CHECK(drift.out.find("because the build context changed") != std::string::npos);
+  CHECK(drift.out.find("because docker_image.postgres is replaced") != std::string::npos);
+
+  auto rebuilt = run_pgdecl(cluster.dir(), "apply -f spec.yaml --auto-approve");
+  INFO(rebuilt.out << rebuilt.err);
+  REQUIRE(rebuilt.exit_code == 0);
+  auto image = cluster.docker().inspect_image(tag);
+  REQUIRE(image);
+  REQUIRE(image->has_value());
+  CHECK((*image)->labels.at("pgdecl.test.revision") == "2");
+  CHECK(scalar(*cluster.connect(), "select v from kept") == "42");
+  CHECK(run_pgdecl(cluster.dir(), "plan -f spec.yaml --detailed-exitcode").exit_code == 0);
+}
+
 TEST_CASE("a stopped master is started again, and its settings and hba follow the spec",
           "[e2e][docker][postgres]") {
   ClusterFixture cluster("stopped");
