@@ -65,6 +65,11 @@ std::optional<ClusterSpec> load_spec_text(const std::string& text, const std::fi
 }
 
 std::optional<ClusterSpec> load_spec_file(const std::filesystem::path& file, Diagnostics& diagnostics) {
+  std::error_code ignored;
+  if (std::filesystem::is_directory(file, ignored)) {
+    diagnostics.error(file.string(), {}, "cannot read the spec: it is a directory");
+    return std::nullopt;
+  }
   std::ifstream in(file, std::ios::binary);
   if (!in) {
     diagnostics.error(file.string(), {}, "cannot read the spec: " + std::string(std::strerror(errno)));

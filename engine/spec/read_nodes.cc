@@ -117,32 +117,38 @@ std::optional<long long> read_count(Reader& reader, const Entry& entry) {
   return count;
 }
 
-// `count: 3` is shorthand for replica1..3 on volumes <prefix>1..3, and the
-// volumes are declared here so the spec need not list them.
+// Adds replicas <name_prefix>1..count on volumes <volume_prefix>1..count,
+// all shaped like `model`.
+void expand_replicas(Reader& reader, const Entry& entry, const ReplicaSpec& model, long long count,
+                     const std::string& name_prefix, const Entry& volume_prefix, ClusterSpec& spec) {
+  reader.sources().positions["replicas.volume"] = volume_prefix.value_pos;
+  for (long long i = 1; i <= count; ++i) {
+    ReplicaSpec replica = model;
+    replica.name = name_prefix + std::to_string(i);
+    replica.volume = volume_prefix.value.Scalar() + std::to_string(i);
+    // Declared here so the spec need not list them; an explicit declaration wins.
+    spec.volumes.try_emplace(replica.volume, VolumeSpec{replica.volume, true, volume_prefix.value_pos});
+    spec.replicas.push_back(replica);
+    reader.sources().replica_paths.push_back(entry.path);
+  }
+}
+
+// `replicas: { count: 3, volume_prefix: replica_data }`: identical replicas.
 void read_replica_count(Reader& reader, const Entry& entry, ClusterSpec& spec) {
   MapReader map(reader, entry, kReplicaCountKeys);
   const Entry* count_entry = map.require("count");
   const Entry* prefix_entry = map.require("volume_prefix");
   auto count = count_entry ? read_count(reader, *count_entry) : std::nullopt;
   auto volume_prefix = prefix_entry ? reader.text(*prefix_entry) : std::nullopt;
+  if (auto problem = volume_prefix ? check_object_name("volume", *volume_prefix) : std::nullopt) {
+    reader.error(prefix_entry->value_pos, problem->message);
+  }
   std::string name_prefix = "replica";
   read_object_name(reader, map, "name_prefix", "replica", name_prefix);
   ReplicaSpec model;
   model.pos = entry.key_pos;
   read_node_settings(reader, map, model);
-  if (!count || !volume_prefix) return;
-  if (auto problem = check_object_name("volume", *volume_prefix)) {
-    reader.error(prefix_entry->value_pos, problem->message);
-  }
-  reader.sources().positions["replicas.volume"] = prefix_entry->value_pos;
-  for (long long i = 1; i <= *count; ++i) {
-    ReplicaSpec replica = model;
-    replica.name = name_prefix + std::to_string(i);
-    replica.volume = *volume_prefix + std::to_string(i);
-    spec.volumes.try_emplace(replica.volume, VolumeSpec{replica.volume, true, prefix_entry->value_pos});
-    spec.replicas.push_back(replica);
-    reader.sources().replica_paths.push_back(entry.path);
-  }
+  if (count && volume_prefix) expand_replicas(reader, entry, model, *count, name_prefix, *prefix_entry, spec);
 }
 
 }  // namespace

@@ -127,6 +127,31 @@ roles:
   }
 }
 
+TEST_CASE("replicas count takes a name prefix and shared settings", "[spec]") {
+  ClusterSpec spec = load_ok(kMinimal + R"(  publish: 127.0.0.1:5432
+replicas:
+  count: 2
+  name_prefix: standby
+  volume_prefix: standby_data
+  parameters: { hot_standby_feedback: on }
+  hba: [host all all samenet scram-sha-256]
+replication: { user: replicator }
+roles:
+  - { name: replicator, login: true, replication: true }
+)");
+  REQUIRE(spec.replicas.size() == 2);
+  CHECK(spec.replicas[1].name == "standby2");
+  CHECK(spec.replicas[1].volume == "standby_data2");
+  CHECK(spec.replicas[1].parameters.at("hot_standby_feedback") == "on");
+  CHECK(spec.replicas[1].hba.size() == 1);
+}
+
+TEST_CASE("a directory is not a spec", "[spec]") {
+  Diagnostics diagnostics;
+  CHECK_FALSE(pgdecl::spec::load_spec_file(kSourceDir / "specs", diagnostics).has_value());
+  CHECK(diagnostics.has_errors());
+}
+
 TEST_CASE("images: pull policy, build context relative to the spec, default tag", "[spec]") {
   ClusterSpec spec = load_ok(R"(version: 1
 name: demo
