@@ -36,7 +36,7 @@ DesiredResource container(const spec::ClusterSpec& spec, const spec::NodeSpec& n
                        {attr::kNetwork, docker_name(spec.name, spec.network.name)},
                        {attr::kPublish, publish_text(node.publish)},
                        {attr::kRole, role},
-                       {attr::kCommand, text_digest(node_boot_script(spec, node))},
+                       {attr::kCommand, text_digest(node_boot_script(spec))},
                        {attr::kState, "running"}},
                       {{resource_type::kNetwork, spec.network.name},
                        {resource_type::kImage, node.image},

@@ -46,7 +46,7 @@ std::string text_digest(const std::string& text) {
   return out;
 }
 
-std::string render_hba(const spec::ClusterSpec& spec, const spec::NodeSpec& node) {
+std::string render_own_hba_rules(const spec::ClusterSpec& spec) {
   std::string out = kManagedHeader;
   out += "# pgdecl's own rules: local administration, and the superuser it manages the server as.\n";
   out += "local all all peer\n";
@@ -54,56 +54,67 @@ std::string render_hba(const spec::ClusterSpec& spec, const spec::NodeSpec& node
   if (!spec.replication.user.empty()) {
     out += "host replication " + hba_name(spec.replication.user) + " samenet scram-sha-256\n";
   }
+  return out;
+}
+
+std::string render_hba(const spec::ClusterSpec& spec, const spec::NodeSpec& node) {
+  std::string out = render_own_hba_rules(spec);
   out += "# From the spec (" + node.name + ".hba), in order.\n";
   for (const auto& line : node.hba) out += line + "\n";
   return out;
 }
 
-std::string render_settings_file(const spec::ClusterSpec&, const spec::NodeSpec& node) {
-  std::string out = kManagedHeader;
-  out += "listen_addresses = '*'\n";
-  out += "port = " + std::to_string(kPostgresPort) + "\n";
+std::string render_owned_settings() {
+  return std::string(kManagedHeader) + "listen_addresses = '*'\nport = " + std::to_string(kPostgresPort) +
+         "\n";
+}
+
+std::string render_settings_file(const spec::NodeSpec& node) {
+  std::string out = render_owned_settings();
   for (const auto& [name, value] : node.parameters) out += name + " = " + quote_conf_value(value) + "\n";
   return out;
 }
 
-std::string node_boot_script(const spec::ClusterSpec& spec, const spec::NodeSpec&) {
-  const std::string data = kDataMount, pgdata = kPgData, stage = kStagingDir;
-  return "set -eu\n"
-         "as_postgres() { setpriv --reuid=postgres --regid=postgres --init-groups \"$@\"; }\n"
-         "mkdir -p " +
-         pgdata +
-         " /var/run/postgresql\n"
-         "chown postgres:postgres " +
-         data + " " + pgdata +
-         " /var/run/postgresql\n"
-         "chmod 0700 " +
-         pgdata +
-         "\n"
-         // initdb only on an empty volume: an existing cluster is never re-initialised.
-         "if [ ! -s " +
-         pgdata +
-         "/PG_VERSION ]; then\n"
-         "  chown postgres " +
-         stage +
-         "/init/superuser.password\n"
-         "  as_postgres initdb --pgdata=" +
-         pgdata + " --username=" + quote_shell(spec.master.superuser.name) + " --pwfile=" + stage +
-         "/init/superuser.password --auth-local=peer --auth-host=scram-sha-256"
-         " --data-checksums --encoding=UTF8 --locale=C.UTF-8\n"
-         "  echo \"include_if_exists = 'pgdecl.conf'\" >> " +
-         pgdata +
-         "/postgresql.conf\n"
-         "fi\n"
-         // The initial password is needed once; it must not outlive initdb.
-         "rm -rf " +
-         stage +
-         "/init\n"
-         "install -o postgres -g postgres -m 0600 " +
-         stage + "/conf/pg_hba.conf " + stage + "/conf/pgdecl.conf " + pgdata +
-         "/\n"
-         "exec setpriv --reuid=postgres --regid=postgres --init-groups postgres -D " +
-         pgdata + "\n";
+namespace {
+
+// @NAME@ placeholders keep the script readable as the shell it is.
+constexpr const char* kBootScript = R"(set -eu
+pgdata=@PGDATA@
+init=@STAGE@/init
+# Whatever happens, the initial password does not outlive this script.
+trap 'rm -rf "$init"' EXIT
+as_postgres() { setpriv --reuid=postgres --regid=postgres --init-groups "$@"; }
+mkdir -p "$pgdata" /var/run/postgresql
+chown postgres:postgres @DATA@ "$pgdata" /var/run/postgresql
+chmod 0700 "$pgdata"
+# initdb only on an empty volume: an existing cluster is never initialised again.
+if [ ! -s "$pgdata/PG_VERSION" ]; then
+  chown postgres "$init/superuser.password"
+  as_postgres initdb --pgdata="$pgdata" --username=@SUPERUSER@ --pwfile="$init/superuser.password" \
+    --auth-local=peer --auth-host=scram-sha-256 --data-checksums --encoding=UTF8 --locale=C.UTF-8
+  # Only pgdecl's own rules and settings at first: the spec's are applied
+  # afterwards, checked by the server and rolled back when it rejects them.
+  install -o postgres -g postgres -m 0600 "$init/pg_hba.conf" "$init/pgdecl.conf" "$pgdata/"
+  echo "include_if_exists = 'pgdecl.conf'" >>"$pgdata/postgresql.conf"
+fi
+rm -rf "$init"
+exec setpriv --reuid=postgres --regid=postgres --init-groups postgres -D "$pgdata"
+)";
+
+std::string replaced(std::string text, const std::string& key, const std::string& value) {
+  for (auto at = text.find(key); at != std::string::npos; at = text.find(key, at + value.size())) {
+    text.replace(at, key.size(), value);
+  }
+  return text;
+}
+
+}  // namespace
+
+std::string node_boot_script(const spec::ClusterSpec& spec) {
+  std::string script = replaced(kBootScript, "@PGDATA@", kPgData);
+  script = replaced(script, "@DATA@", kDataMount);
+  script = replaced(script, "@STAGE@", kStagingDir);
+  return replaced(script, "@SUPERUSER@", quote_shell(spec.master.superuser.name));
 }
 
 }  // namespace pgdecl::engine

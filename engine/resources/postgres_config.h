@@ -8,17 +8,20 @@
 namespace pgdecl::engine {
 
 // pg_hba.conf of a node, whole: pgdecl's own rules first (so it can always
-// manage the server), then the spec's lines in the order given.
+// manage the server), then the spec's lines in the order given. A new node
+// starts with its own rules alone.
 std::string render_hba(const spec::ClusterSpec& spec, const spec::NodeSpec& node);
+std::string render_own_hba_rules(const spec::ClusterSpec& spec);
 
 // pgdecl.conf, included from postgresql.conf: the settings pgdecl owns, then
-// the spec's parameters.
-std::string render_settings_file(const spec::ClusterSpec& spec, const spec::NodeSpec& node);
+// the spec's parameters. A new node starts with the owned settings alone.
+std::string render_settings_file(const spec::NodeSpec& node);
+std::string render_owned_settings();
 
 // The shell script a node's container runs as its command. No entrypoint of
 // the image is used: it needs only the PostgreSQL binaries. It holds no
 // secret (the container's command shows in `docker inspect`).
-std::string node_boot_script(const spec::ClusterSpec& spec, const spec::NodeSpec& node);
+std::string node_boot_script(const spec::ClusterSpec& spec);
 
 // Short stable digest of a text (FNV-1a, hex): change detection, not crypto.
 std::string text_digest(const std::string& text);

@@ -96,13 +96,13 @@ class NodeContainerProvider : public engine::ResourceProvider {
 
   docker::ContainerConfig container_config(const std::string& node, const Address& address) const {
     const spec::NodeSpec& spec_node = node_spec(ctx_.spec, node);
-    const std::string script = engine::node_boot_script(ctx_.spec, spec_node);
+    const std::string script = engine::node_boot_script(ctx_.spec);
     docker::ContainerConfig config;
     config.name = engine::docker_name(ctx_.spec.name, node);
     config.image = ctx_.spec.images.at(spec_node.image).tag;
     config.cmd = {"/bin/sh", "-c", script};
     config.labels = ctx_.docker.labels_for(address.to_string());
-    config.labels[kRoleLabel] = "master";
+    config.labels[kRoleLabel] = node == ctx_.spec.master.name ? "master" : "replica";
     config.labels[kImageLabel] = config.image;
     config.labels[kCommandLabel] = engine::text_digest(script);
     config.mounts = {{engine::docker_name(ctx_.spec.name, spec_node.volume), engine::kDataMount}};
@@ -114,21 +114,20 @@ class NodeContainerProvider : public engine::ResourceProvider {
     return config;
   }
 
-  // The files go in before the first start: the server's config, and the
-  // superuser's initial password, which the container deletes after initdb.
-  std::vector<docker::ArchiveFile> staged_files(const std::string& node) const {
-    const spec::NodeSpec& spec_node = node_spec(ctx_.spec, node);
-    const std::string stage = std::string(engine::kStagingDir).substr(1);
-    return {{stage + "/conf/pg_hba.conf", engine::render_hba(ctx_.spec, spec_node), 0644},
-            {stage + "/conf/pgdecl.conf", engine::render_settings_file(ctx_.spec, spec_node), 0644},
-            {stage + "/init/superuser.password", ctx_.sessions.password().reveal() + "\n", 0600}};
+  // What a new data directory starts with, handed over before the first
+  // start and deleted by the container once used (or not needed).
+  std::vector<docker::ArchiveFile> initial_files() const {
+    const std::string init = std::string(engine::kStagingDir).substr(1) + "/init";
+    return {{init + "/pg_hba.conf", engine::render_own_hba_rules(ctx_.spec), 0644},
+            {init + "/pgdecl.conf", engine::render_owned_settings(), 0644},
+            {init + "/superuser.password", ctx_.sessions.password().reveal() + "\n", 0600}};
   }
 
   Result<std::string> create(const std::string& node, const Address& address) {
     auto& client = ctx_.docker.client();
     auto id = client.create_container(container_config(node, address));
     if (!id) return id.status();
-    if (auto s = client.upload_archive(*id, "/", staged_files(node)); !s) return s;
+    if (auto s = client.upload_archive(*id, "/", initial_files()); !s) return s;
     if (auto s = client.start_container(*id); !s) return s;
     return *id;
   }

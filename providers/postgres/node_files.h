@@ -2,15 +2,27 @@
 
 #include <string>
 
-#include "engine/core/status.h"
+#include "engine/core/result.h"
 #include "providers/docker/client.h"
 
 namespace pgdecl::pg {
 
-// Replaces one of pgdecl's config files of a running node: staged under
-// /etc/pgdecl (what the container installs at every start) and installed
-// into the data directory, owned by postgres, mode 0600.
+// Who owns the data directory inside the container ("uid:gid" numbers),
+// asked while it runs, so a file can be put back while it does not.
+struct FileOwner {
+  int uid = 0;
+  int gid = 0;
+};
+Result<FileOwner> data_owner(docker::Client& client, const std::string& container_id);
+
+// Replaces one of pgdecl's config files in a running node's data directory,
+// owned by postgres with mode 0600.
 Status install_node_file(docker::Client& client, const std::string& container_id,
                          const std::string& file_name, const std::string& content);
+
+// The same into a stopped node: how a change that kept the server from
+// starting is taken back.
+Status put_back_node_file(docker::Client& client, const std::string& container_id,
+                          const std::string& file_name, const std::string& content, FileOwner owner);
 
 }  // namespace pgdecl::pg

@@ -94,4 +94,30 @@ std::optional<std::string> canonical_setting(const std::string& value, const std
   return value;
 }
 
+std::optional<std::string> setting_value_problem(const std::string& value,
+                                                 const SettingDefinition& definition) {
+  auto canonical = canonical_setting(value, definition.vartype, definition.unit);
+  const std::string unit = definition.unit.empty() ? "" : " (unit " + definition.unit + ")";
+  if (!canonical) return "'" + value + "' is not a valid " + definition.vartype + unit;
+  if (definition.vartype == "enum") {
+    std::string choices;
+    for (const auto& choice : definition.enum_values) {
+      if (lower(choice) == *canonical) return std::nullopt;
+      choices += (choices.empty() ? "" : ", ") + choice;
+    }
+    return "'" + value + "' is not one of " + choices;
+  }
+  if (definition.vartype != "integer" && definition.vartype != "real") return std::nullopt;
+  double number = std::strtod(canonical->c_str(), nullptr);
+  auto bound = [&](const std::string& text) {
+    return std::strtod(canonical_setting(text, definition.vartype, definition.unit).value_or("0").c_str(),
+                       nullptr);
+  };
+  if ((!definition.min_val.empty() && number < bound(definition.min_val)) ||
+      (!definition.max_val.empty() && number > bound(definition.max_val))) {
+    return "'" + value + "' is outside " + definition.min_val + " .. " + definition.max_val + unit;
+  }
+  return std::nullopt;
+}
+
 }  // namespace pgdecl::pg

@@ -2,6 +2,7 @@
 #include "providers/postgres/node_files.h"
 #include "providers/postgres/node_probe.h"
 #include "providers/postgres/node_readiness.h"
+#include "providers/postgres/server_settings.h"
 #include "providers/postgres/setting_value.h"
 
 namespace pgdecl::pg {
@@ -11,43 +12,13 @@ using engine::ApplyOutcome;
 using engine::LiveResource;
 using engine::PlannedChange;
 
-struct ServerSetting {
-  std::string display;  // as SHOW prints it: 128MB
-  std::string canonical;
-  std::string vartype, unit, context;
-};
-
-using ServerSettings = std::map<std::string, ServerSetting>;
-
-std::string joined_names(const std::map<std::string, std::string>& parameters) {
-  std::string names;
-  for (const auto& [name, value] : parameters) names += (names.empty() ? "" : ",") + name;
-  return names;
-}
-
-// One round trip for every parameter the spec names.
-Result<ServerSettings> read_settings(Connection& c, const std::map<std::string, std::string>& parameters) {
-  auto rows = c.query(
-      "SELECT name, current_setting(name), setting, vartype, coalesce(unit, ''), context FROM pg_settings "
-      "WHERE name = ANY(string_to_array($1, ','))",
-      {joined_names(parameters)});
-  if (!rows) return rows.status();
-  ServerSettings out;
-  for (const auto& row : rows->rows) {
-    ServerSetting s{*row[1], "", *row[3], *row[4], *row[5]};
-    s.canonical = canonical_setting(*row[2], s.vartype, s.unit).value_or(*row[2]);
-    out[*row[0]] = s;
-  }
-  return out;
-}
-
 LiveResource to_live(const ServerSettings& settings) {
   LiveResource live{"settings", {}, {}};
   for (const auto& [name, s] : settings) {
     live.attributes[name] = s.display;
     live.meta["canonical." + name] = s.canonical;
-    live.meta["vartype." + name] = s.vartype;
-    live.meta["unit." + name] = s.unit;
+    live.meta["vartype." + name] = s.definition.vartype;
+    live.meta["unit." + name] = s.definition.unit;
     live.meta["context." + name] = s.context;
   }
   return live;
@@ -65,9 +36,9 @@ class SettingsProvider : public engine::ResourceProvider {
   std::string type() const override { return resource_type::kSettings; }
 
   Result<std::optional<LiveResource>> read(const Address& address) override {
-    const auto& parameters = node_parameters(address.name);
+    const auto& wanted = parameters(address.name);
     return probe_node(ctx_, address.name, [&](Connection& c) -> Result<LiveResource> {
-      auto settings = read_settings(c, parameters);
+      auto settings = read_server_settings(c, wanted);
       if (!settings) return settings.status();
       return to_live(*settings);
     });
@@ -119,49 +90,71 @@ class SettingsProvider : public engine::ResourceProvider {
     const std::string node = change.address.name;
     auto container_id = node_container_id(ctx_, node);
     if (!container_id) return {container_id.status(), change.before};
-    bool restart = false;
-    std::optional<LiveResource> live = change.before;
+    Pending pending;
     Status done = ctx_.sessions.with_connection(node, Clock::now() + ctx_.ready_timeout, [&](Connection& c) {
-      auto before = read_settings(c, node_parameters(node));
-      if (!before) return before.status();
-      if (auto s = check_known(*before, node); !s) return s;
-      restart = needs_restart(*before, node);
-      const std::string file = engine::render_settings_file(ctx_.spec, node_spec(ctx_.spec, node));
-      if (auto s = install_node_file(ctx_.docker.client(), *container_id, "pgdecl.conf", file); !s) return s;
-      return c.execute("SELECT pg_reload_conf()");
+      return install_checked(c, node, *container_id, pending);
     });
-    if (done && restart) done = restart_node(ctx_, node, *container_id);
-    if (done) {
-      ctx_.sessions.with_connection(node, Clock::now() + ctx_.ready_timeout, [&](Connection& c) {
-        auto after = read_settings(c, node_parameters(node));
-        if (after) live = to_live(*after);
-        return after.status();
-      });
-    }
+    if (done && pending.restart) done = restart_or_put_back(node, *container_id, pending);
+    std::optional<LiveResource> live = change.before;
+    ctx_.sessions.with_connection(node, Clock::now() + ctx_.ready_timeout, [&](Connection& c) {
+      auto after = read_server_settings(c, parameters(node));
+      if (after) live = to_live(*after);
+      return after.status();
+    });
     return {done, live};
   }
 
  private:
-  const std::map<std::string, std::string>& node_parameters(const std::string& node) const {
+  // What an apply needs to take its change back.
+  struct Pending {
+    std::string previous_file;
+    bool restart = false;
+    FileOwner owner;
+  };
+
+  const std::map<std::string, std::string>& parameters(const std::string& node) const {
     return node_spec(ctx_.spec, node).parameters;
   }
 
-  // A name the server does not know would stop it at its next start.
-  Status check_known(const ServerSettings& server, const std::string& node) const {
-    for (const auto& [name, value] : node_parameters(node)) {
-      if (!server.count(name))
-        return Status::invalid_argument("unknown parameter '" + name + "' in " + node + ".parameters");
+  // Checks every value against the server's own catalog before writing,
+  // writes, and reloads.
+  Status install_checked(Connection& c, const std::string& node, const std::string& container_id,
+                         Pending& pending) {
+    auto server = read_server_settings(c, parameters(node));
+    if (!server) return server.status();
+    if (auto s = check_parameters(*server, parameters(node), node); !s) return s;
+    auto previous = c.query("SELECT pg_read_file('pgdecl.conf')");
+    if (!previous) return previous.status();
+    pending.previous_file = previous->rows.at(0).at(0).value_or("");
+    pending.restart = needs_restart(*server, parameters(node));
+    if (pending.restart) {
+      auto owner = data_owner(ctx_.docker.client(), container_id);
+      if (!owner) return owner.status();
+      pending.owner = *owner;
     }
-    return Status::ok();
+    const std::string file = engine::render_settings_file(node_spec(ctx_.spec, node));
+    if (auto s = install_node_file(ctx_.docker.client(), container_id, "pgdecl.conf", file); !s) return s;
+    return c.execute("SELECT pg_reload_conf()");
   }
 
-  bool needs_restart(const ServerSettings& server, const std::string& node) const {
-    for (const auto& [name, value] : node_parameters(node)) {
-      const ServerSetting& s = server.at(name);
-      if (s.context == "postmaster" && canonical_setting(value, s.vartype, s.unit) != s.canonical)
-        return true;
-    }
-    return false;
+  // A value the server takes at start only can still keep it from starting
+  // (too much memory, say): then the previous file goes back, the server is
+  // started with it, and the apply fails with the server's words.
+  Status restart_or_put_back(const std::string& node, const std::string& container_id,
+                             const Pending& pending) {
+    Status restarted = restart_node(ctx_, node, container_id);
+    if (restarted) return restarted;
+    auto& client = ctx_.docker.client();
+    client.stop_container(container_id, 30);
+    Status back =
+        put_back_node_file(client, container_id, "pgdecl.conf", pending.previous_file, pending.owner);
+    if (back) back = client.start_container(container_id);
+    ctx_.docker.invalidate();
+    if (back) back = wait_until_ready(ctx_, node, container_id);
+    std::string outcome = back ? "the previous settings are back in force"
+                               : "putting the previous settings back failed too: " + back.message();
+    return Status::failed("the server did not start with the new settings, so " + outcome + ". " +
+                          restarted.message());
   }
 
   NodeContext& ctx_;

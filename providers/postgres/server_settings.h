@@ -1,0 +1,35 @@
+#pragma once
+
+#include <map>
+#include <string>
+
+#include "engine/core/result.h"
+#include "providers/postgres/connection.h"
+#include "providers/postgres/setting_value.h"
+
+namespace pgdecl::pg {
+
+// One parameter as the server has it, from pg_settings.
+struct ServerSetting {
+  std::string display;    // as SHOW prints it: 128MB
+  std::string canonical;  // see canonical_setting
+  std::string context;    // postmaster: read only at start
+  SettingDefinition definition;
+};
+
+using ServerSettings = std::map<std::string, ServerSetting>;
+
+// The named parameters, in one round trip; names the server does not know
+// are simply absent.
+Result<ServerSettings> read_server_settings(Connection& connection,
+                                            const std::map<std::string, std::string>& parameters);
+
+// The first problem the server would have with these values: an unknown
+// name, or a value out of type, range or choices. Ok when none.
+Status check_parameters(const ServerSettings& server, const std::map<std::string, std::string>& parameters,
+                        const std::string& node);
+
+// True when one of the values that differ is read only at server start.
+bool needs_restart(const ServerSettings& server, const std::map<std::string, std::string>& parameters);
+
+}  // namespace pgdecl::pg
