@@ -5,13 +5,27 @@
 namespace pgdecl::pg {
 namespace {
 constexpr const char* kUnknownMeta = "unknown";
+
+engine::LiveResource unknown(const std::string& why) {
+  engine::LiveResource live;
+  live.meta[kUnknownMeta] = why;
+  return live;
 }
+}  // namespace
 
 Result<std::optional<engine::LiveResource>> probe_node(NodeContext& context, const std::string& node,
                                                        const NodeReader& reader) {
   auto container = context.docker.container(engine::docker_name(context.spec.name, node));
   if (!container) return container.status();
-  if (!container->has_value()) return std::optional<engine::LiveResource>();
+  if (!container->has_value()) {
+    // A new node has nothing yet; a node whose container went away still
+    // has its files in its volume, which only a server can read.
+    auto volume =
+        context.docker.volume(engine::docker_name(context.spec.name, node_spec(context.spec, node).volume));
+    if (!volume) return volume.status();
+    if (!volume->has_value()) return std::optional<engine::LiveResource>();
+    return std::optional<engine::LiveResource>(unknown("the node's container is not there"));
+  }
   engine::LiveResource live;
   Status asked = context.sessions.with_connection(node, Clock::now(), [&](Connection& c) {
     auto read = reader(c);
@@ -19,11 +33,8 @@ Result<std::optional<engine::LiveResource>> probe_node(NodeContext& context, con
     live = std::move(*read);
     return Status::ok();
   });
-  if (asked.code() == Status::Code::kUnavailable) {
-    engine::LiveResource unknown;
-    unknown.meta[kUnknownMeta] = asked.message();
-    return std::optional<engine::LiveResource>(unknown);
-  }
+  if (asked.code() == Status::Code::kUnavailable)
+    return std::optional<engine::LiveResource>(unknown(asked.message()));
   if (!asked) return asked;
   return std::optional<engine::LiveResource>(std::move(live));
 }

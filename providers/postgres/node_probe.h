@@ -8,11 +8,11 @@
 
 namespace pgdecl::pg {
 
-// Reads something from a node's server during a refresh. When the node's
-// container does not exist, the resource does not either (nullopt). When it
-// exists but its server cannot be asked now (stopped, starting), the result
-// is an object marked unknown: plan_unknown() turns it into an update that
-// is checked again when applied.
+// Reads something from a node's server during a refresh. On a new node
+// (no container, no volume) the resource does not exist either (nullopt).
+// When the server cannot be asked now (container stopped or gone, server
+// starting), the result is an object marked unknown: plan_unknown() turns
+// it into an update that is checked again when applied.
 using NodeReader = std::function<Result<engine::LiveResource>(Connection&)>;
 Result<std::optional<engine::LiveResource>> probe_node(NodeContext& context, const std::string& node,
                                                        const NodeReader& reader);

@@ -37,6 +37,10 @@ TEST_CASE("apply, drift, repair and destroy a master through the CLI", "[e2e][do
   CHECK(
       drift.out.find("# docker_container.master will be created\n  #   because it no longer exists (removed "
                      "outside pgdecl)") != std::string::npos);
+  // Its config lives on in the volume: checked again once the server runs.
+  CHECK(drift.out.find(
+            "# pg_hba.master will be updated in place\n  #   because the server cannot be asked now") !=
+        std::string::npos);
 
   auto repaired = run_pgdecl(cluster.dir(), "apply -f spec.yaml --auto-approve");
   INFO(repaired.out << repaired.err);
