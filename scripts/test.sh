@@ -2,7 +2,7 @@
 # Runs every test on a fresh Debian 12 machine: installs what is missing,
 # starts Docker, makes the local postgres:15 image, checks formatting,
 # builds with warnings as errors, runs all tests (unit, Docker, PostgreSQL,
-# end-to-end) against the real engine, then the unit tests again under
+# end-to-end) against the real engine, then all of them again under
 # AddressSanitizer and UndefinedBehaviorSanitizer.
 set -Eeuo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -11,4 +11,4 @@ bash scripts/check-format.sh
 bash scripts/build.sh
 (cd build && ctest --output-on-failure)
 BUILD_DIR=build-asan BUILD_TYPE=Debug bash scripts/build.sh -DPGDECL_SANITIZE=ON
-ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ./build-asan/tests/unit_tests
+(cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure)

@@ -61,7 +61,6 @@ int apply_saved_plan(Options options) {
     print_error(s.message());
     return kExitError;
   }
-  saved->plan.lineage = planned->plan.lineage;
   return apply_and_report(*planned->session, saved->plan, options);
 }
 

@@ -39,7 +39,12 @@ Session::Paths Session::paths_for(const spec::ClusterSpec& spec, const Options& 
 
 Result<std::unique_ptr<Session>> Session::open(const spec::ClusterSpec& spec, const Options& options) {
   std::unique_ptr<Session> session(new Session(spec, paths_for(spec, options)));
-  std::filesystem::create_directories(session->paths_.state.parent_path());
+  std::error_code error;
+  std::filesystem::create_directories(session->paths_.state.parent_path(), error);
+  if (error) {
+    return Status::failed("cannot create the state folder " + session->paths_.state.parent_path().string() +
+                          ": " + error.message());
+  }
   auto lock = state::StateLock::acquire(session->paths_.state);
   if (!lock) return lock.status();
   session->lock_ = std::move(*lock);

@@ -66,13 +66,7 @@ class HbaProvider : public engine::ResourceProvider {
   PlannedChange plan(const Address& address, const engine::DesiredResource* desired,
                      const LiveResource* live) const override {
     if (is_unknown(live)) return plan_unknown(address, desired, *live);
-    PlannedChange change = engine::ResourceProvider::plan(address, desired, live);
-    // The file lives in the node's data directory: it goes with the node.
-    if (change.action == engine::Action::kDelete) {
-      change.action = engine::Action::kForget;
-      change.reasons = {"it lives in the node's data directory, which stays with its volume"};
-    }
-    return change;
+    return stays_with_node(engine::ResourceProvider::plan(address, desired, live));
   }
 
   ApplyOutcome apply(const PlannedChange& change) override {

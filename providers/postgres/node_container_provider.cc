@@ -127,8 +127,15 @@ class NodeContainerProvider : public engine::ResourceProvider {
     auto& client = ctx_.docker.client();
     auto id = client.create_container(container_config(node, address));
     if (!id) return id.status();
-    if (auto s = client.upload_archive(*id, "/", initial_files()); !s) return s;
-    if (auto s = client.start_container(*id); !s) return s;
+    Status started = client.upload_archive(*id, "/", initial_files());
+    if (started) started = client.start_container(*id);
+    if (!started) {
+      // A container that never ran still holds the initial password: it
+      // goes, and the next apply makes a new one.
+      client.remove_container(*id, true);
+      ctx_.docker.invalidate();
+      return started;
+    }
     return *id;
   }
 

@@ -53,4 +53,11 @@ engine::PlannedChange plan_unknown(const Address& address, const engine::Desired
   return change;
 }
 
+engine::PlannedChange stays_with_node(engine::PlannedChange change) {
+  if (change.action != engine::Action::kDelete) return change;
+  change.action = engine::Action::kForget;
+  change.reasons = {"it lives in the node's data directory, which stays with its volume"};
+  return change;
+}
+
 }  // namespace pgdecl::pg

@@ -21,4 +21,8 @@ bool is_unknown(const engine::LiveResource* live);
 engine::PlannedChange plan_unknown(const Address& address, const engine::DesiredResource* desired,
                                    const engine::LiveResource& live);
 
+// What lives in a node's data directory is not deleted on its own: a
+// planned delete becomes "no longer managed".
+engine::PlannedChange stays_with_node(engine::PlannedChange change);
+
 }  // namespace pgdecl::pg

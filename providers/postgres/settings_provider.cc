@@ -51,12 +51,7 @@ class SettingsProvider : public engine::ResourceProvider {
                      const LiveResource* live) const override {
     if (is_unknown(live)) return plan_unknown(address, desired, *live);
     if (!desired || !live) {
-      PlannedChange change = engine::ResourceProvider::plan(address, desired, live);
-      if (change.action == engine::Action::kDelete) {
-        change.action = engine::Action::kForget;
-        change.reasons = {"it lives in the node's data directory, which stays with its volume"};
-      }
-      return change;
+      return stays_with_node(engine::ResourceProvider::plan(address, desired, live));
     }
     engine::DesiredResource want = *desired;
     for (auto& [name, value] : want.attributes) {

@@ -163,7 +163,23 @@ TEST_CASE("a saved plan applies exactly, and a stale one is refused", "[e2e][doc
   // The same plan again: the state has moved on since it was made.
   auto stale = run_pgdecl(cluster.dir(), "apply first.plan");
   CHECK(stale.exit_code == 1);
-  CHECK(stale.err.find("is stale") != std::string::npos);
+  CHECK(stale.err.find("plan first.plan is stale: the state has changed since") != std::string::npos);
+
+  // Same state, but the live cluster moved: the plan no longer fits it.
+  REQUIRE(run_pgdecl(cluster.dir(), "plan -f spec.yaml --out calm.plan").exit_code == 0);
+  REQUIRE(cluster.docker().remove_container(cluster.name() + "-master", true));
+  auto moved = run_pgdecl(cluster.dir(), "apply calm.plan");
+  CHECK(moved.exit_code == 1);
+  CHECK(moved.err.find(
+            "plan calm.plan is stale: docker_container.master was planned to no-op, the live cluster "
+            "now calls for create") != std::string::npos);
+
+  // And a changed spec makes any saved plan stale.
+  REQUIRE(run_pgdecl(cluster.dir(), "plan -f spec.yaml --out repair.plan").exit_code == 0);
+  cluster.write_spec(spec_text(cluster.name(), "    - host all all 10.9.0.0/16 scram-sha-256\n"));
+  auto edited = run_pgdecl(cluster.dir(), "apply repair.plan");
+  CHECK(edited.exit_code == 1);
+  CHECK(edited.err.find("has changed since it was made") != std::string::npos);
 }
 
 TEST_CASE("a broken spec is reported in full and nothing is touched", "[e2e]") {
