@@ -32,7 +32,9 @@ install_packages() {
 start_docker() {
   if docker info >/dev/null 2>&1; then log "docker engine running"; return; fi
   log "starting dockerd"
-  as_root sh -c 'nohup dockerd >/var/log/pgdecl-dockerd.log 2>&1 &'
+  # Its own session, so the engine outlives the shell (and process group)
+  # that started it; the log is appended to, never truncated.
+  as_root sh -c 'setsid nohup dockerd >>/var/log/pgdecl-dockerd.log 2>&1 < /dev/null &'
   for _ in $(seq 1 120); do
     docker info >/dev/null 2>&1 && { log "docker engine up"; return; }
     sleep 0.5

@@ -52,4 +52,11 @@ Result<Secret> resolve_secret(const spec::SecretRef& ref, const std::string& key
   return located(spec, ref, "unknown kind of password");
 }
 
+Result<Secret> resolve_role_password(const spec::RoleSpec& role, const spec::ClusterSpec& spec,
+                                     state::SecretsFile& secrets) {
+  const spec::SecretRef& ref = *role.password;
+  if (ref.kind == spec::SecretRef::Kind::kScramVerifier) return Secret(ref.value);
+  return resolve_secret(ref, "role." + role.name, spec, secrets);
+}
+
 }  // namespace pgdecl::cli

@@ -16,4 +16,9 @@ namespace pgdecl::cli {
 Result<Secret> resolve_secret(const spec::SecretRef& ref, const std::string& key,
                               const spec::ClusterSpec& spec, state::SecretsFile& secrets);
 
+// A role's password: as resolve_secret(), and a SCRAM verifier written in
+// the spec is taken as it is (the server stores it; no one connects with it).
+Result<Secret> resolve_role_password(const spec::RoleSpec& role, const spec::ClusterSpec& spec,
+                                     state::SecretsFile& secrets);
+
 }  // namespace pgdecl::cli

@@ -71,6 +71,13 @@ Result<std::unique_ptr<Session>> Session::open(const spec::ClusterSpec& spec, co
   wiring->node_context = std::make_unique<pg::NodeContext>(
       pg::NodeContext{*wiring->snapshot, session->spec_, *wiring->sessions});
 
+  for (const auto& role : spec.roles) {
+    if (role.password && role.present) {
+      wiring->node_context->role_passwords.emplace(role.name,
+                                                   resolve_role_password(role, spec, *session->secrets_));
+    }
+  }
+
   auto& registry = session->providers_;
   registry.add(docker::make_network_provider(*wiring->snapshot, session->spec_));
   registry.add(docker::make_image_provider(*wiring->snapshot, session->spec_));
@@ -78,6 +85,8 @@ Result<std::unique_ptr<Session>> Session::open(const spec::ClusterSpec& spec, co
   registry.add(pg::make_node_container_provider(*wiring->node_context));
   registry.add(pg::make_hba_provider(*wiring->node_context));
   registry.add(pg::make_settings_provider(*wiring->node_context));
+  registry.add(pg::make_role_provider(*wiring->node_context));
+  registry.add(pg::make_database_provider(*wiring->node_context));
   session->wiring_ = std::move(wiring);
   return session;
 }

@@ -129,6 +129,10 @@ Result<Plan> make_plan(const PlanRequest& request, const ProviderRegistry& provi
     }
     if (request.destroy && change.action == Action::kDelete) change.reasons = {"pgdecl destroy removes it"};
     if (!request.targets.empty() && !in_scope.count(v)) change.action = Action::kNoOp;
+    if (provider->holds_user_data() &&
+        (change.action == Action::kDelete || change.action == Action::kReplace)) {
+      change.destroys_data = true;
+    }
     plan.changes.push_back(std::move(change));
   }
   propagate_replacements(plan, graph, *order, providers);

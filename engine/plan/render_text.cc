@@ -37,7 +37,8 @@ std::string headline(const PlannedChange& change) {
     case Action::kUpdate:
       return what + (change.restart ? " will be updated in place (restart)" : " will be updated in place");
     case Action::kReplace:
-      return what + " must be replaced";
+      return what +
+             (change.destroys_data ? " must be replaced, and the data in it is lost" : " must be replaced");
     case Action::kDelete:
       return what + (change.destroys_data ? " will be destroyed, and the data in it" : " will be destroyed");
     case Action::kForget:

@@ -41,6 +41,10 @@ class ResourceProvider {
   // True when a replacement of something this resource depends on (its
   // network, its image) means this resource must be made again too.
   virtual bool replaced_with_dependencies() const { return false; }
+
+  // True when deleting or replacing the object loses user data (a
+  // database): the plan says so in words no one can miss.
+  virtual bool holds_user_data() const { return false; }
 };
 
 // The providers of one run, by resource type.

@@ -1,6 +1,7 @@
 #include "engine/resources/desired.h"
 
 #include "engine/resources/context_digest.h"
+#include "engine/resources/desired_roles.h"
 #include "engine/resources/naming.h"
 #include "engine/resources/postgres_config.h"
 
@@ -61,40 +62,6 @@ DesiredResource settings(const spec::NodeSpec& node) {
   return out;
 }
 
-std::string flag(const std::optional<bool>& value) { return value ? (*value ? "true" : "false") : kAnyValue; }
-
-// Roles: the attributes the spec sets; a password is never an attribute.
-DesiredResource role(const spec::ClusterSpec& spec, const spec::RoleSpec& role) {
-  DesiredResource out{{resource_type::kRole, role.name},
-                      {{"ensure", role.present ? "present" : "absent"},
-                       {"login", flag(role.login)},
-                       {"superuser", flag(role.superuser)},
-                       {"createdb", flag(role.createdb)},
-                       {"createrole", flag(role.createrole)},
-                       {"replication", flag(role.replication)},
-                       {"bypassrls", flag(role.bypassrls)},
-                       {"inherit", flag(role.inherit)}},
-                      {{resource_type::kContainer, spec.master.name}}};
-  for (const auto& group : role.member_of) {
-    for (const auto& other : spec.roles) {
-      if (other.name == group) out.depends_on.push_back({resource_type::kRole, group});
-    }
-  }
-  return out;
-}
-
-DesiredResource database(const spec::ClusterSpec& spec, const spec::DatabaseSpec& database) {
-  DesiredResource out{
-      {resource_type::kDatabase, database.name},
-      {{"ensure", database.present ? "present" : "absent"}, {"owner", database.owner.value_or(kAnyValue)}},
-      {{resource_type::kContainer, spec.master.name}}};
-  for (const auto& other : spec.roles) {
-    if (database.owner && other.name == *database.owner)
-      out.depends_on.push_back({resource_type::kRole, other.name});
-  }
-  return out;
-}
-
 // A replica: its slot on the master, its bootstrap from the master into its
 // volume, then its container.
 void add_replica(std::vector<DesiredResource>& out, const spec::ClusterSpec& spec,
@@ -128,8 +95,8 @@ std::vector<DesiredResource> desired_resources(const spec::ClusterSpec& spec) {
   out.push_back(container(spec, spec.master, "master"));
   out.push_back(hba(spec, spec.master));
   out.push_back(settings(spec.master));
-  for (const auto& spec_role : spec.roles) out.push_back(role(spec, spec_role));
-  for (const auto& spec_database : spec.databases) out.push_back(database(spec, spec_database));
+  for (const auto& spec_role : spec.roles) out.push_back(role_resource(spec, spec_role));
+  for (const auto& spec_database : spec.databases) out.push_back(database_resource(spec, spec_database));
   for (const auto& replica : spec.replicas) add_replica(out, spec, replica);
   return out;
 }

@@ -101,6 +101,37 @@ Status Connection::execute(const std::string& sql, const std::vector<std::option
   return result ? Status::ok() : result.status();
 }
 
+Status Connection::execute_unlogged(const std::string& sql) {
+  // SET LOCAL ends with the transaction, so the session's logging is back
+  // to normal for every later statement.
+  for (const char* step :
+       {"BEGIN", "SET LOCAL log_statement = 'none'", "SET LOCAL log_min_duration_statement = -1",
+        "SET LOCAL log_min_error_statement = 'panic'"}) {
+    if (auto s = execute(step); !s) {
+      execute("ROLLBACK");
+      return s;
+    }
+  }
+  Status done = execute(sql);
+  if (!done) {
+    execute("ROLLBACK");
+    // The first line is the server's reason; later lines may quote the
+    // statement, and with it the credential.
+    std::string reason = done.message().substr(0, done.message().find('\n'));
+    return Status::failed(reason);
+  }
+  return execute("COMMIT");
+}
+
+Result<std::string> Connection::scram_verifier(const Secret& password, const std::string& role) {
+  char* verifier =
+      PQencryptPasswordConn(as_pg(conn_), password.reveal().c_str(), role.c_str(), "scram-sha-256");
+  if (!verifier) return Status::failed("hashing a password: " + trimmed(PQerrorMessage(as_pg(conn_))));
+  std::string out = verifier;
+  PQfreemem(verifier);
+  return out;
+}
+
 bool Connection::healthy() const { return PQstatus(as_pg(conn_)) == CONNECTION_OK; }
 
 std::string Connection::escape_identifier(const std::string& name) const {

@@ -51,6 +51,13 @@ class Connection {
   Result<QueryResult> query(const std::string& sql,
                             const std::vector<std::optional<std::string>>& params = {});
   Status execute(const std::string& sql, const std::vector<std::optional<std::string>>& params = {});
+  // Runs a statement that carries a credential (a password verifier) with
+  // the server's statement logging off for it, so it never reaches the
+  // server's log. Errors say what failed, never the statement.
+  Status execute_unlogged(const std::string& sql);
+  // The SCRAM-SHA-256 verifier of `password` for `role`, computed here by
+  // libpq: the clear text never travels to the server.
+  Result<std::string> scram_verifier(const Secret& password, const std::string& role);
   bool healthy() const;
   std::string escape_identifier(const std::string& name) const;
   std::string escape_literal(const std::string& value) const;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <map>
 #include <memory>
 
 #include "engine/provider/provider.h"
@@ -15,6 +16,10 @@ struct NodeContext {
   const spec::ClusterSpec& spec;
   NodeSessions& sessions;
   std::chrono::seconds ready_timeout{120};
+  // The spec's role passwords (or their SCRAM verifiers) by role name, or
+  // why one could not be had; a role reports that when it is read, so a
+  // missing variable stops a plan but not a destroy.
+  std::map<std::string, Result<Secret>> role_passwords{};
 };
 
 // The spec of a node by name: a replica's, or else the master's.
@@ -27,5 +32,8 @@ std::unique_ptr<engine::ResourceProvider> make_node_container_provider(NodeConte
 // pg_hba.<node> and pg_settings.<node>.
 std::unique_ptr<engine::ResourceProvider> make_hba_provider(NodeContext& context);
 std::unique_ptr<engine::ResourceProvider> make_settings_provider(NodeContext& context);
+// pg_role.<name> and pg_database.<name>, on the master.
+std::unique_ptr<engine::ResourceProvider> make_role_provider(NodeContext& context);
+std::unique_ptr<engine::ResourceProvider> make_database_provider(NodeContext& context);
 
 }  // namespace pgdecl::pg

@@ -22,11 +22,13 @@ std::vector<std::string> split(const std::string& text) {
 
 Result<ServerSettings> read_server_settings(Connection& connection,
                                             const std::map<std::string, std::string>& parameters) {
+  // The spec's names are lower case; the server spells a few in mixed
+  // case (TimeZone, DateStyle, IntervalStyle).
   auto rows = connection.query(
-      "SELECT name, current_setting(name), setting, vartype, coalesce(unit, ''), context, coalesce(min_val, "
+      "SELECT lower(name), current_setting(name), setting, vartype, coalesce(unit, ''), context, coalesce(min_val, "
       "''), "
       "coalesce(max_val, ''), coalesce(array_to_string(enumvals, ','), '') FROM pg_settings "
-      "WHERE name = ANY(string_to_array($1, ','))",
+      "WHERE lower(name) = ANY(string_to_array($1, ','))",
       {joined_names(parameters)});
   if (!rows) return rows.status();
   ServerSettings out;

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "providers/docker/client.h"
 #include "providers/postgres/connection.h"
@@ -55,8 +56,13 @@ class ClusterFixture {
     if (auto volumes = docker_.list_volumes(mine)) {
       for (const auto& v : *volumes) docker_.remove_volume(v.name);
     }
+    for (const auto& image : images_) docker_.remove_image(image);
     std::filesystem::remove_all(dir_);
   }
+
+  // An image the test builds (by tag or id), removed once no container
+  // of the cluster uses it any more.
+  void remove_image_at_end(const std::string& image) { images_.push_back(image); }
 
   void write_spec(const std::string& text) { std::ofstream(dir_ / "spec.yaml") << text; }
   const std::string& name() const { return name_; }
@@ -91,6 +97,7 @@ class ClusterFixture {
   std::string name_;
   std::filesystem::path dir_;
   docker::Client docker_;
+  std::vector<std::string> images_;
 };
 
 inline std::string scalar(pg::Connection& c, const std::string& sql) {

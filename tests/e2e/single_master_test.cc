@@ -98,16 +98,16 @@ TEST_CASE(
   spec.replace(spec.find("    tag: postgres:15\n    pull: never\n"), 36,
                "    tag: " + tag + "\n    build:\n      context: img\n");
   cluster.write_spec(spec);
-  struct RemoveImage {
-    docker::Client& docker;
-    std::string tag;
-    ~RemoveImage() { docker.remove_image(tag); }
-  } remove_image{cluster.docker(), tag};
+  cluster.remove_image_at_end(tag);
 
   auto applied = run_pgdecl(cluster.dir(), "apply -f spec.yaml --auto-approve");
   INFO(applied.out << applied.err);
   REQUIRE(applied.exit_code == 0);
   CHECK(applied.out.find("docker_image.postgres: done") != std::string::npos);
+  auto first_build = cluster.docker().inspect_image(tag);
+  REQUIRE(first_build);
+  REQUIRE(first_build->has_value());
+  cluster.remove_image_at_end((*first_build)->id);  // untagged once rebuilt
   REQUIRE(cluster.connect()->execute("create table kept as select 42 as v"));
   CHECK(run_pgdecl(cluster.dir(), "plan -f spec.yaml --detailed-exitcode").exit_code == 0);
 
