@@ -45,6 +45,8 @@ class FakeProvider : public engine::ResourceProvider {
   std::string type() const override { return type_; }
   engine::AttributeSchema schema() const override { return schema_; }
   bool replaced_with_dependencies() const override { return follows_; }
+  bool holds_user_data() const override { return holds_data_; }
+  void set_holds_user_data(bool holds) { holds_data_ = holds; }
 
   Result<std::optional<engine::LiveResource>> read(const Address& address) override {
     std::lock_guard lock(world_.mutex);
@@ -75,6 +77,7 @@ class FakeProvider : public engine::ResourceProvider {
   FakeWorld& world_;
   engine::AttributeSchema schema_;
   bool follows_;
+  bool holds_data_ = false;
 };
 
 }  // namespace pgdecl::testing
