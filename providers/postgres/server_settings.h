@@ -1,6 +1,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 
 #include "engine/core/result.h"
@@ -15,6 +16,9 @@ struct ServerSetting {
   std::string canonical;  // see canonical_setting
   std::string context;    // postmaster: read only at start
   SettingDefinition definition;
+  // What ALTER SYSTEM wrote to postgresql.auto.conf, which the server
+  // reads after pgdecl's file: while it is there, it wins.
+  std::optional<std::string> set_by_alter_system;
 };
 
 using ServerSettings = std::map<std::string, ServerSetting>;
@@ -31,5 +35,9 @@ Status check_parameters(const ServerSettings& server, const std::map<std::string
 
 // True when one of the values that differ is read only at server start.
 bool needs_restart(const ServerSettings& server, const std::map<std::string, std::string>& parameters);
+
+// Takes the spec's parameters out of postgresql.auto.conf, so pgdecl's file
+// decides them again. The server reads the change at its next reload.
+Status reset_alter_system(Connection& connection, const ServerSettings& server);
 
 }  // namespace pgdecl::pg

@@ -20,6 +20,7 @@ LiveResource to_live(const ServerSettings& settings) {
     live.meta["vartype." + name] = s.definition.vartype;
     live.meta["unit." + name] = s.definition.unit;
     live.meta["context." + name] = s.context;
+    if (s.set_by_alter_system) live.meta["alter_system." + name] = *s.set_by_alter_system;
   }
   return live;
 }
@@ -75,7 +76,24 @@ class SettingsProvider : public engine::ResourceProvider {
         change.restart = true;
       }
     }
+    add_alter_system_overrides(change, *desired, *live);
     return change;
+  }
+
+  // A value ALTER SYSTEM left in postgresql.auto.conf overrides the spec
+  // at the next reload or restart, even when the server runs the spec's
+  // value now: it is drift, and apply takes it out.
+  static void add_alter_system_overrides(PlannedChange& change, const engine::DesiredResource& desired,
+                                         const LiveResource& live) {
+    for (const auto& [name, value] : desired.attributes) {
+      if (!live.meta.count("alter_system." + name)) continue;
+      change.reasons.push_back("ALTER SYSTEM set " + name + " = " + meta(live, "alter_system." + name) +
+                               " in postgresql.auto.conf, which overrides the spec");
+      bool listed = false;
+      for (const auto& attribute : change.changes) listed |= attribute.name == name;
+      if (!listed) change.changes.push_back({name, live.attributes.at(name), value});
+    }
+    if (!change.changes.empty()) change.action = engine::Action::kUpdate;
   }
 
   ApplyOutcome apply(const PlannedChange& change) override {
@@ -118,6 +136,7 @@ class SettingsProvider : public engine::ResourceProvider {
     auto server = read_server_settings(c, parameters(node));
     if (!server) return server.status();
     if (auto s = check_parameters(*server, parameters(node), node); !s) return s;
+    if (auto s = reset_alter_system(c, *server); !s) return s;
     auto previous = c.query("SELECT pg_read_file('pgdecl.conf')");
     if (!previous) return previous.status();
     pending.previous_file = previous->rows.at(0).at(0).value_or("");

@@ -173,3 +173,49 @@ TEST_CASE("parameters pgdecl sets itself are refused, located, before anything i
   CHECK(cluster.docker().list_networks(mine)->empty());
   CHECK(cluster.docker().list_volumes(mine)->empty());
 }
+
+TEST_CASE("a value left by ALTER SYSTEM is drift, even before it takes effect, and apply takes it out",
+          "[e2e][docker][postgres]") {
+  ClusterFixture cluster("param-altersys");
+  auto applied = run_pgdecl(cluster.dir(), "apply -f spec.yaml --auto-approve");
+  INFO(applied.out << applied.err);
+  REQUIRE(applied.exit_code == 0);
+  auto c = cluster.connect();
+  const std::string started = scalar(*c, kStartTime);
+  // Written to postgresql.auto.conf, not yet in force.
+  REQUIRE(c->execute("alter system set work_mem = '1MB'"));
+  REQUIRE(c->execute("alter system set max_connections = 70"));
+
+  auto pending = run_pgdecl(cluster.dir(), "plan -f spec.yaml --detailed-exitcode");
+  INFO(pending.out << pending.err);
+  CHECK(pending.exit_code == 2);
+  CHECK(
+      pending.out.find("ALTER SYSTEM set work_mem = 1MB in postgresql.auto.conf, which overrides the spec") !=
+      std::string::npos);
+  CHECK(pending.out.find("ALTER SYSTEM set max_connections = 70") != std::string::npos);
+
+  // In force after a reload: the plan names the value the server runs.
+  REQUIRE(c->execute("select pg_reload_conf()"));
+  auto reloaded = run_pgdecl(cluster.dir(), "plan -f spec.yaml --detailed-exitcode");
+  INFO(reloaded.out << reloaded.err);
+  CHECK(reloaded.out.find("work_mem is 1MB on the server, the spec says 8MB") != std::string::npos);
+
+  auto repaired = run_pgdecl(cluster.dir(), "apply -f spec.yaml --auto-approve");
+  INFO(repaired.out << repaired.err);
+  REQUIRE(repaired.exit_code == 0);
+  c = cluster.connect();
+  CHECK(scalar(*c, "show work_mem") == "8MB");
+  CHECK(scalar(*c, "select count(*) from pg_file_settings where sourcefile like '%postgresql.auto.conf'") ==
+        "0");
+  CHECK(scalar(*c, "select pending_restart from pg_settings where name = 'max_connections'") == "f");
+  CHECK(scalar(*c, kStartTime) == started);  // 70 never took effect: no restart needed
+  CHECK(run_pgdecl(cluster.dir(), "plan -f spec.yaml --detailed-exitcode").exit_code == 0);
+
+  // A later restart brings the spec's value, not the one ALTER SYSTEM left.
+  REQUIRE(pgdecl::testing::run_command("docker restart " + cluster.name() + "-master").exit_code == 0);
+  auto after_restart = pg::Connection::open_with_retry(
+      {"127.0.0.1", cluster.published_port(), "postgres", "postgres"}, Secret(cluster.superuser_password()),
+      pg::Clock::now() + std::chrono::seconds(60));
+  REQUIRE(after_restart);
+  CHECK(scalar(**after_restart, "show max_connections") == "50");
+}
