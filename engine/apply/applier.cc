@@ -32,8 +32,9 @@ struct Steps {
   std::vector<std::vector<std::size_t>> prerequisites;
 };
 
-// Creates and updates wait for what they depend on; a delete waits for the
-// things that depended on it, so nothing is removed from under a user.
+// Creates and updates wait for what they depend on; a delete (or forget)
+// waits for the things that depended on it, so nothing is removed from
+// under a user.
 Steps order_steps(const Plan& plan) {
   Steps steps;
   std::map<std::string, std::size_t> index;
@@ -48,7 +49,10 @@ Steps order_steps(const Plan& plan) {
     for (const auto& dependency : dependencies) {
       auto u = index.find(dependency);
       if (d == index.end() || u == index.end()) continue;
-      if (steps.changes[u->second]->action == Action::kDelete) {
+      // A forget waits like a delete, so a delete further down the chain
+      // still comes after the dependents above it are gone.
+      const Action upstream = steps.changes[u->second]->action;
+      if (upstream == Action::kDelete || upstream == Action::kForget) {
         steps.prerequisites[u->second].push_back(d->second);
       } else if (steps.changes[d->second]->action != Action::kDelete) {
         steps.prerequisites[d->second].push_back(u->second);

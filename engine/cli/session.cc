@@ -87,11 +87,15 @@ Result<std::unique_ptr<Session>> Session::open(const spec::ClusterSpec& spec, co
   registry.add(pg::make_settings_provider(*wiring->node_context));
   registry.add(pg::make_role_provider(*wiring->node_context));
   registry.add(pg::make_database_provider(*wiring->node_context));
+  registry.add(pg::make_slot_provider(*wiring->node_context));
+  registry.add(pg::make_replica_provider(*wiring->node_context));
   session->wiring_ = std::move(wiring);
   return session;
 }
 
 long Session::docker_requests() const { return wiring_->client->transport().requests_sent(); }
+
+pg::NodeContext& Session::node_context() { return *wiring_->node_context; }
 
 Result<engine::Plan> Session::make_plan(const Options& options, bool destroy) {
   engine::PlanRequest request;

@@ -11,6 +11,10 @@
 #include "state/secrets_file.h"
 #include "state/state_file.h"
 
+namespace pgdecl::pg {
+struct NodeContext;
+}
+
 namespace pgdecl::cli {
 
 struct Options;
@@ -37,6 +41,8 @@ class Session {
   const Paths& paths() const { return paths_; }
   const engine::ProviderRegistry& providers() const { return providers_; }
   long docker_requests() const;
+  // What the PostgreSQL providers share, for reads outside a plan (status).
+  pg::NodeContext& node_context();
 
   // Refresh and diff; `destroy` plans the removal of everything.
   Result<engine::Plan> make_plan(const Options& options, bool destroy);

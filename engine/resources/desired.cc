@@ -4,6 +4,7 @@
 #include "engine/resources/desired_roles.h"
 #include "engine/resources/naming.h"
 #include "engine/resources/postgres_config.h"
+#include "engine/resources/replica_config.h"
 
 namespace pgdecl::engine {
 namespace {
@@ -37,7 +38,7 @@ DesiredResource container(const spec::ClusterSpec& spec, const spec::NodeSpec& n
                        {attr::kNetwork, docker_name(spec.name, spec.network.name)},
                        {attr::kPublish, publish_text(node.publish)},
                        {attr::kRole, role},
-                       {attr::kCommand, text_digest(node_boot_script(spec))},
+                       {attr::kCommand, text_digest(node_boot_script(spec, node))},
                        {attr::kState, "running"}},
                       {{resource_type::kNetwork, spec.network.name},
                        {resource_type::kImage, node.image},
@@ -67,18 +68,22 @@ DesiredResource settings(const spec::NodeSpec& node) {
 void add_replica(std::vector<DesiredResource>& out, const spec::ClusterSpec& spec,
                  const spec::ReplicaSpec& replica) {
   const Address master{resource_type::kContainer, spec.master.name};
+  const Address master_settings{resource_type::kSettings, spec.master.name};
   DesiredResource bootstrap{{resource_type::kReplica, replica.name},
                             {{"source", spec.master.name}},
-                            {master, {resource_type::kVolume, replica.volume}}};
+                            {master, master_settings, {resource_type::kVolume, replica.volume}}};
   if (spec.replication.slots) {
-    out.push_back(
-        {{resource_type::kSlot, replica.name}, {{"slot_name", "pgdecl_" + replica.name}}, {master}});
+    out.push_back({{resource_type::kSlot, replica.name},
+                   {{"slot_name", slot_name(replica.name)}},
+                   {master, master_settings}});
     bootstrap.depends_on.push_back({resource_type::kSlot, replica.name});
   }
   if (!spec.replication.user.empty())
     bootstrap.depends_on.push_back({resource_type::kRole, spec.replication.user});
   out.push_back(bootstrap);
   DesiredResource node = container(spec, replica, "replica");
+  // Health, not only a running process: the master sees it streaming.
+  node.attributes[attr::kReplication] = kStreaming;
   node.depends_on.push_back(bootstrap.address);
   out.push_back(node);
   out.push_back(hba(spec, replica));

@@ -24,6 +24,10 @@ inline constexpr const char* kRole = "role";
 inline constexpr const char* kCommand = "command_digest";
 inline constexpr const char* kState = "state";
 inline constexpr const char* kHbaRules = "rules";
+inline constexpr const char* kReplication = "replication";  // a replica container's health
 }  // namespace attr
+
+// What attr::kReplication says of a replica the master sees streaming.
+inline constexpr const char* kStreaming = "streaming";
 
 }  // namespace pgdecl::engine

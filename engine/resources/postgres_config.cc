@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "engine/resources/naming.h"
+#include "engine/resources/replica_config.h"
 
 namespace pgdecl::engine {
 namespace {
@@ -64,13 +65,26 @@ std::string render_hba(const spec::ClusterSpec& spec, const spec::NodeSpec& node
   return out;
 }
 
-std::string render_owned_settings() {
-  return std::string(kManagedHeader) + "listen_addresses = '*'\nport = " + std::to_string(kPostgresPort) +
-         "\n";
+bool is_master(const spec::ClusterSpec& spec, const spec::NodeSpec& node) {
+  return node.name == spec.master.name;
 }
 
-std::string render_settings_file(const spec::NodeSpec& node) {
-  std::string out = render_owned_settings();
+std::string render_owned_settings(const spec::ClusterSpec& spec, const spec::NodeSpec& node) {
+  std::string out =
+      std::string(kManagedHeader) + "listen_addresses = '*'\nport = " + std::to_string(kPostgresPort) + "\n";
+  // A slot keeps WAL for a replica that is away; this bounds how much, so
+  // an absent replica cannot fill the master's disk. The spec may change it.
+  out += "max_slot_wal_keep_size = " + quote_conf_value(kDefaultMaxSlotWalKeepSize) + "\n";
+  if (!is_master(spec, node)) {
+    out += "hot_standby = on\n";
+    out += "primary_conninfo = " + quote_conf_value(replica_conninfo(spec, node)) + "\n";
+    if (spec.replication.slots) out += "primary_slot_name = " + quote_conf_value(slot_name(node.name)) + "\n";
+  }
+  return out;
+}
+
+std::string render_settings_file(const spec::ClusterSpec& spec, const spec::NodeSpec& node) {
+  std::string out = render_owned_settings(spec, node);
   for (const auto& [name, value] : node.parameters) out += name + " = " + quote_conf_value(value) + "\n";
   return out;
 }
@@ -87,7 +101,12 @@ as_postgres() { setpriv --reuid=postgres --regid=postgres --init-groups "$@"; }
 mkdir -p "$pgdata" /var/run/postgresql
 chown postgres:postgres @DATA@ "$pgdata" /var/run/postgresql
 chmod 0700 "$pgdata"
-# initdb only on an empty volume: an existing cluster is never initialised again.
+# initdb only on an empty volume: an existing cluster is never initialised
+# again, and a replica's data comes from pg_basebackup alone.
+if [ ! -s "$pgdata/PG_VERSION" ] && [ @REPLICA@ = yes ]; then
+  echo "pgdecl: this replica's volume holds no data; pgdecl apply copies it from the master" >&2
+  exit 1
+fi
 if [ ! -s "$pgdata/PG_VERSION" ]; then
   chown postgres "$init/superuser.password"
   as_postgres initdb --pgdata="$pgdata" --username=@SUPERUSER@ --pwfile="$init/superuser.password" \
@@ -110,8 +129,9 @@ std::string replaced(std::string text, const std::string& key, const std::string
 
 }  // namespace
 
-std::string node_boot_script(const spec::ClusterSpec& spec) {
+std::string node_boot_script(const spec::ClusterSpec& spec, const spec::NodeSpec& node) {
   std::string script = replaced(kBootScript, "@PGDATA@", kPgData);
+  script = replaced(script, "@REPLICA@", is_master(spec, node) ? "no" : "yes");
   script = replaced(script, "@DATA@", kDataMount);
   script = replaced(script, "@STAGE@", kStagingDir);
   return replaced(script, "@SUPERUSER@", quote_shell(spec.master.superuser.name));

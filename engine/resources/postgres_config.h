@@ -15,13 +15,18 @@ std::string render_own_hba_rules(const spec::ClusterSpec& spec);
 
 // pgdecl.conf, included from postgresql.conf: the settings pgdecl owns, then
 // the spec's parameters. A new node starts with the owned settings alone.
-std::string render_settings_file(const spec::NodeSpec& node);
-std::string render_owned_settings();
+// A replica's owned settings also point it at the master, through its slot.
+std::string render_settings_file(const spec::ClusterSpec& spec, const spec::NodeSpec& node);
+std::string render_owned_settings(const spec::ClusterSpec& spec, const spec::NodeSpec& node);
+
+bool is_master(const spec::ClusterSpec& spec, const spec::NodeSpec& node);
 
 // The shell script a node's container runs as its command. No entrypoint of
 // the image is used: it needs only the PostgreSQL binaries. It holds no
-// secret (the container's command shows in `docker inspect`).
-std::string node_boot_script(const spec::ClusterSpec& spec);
+// secret (the container's command shows in `docker inspect`). A master's
+// initialises an empty volume; a replica's never does (its data comes only
+// from pg_basebackup), it refuses to start without data instead.
+std::string node_boot_script(const spec::ClusterSpec& spec, const spec::NodeSpec& node);
 
 // Short stable digest of a text (FNV-1a, hex): change detection, not crypto.
 std::string text_digest(const std::string& text);

@@ -97,15 +97,26 @@ void check_replication_role(const ClusterSpec& spec, const SourceMap& sources, R
   const std::string& user = spec.replication.user;
   if (user.empty() || sources.unreadable.count("roles")) return;
   std::vector<std::string> names;
-  for (const RoleSpec& role : spec.roles) {
+  for (std::size_t i = 0; i < spec.roles.size(); ++i) {
+    const RoleSpec& role = spec.roles[i];
     names.push_back(role.name);
     if (role.name != user) continue;
+    // A password that was written but could not be read is reported already.
+    const bool password_written = sources.has(sources.role_paths[i] + ".password");
     if (!role.present) {
       report.error(role.pos, "role '" + user + "' is the replication user and cannot have ensure: absent");
     } else if (role.replication != true) {
       report.error(role.pos, "role '" + user + "' is the replication user and needs replication: true");
     } else if (role.login != true) {
       report.error(role.pos, "role '" + user + "' is the replication user and needs login: true");
+    } else if (!role.password && !password_written) {
+      report.error(role.pos, "role '" + user +
+                                 "' is the replication user and needs a password: replicas sign in "
+                                 "with it");
+    } else if (role.password && role.password->kind == SecretRef::Kind::kScramVerifier) {
+      report.error(role.password->pos, "role '" + user +
+                                           "' is the replication user: replicas sign in with its "
+                                           "password, so the spec needs the password itself, not a verifier");
     }
     return;
   }

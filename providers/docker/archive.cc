@@ -1,5 +1,6 @@
 #include "providers/docker/client.h"
 #include "providers/docker/http_util.h"
+#include "providers/docker/tar_reader.h"
 #include "providers/docker/tar_writer.h"
 
 namespace pgdecl::docker {
@@ -18,6 +19,18 @@ Status Client::upload_archive(const std::string& container_id, const std::string
   request.body = std::move(*tar);
   request.content_type = "application/x-tar";
   return call(what, std::move(request)).status();
+}
+
+Result<std::optional<std::string>> Client::read_file(const std::string& container_id,
+                                                     const std::string& path) {
+  const std::string what = "reading " + path + " in container " + container_id;
+  Result<HttpResponse> response = call(
+      what, get_request("/containers/" + path_escape(container_id) + "/archive?path=" + url_encode(path)));
+  if (!response && response.status().code() == Status::Code::kNotFound) return std::optional<std::string>();
+  if (!response) return response.status();
+  auto content = first_file_in_tar(response->body, what);
+  if (!content) return content.status();
+  return std::optional<std::string>(std::move(*content));
 }
 
 }  // namespace pgdecl::docker

@@ -134,12 +134,17 @@ class Client {
   Status stop_container(const std::string& id, int timeout_seconds);
   Status remove_container(const std::string& id, bool force);
   Result<std::string> container_logs(const std::string& id, int tail_lines);
+  // Blocks until the container stops; its exit code.
+  Result<int> wait_container(const std::string& id);
 
   Result<ExecResult> exec(const std::string& container_id, const std::vector<std::string>& cmd,
                           const std::string& user = {});
   // Writes the files into dest_dir of the container (created or running).
   Status upload_archive(const std::string& container_id, const std::string& dest_dir,
                         const std::vector<ArchiveFile>& files);
+  // One file of a container (created, running or stopped: its volumes are
+  // mounted all the same); nothing when the path does not exist.
+  Result<std::optional<std::string>> read_file(const std::string& container_id, const std::string& path);
 
  private:
   Result<HttpResponse> call(const std::string& what, HttpRequest request, const ChunkHandler& on_chunk = {});

@@ -82,6 +82,19 @@ Status Client::remove_container(const std::string& id, bool force) {
   return call("removing container " + id, delete_request(path)).status();
 }
 
+Result<int> Client::wait_container(const std::string& id) {
+  const std::string what = "waiting for container " + id;
+  Result<HttpResponse> response = call(what, post_request("/containers/" + path_escape(id) + "/wait"));
+  if (!response) return response.status();
+  return guard_json(what, [&]() -> Result<int> {
+    Result<Json> parsed = parse_json(response->body, what);
+    if (!parsed) return parsed.status();
+    if (!parsed->contains("StatusCode"))
+      return Status::failed(what + ": Docker answered without a StatusCode");
+    return parsed->at("StatusCode").get<int>();
+  });
+}
+
 Result<std::string> Client::container_logs(const std::string& id, int tail_lines) {
   std::string tail = tail_lines > 0 ? std::to_string(tail_lines) : "all";
   std::string path = "/containers/" + path_escape(id) + "/logs?stdout=1&stderr=1&tail=" + tail;

@@ -4,6 +4,7 @@
 #include "engine/resources/naming.h"
 #include "engine/resources/postgres_config.h"
 #include "providers/postgres/node_readiness.h"
+#include "providers/postgres/replica_health.h"
 #include "providers/postgres/resource_providers.h"
 
 namespace pgdecl::pg {
@@ -39,7 +40,9 @@ class NodeContainerProvider : public engine::ResourceProvider {
             {attr::kPublish, {ChangeKind::kReplace, "the published port changes: {before} -> {after}"}},
             {attr::kRole, {ChangeKind::kReplace, "the node's role changes: {before} -> {after}"}},
             {attr::kCommand, {ChangeKind::kReplace, "the container's start command changes"}},
-            {attr::kState, {ChangeKind::kUpdateInPlace, "the container is {before}, not running"}}};
+            {attr::kState, {ChangeKind::kUpdateInPlace, "the container is {before}, not running"}},
+            {attr::kReplication,
+             {ChangeKind::kUpdateInPlace, "the master does not see this replica streaming ({before})"}}};
   }
 
   Result<std::optional<LiveResource>> read(const Address& address) override {
@@ -50,6 +53,8 @@ class NodeContainerProvider : public engine::ResourceProvider {
     if (!live) return live.status();
     if ((*info)->running() && (*info)->published)
       ctx_.sessions.set_port(address.name, (*info)->published->host_port);
+    if (is_replica(address.name))
+      live->attributes[attr::kReplication] = replication_seen((*info)->running(), address.name);
     return std::optional<LiveResource>(std::move(*live));
   }
 
@@ -70,12 +75,31 @@ class NodeContainerProvider : public engine::ResourceProvider {
     }
     ctx_.docker.invalidate();
     Status ready = wait_until_ready(ctx_, node, id);
+    if (ready && is_replica(node)) ready = wait_until_streaming(ctx_, node, id);
     auto live = read(change.address);
     std::optional<LiveResource> known = live ? *live : std::nullopt;
     return {ready, known};
   }
 
  private:
+  bool is_replica(const std::string& node) const { return node != ctx_.spec.master.name; }
+
+  // Asked of the master, once, without waiting: a plan does not wait.
+  std::string replication_seen(bool running, const std::string& replica) {
+    if (!running) return "its container is not running";
+    std::string seen;
+    Status asked = ctx_.sessions.with_connection(ctx_.spec.master.name, Clock::now(), [&](Connection& c) {
+      auto stream = read_replica_stream(c, replica);
+      if (!stream) return stream.status();
+      seen = is_healthy(*stream, ctx_.spec.replication.slots) ? engine::kStreaming : stream->state;
+      if (seen == engine::kStreaming || !stream->slot_active.has_value() || *stream->slot_active)
+        return Status::ok();
+      seen += " (slot inactive)";
+      return Status::ok();
+    });
+    return asked ? seen : "unknown (the master cannot be asked)";
+  }
+
   Result<LiveResource> to_live(const docker::ContainerInfo& info) {
     LiveResource live{info.id, {}, {}};
     std::string tag = label(info, kImageLabel);
@@ -96,7 +120,7 @@ class NodeContainerProvider : public engine::ResourceProvider {
 
   docker::ContainerConfig container_config(const std::string& node, const Address& address) const {
     const spec::NodeSpec& spec_node = node_spec(ctx_.spec, node);
-    const std::string script = engine::node_boot_script(ctx_.spec);
+    const std::string script = engine::node_boot_script(ctx_.spec, spec_node);
     docker::ContainerConfig config;
     config.name = engine::docker_name(ctx_.spec.name, node);
     config.image = ctx_.spec.images.at(spec_node.image).tag;
@@ -119,7 +143,7 @@ class NodeContainerProvider : public engine::ResourceProvider {
   std::vector<docker::ArchiveFile> initial_files() const {
     const std::string init = std::string(engine::kStagingDir).substr(1) + "/init";
     return {{init + "/pg_hba.conf", engine::render_own_hba_rules(ctx_.spec), 0644},
-            {init + "/pgdecl.conf", engine::render_owned_settings(), 0644},
+            {init + "/pgdecl.conf", engine::render_owned_settings(ctx_.spec, ctx_.spec.master), 0644},
             {init + "/superuser.password", ctx_.sessions.password().reveal() + "\n", 0600}};
   }
 
@@ -127,7 +151,8 @@ class NodeContainerProvider : public engine::ResourceProvider {
     auto& client = ctx_.docker.client();
     auto id = client.create_container(container_config(node, address));
     if (!id) return id.status();
-    Status started = client.upload_archive(*id, "/", initial_files());
+    // A replica's data and config come from its bootstrap, never from here.
+    Status started = is_replica(node) ? Status::ok() : client.upload_archive(*id, "/", initial_files());
     if (started) started = client.start_container(*id);
     if (!started) {
       // A container that never ran still holds the initial password: it

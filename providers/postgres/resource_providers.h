@@ -35,5 +35,10 @@ std::unique_ptr<engine::ResourceProvider> make_settings_provider(NodeContext& co
 // pg_role.<name> and pg_database.<name>, on the master.
 std::unique_ptr<engine::ResourceProvider> make_role_provider(NodeContext& context);
 std::unique_ptr<engine::ResourceProvider> make_database_provider(NodeContext& context);
+// pg_slot.<replica>: the replica's physical slot on the master.
+std::unique_ptr<engine::ResourceProvider> make_slot_provider(NodeContext& context);
+// pg_replica.<replica>: the replica's data, copied from the master by
+// pg_basebackup, and whose cluster it belongs to.
+std::unique_ptr<engine::ResourceProvider> make_replica_provider(NodeContext& context);
 
 }  // namespace pgdecl::pg

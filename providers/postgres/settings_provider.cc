@@ -146,7 +146,7 @@ class SettingsProvider : public engine::ResourceProvider {
       if (!owner) return owner.status();
       pending.owner = *owner;
     }
-    const std::string file = engine::render_settings_file(node_spec(ctx_.spec, node));
+    const std::string file = engine::render_settings_file(ctx_.spec, node_spec(ctx_.spec, node));
     if (auto s = install_node_file(ctx_.docker.client(), container_id, "pgdecl.conf", file); !s) return s;
     return c.execute("SELECT pg_reload_conf()");
   }

@@ -113,7 +113,7 @@ TEST_CASE("replicas count expands to named replicas on declared volumes", "[spec
   ClusterSpec spec = load_ok(kMinimal + R"(replicas: { count: 3, volume_prefix: replica_data }
 replication: { user: replicator }
 roles:
-  - { name: replicator, login: true, replication: true }
+  - { name: replicator, login: true, replication: true, password: { generate: true } }
 )");
   REQUIRE(spec.replicas.size() == 3);
   for (int i = 1; i <= 3; ++i) {
@@ -137,7 +137,7 @@ replicas:
   hba: [host all all samenet scram-sha-256]
 replication: { user: replicator }
 roles:
-  - { name: replicator, login: true, replication: true }
+  - { name: replicator, login: true, replication: true, password: { generate: true } }
 )");
   REQUIRE(spec.replicas.size() == 2);
   CHECK(spec.replicas[1].name == "standby2");
@@ -308,7 +308,7 @@ replicas:
     volume: replica1_data
     publish: { host_ip: "::1", port: 5433 }
 replication: { user: rep, slots: false, checkpoint: spread }
-roles: [{ name: rep, login: true, replication: true }]
+roles: [{ name: rep, login: true, replication: true, password: { generate: true } }]
 )");
   CHECK(spec.docker.host == "tcp://127.0.0.1:2375");
   CHECK_FALSE(spec.volumes.at("master_data").prevent_destroy);

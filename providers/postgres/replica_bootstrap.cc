@@ -1,0 +1,94 @@
+#include "providers/postgres/replica_bootstrap.h"
+
+#include "engine/resources/naming.h"
+#include "engine/resources/postgres_config.h"
+#include "engine/resources/replica_config.h"
+
+namespace pgdecl::pg {
+namespace {
+
+Result<const Secret*> replication_password(NodeContext& context) {
+  auto found = context.role_passwords.find(context.spec.replication.user);
+  if (found == context.role_passwords.end()) {
+    return Status::invalid_argument("the replication user " + context.spec.replication.user +
+                                    " has no password in the spec");
+  }
+  if (!found->second) return found->second.status();
+  return &*found->second;
+}
+
+docker::ContainerConfig copier_config(NodeContext& context, const spec::NodeSpec& replica, bool wipe) {
+  const auto& spec = context.spec;
+  docker::ContainerConfig config;
+  config.name = engine::docker_name(spec.name, replica.name + "-bootstrap");
+  config.image = spec.images.at(replica.image).tag;
+  config.cmd = {"/bin/sh", "-c", engine::replica_bootstrap_script(spec, replica, wipe)};
+  config.labels = context.docker.labels_for(std::string(resource_type::kReplica) + "." + replica.name);
+  config.mounts = {{engine::docker_name(spec.name, replica.volume), engine::kDataMount}};
+  config.network = engine::docker_name(spec.name, spec.network.name);
+  config.stop_timeout_seconds = 10;
+  return config;
+}
+
+// The replica's first config: pgdecl's own rules and settings, pointing it
+// at the master. The spec's own lines follow through the checked paths.
+std::vector<docker::ArchiveFile> copier_files(NodeContext& context, const spec::NodeSpec& replica,
+                                              const Secret& password) {
+  const std::string stage = std::string(engine::kStagingDir).substr(1) + "/bootstrap";
+  return {{stage + "/passfile",
+           engine::replication_passfile(context.spec.replication.user, password.reveal()), 0600},
+          {stage + "/pg_hba.conf", engine::render_own_hba_rules(context.spec), 0644},
+          {stage + "/pgdecl.conf", engine::render_owned_settings(context.spec, replica), 0644}};
+}
+
+// The copy's last words, which say why it failed (authentication, a
+// missing slot, the master gone) in pg_basebackup's own terms.
+Status explain_failure(docker::Client& client, const std::string& id, const std::string& replica, int code) {
+  auto logs = client.container_logs(id, 20);
+  std::string text = logs ? *logs : "(its logs could not be read: " + logs.status().message() + ")";
+  while (!text.empty() && text.back() == '\n') text.pop_back();
+  return Status::failed("copying the master's data for " + replica + " failed (exit code " +
+                        std::to_string(code) + "):\n" + text);
+}
+
+// The copy must not run under a live server on the same volume.
+Result<bool> stop_replica(NodeContext& context, const std::string& replica) {
+  auto container = context.docker.container(engine::docker_name(context.spec.name, replica));
+  if (!container) return container.status();
+  if (!container->has_value() || !(*container)->running()) return false;
+  context.sessions.invalidate(replica);
+  if (auto s = context.docker.client().stop_container((*container)->id, 60); !s) return s;
+  return true;
+}
+
+}  // namespace
+
+Status bootstrap_replica(NodeContext& context, const std::string& replica_name, bool wipe) {
+  const spec::NodeSpec& replica = node_spec(context.spec, replica_name);
+  auto password = replication_password(context);
+  if (!password) return password.status();
+  auto stopped = stop_replica(context, replica_name);
+  if (!stopped) return stopped.status();
+
+  auto& client = context.docker.client();
+  docker::ContainerConfig config = copier_config(context, replica, wipe);
+  client.remove_container(config.name, true);  // left over by a run that was killed
+  auto id = client.create_container(config);
+  if (!id) return id.status();
+  Status copied = client.upload_archive(*id, "/", copier_files(context, replica, **password));
+  if (copied) copied = client.start_container(*id);
+  if (copied) {
+    auto code = client.wait_container(*id);
+    if (!code) copied = code.status();
+    if (code && *code != 0) copied = explain_failure(client, *id, replica_name, *code);
+  }
+  client.remove_container(*id, true);
+  if (*stopped) {
+    Status restarted = client.start_container(engine::docker_name(context.spec.name, replica_name));
+    if (copied) copied = restarted;
+  }
+  context.docker.invalidate();
+  return copied;
+}
+
+}  // namespace pgdecl::pg

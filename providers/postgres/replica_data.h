@@ -1,0 +1,27 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "providers/postgres/resource_providers.h"
+
+namespace pgdecl::pg {
+
+// What a replica's volume holds, read from its files without starting a
+// server: whose cluster it is (pg_control's system identifier) and whether
+// a bootstrap finished writing it.
+struct ReplicaData {
+  bool has_data = false;  // a data directory with PG_VERSION
+  std::optional<std::uint64_t> system_identifier;
+  bool complete = false;  // the bootstrap's marker is there
+};
+
+// Reads through the replica's container when it has one (running or not),
+// else through a container created for the purpose and never started.
+Result<ReplicaData> read_replica_data(NodeContext& context, const std::string& replica);
+
+// The first field of pg_control, in the machine's byte order (the server's).
+std::optional<std::uint64_t> system_identifier_of(const std::string& pg_control);
+
+}  // namespace pgdecl::pg

@@ -1,0 +1,80 @@
+#include "providers/postgres/replica_health.h"
+
+#include <thread>
+
+#include "engine/resources/replica_config.h"
+
+namespace pgdecl::pg {
+namespace {
+
+std::string last_log_lines(NodeContext& context, const std::string& container_id) {
+  auto logs = context.docker.client().container_logs(container_id, 8);
+  if (!logs) return "(its logs could not be read: " + logs.status().message() + ")";
+  std::string text = *logs;
+  while (!text.empty() && text.back() == '\n') text.pop_back();
+  return text;
+}
+
+std::string describe(const ReplicaStream& stream) {
+  std::string text = stream.state;
+  if (stream.lag_bytes) text += ", " + std::to_string(*stream.lag_bytes) + " bytes behind";
+  if (stream.slot_active) text += *stream.slot_active ? ", slot active" : ", slot inactive";
+  return text;
+}
+
+}  // namespace
+
+Result<ReplicaStream> read_replica_stream(Connection& master, const std::string& replica) {
+  auto rows = master.query(
+      "SELECT r.state, pg_wal_lsn_diff(pg_current_wal_lsn(), r.replay_lsn)::bigint::text, "
+      "extract(epoch from r.replay_lag)::text, "
+      "(SELECT s.active::text FROM pg_replication_slots s WHERE s.slot_name = $2) "
+      "FROM (SELECT 1) one LEFT JOIN pg_stat_replication r ON r.application_name = $1",
+      {replica, engine::slot_name(replica)});
+  if (!rows) return rows.status();
+  ReplicaStream stream;
+  const Row& row = rows->rows.at(0);
+  if (row.at(0)) stream.state = *row.at(0);
+  if (row.at(1)) stream.lag_bytes = std::stoll(*row.at(1));
+  if (row.at(2)) stream.lag_seconds = std::stod(*row.at(2));
+  if (row.at(3)) stream.slot_active = *row.at(3) == "true";
+  return stream;
+}
+
+bool is_healthy(const ReplicaStream& stream, bool slots) {
+  if (stream.state != "streaming") return false;
+  if (slots && stream.slot_active != true) return false;
+  return stream.lag_bytes && *stream.lag_bytes < kHealthyLagBytes;
+}
+
+Status wait_until_streaming(NodeContext& context, const std::string& replica,
+                            const std::string& container_id) {
+  const auto deadline = Clock::now() + context.ready_timeout;
+  const bool slots = context.spec.replication.slots;
+  auto interval = std::chrono::milliseconds(50);
+  ReplicaStream last;
+  while (true) {
+    Status asked = context.sessions.with_connection(context.spec.master.name, deadline, [&](Connection& c) {
+      auto stream = read_replica_stream(c, replica);
+      if (!stream) return stream.status();
+      last = *stream;
+      return Status::ok();
+    });
+    if (!asked) return asked.with_context("asking the master how " + replica + " streams");
+    if (is_healthy(last, slots)) return Status::ok();
+    auto container = context.docker.client().inspect_container(container_id);
+    if (container && container->has_value() && !(*container)->running()) {
+      return Status::failed(replica + " stopped before it streamed from the master; its last words:\n" +
+                            last_log_lines(context, container_id));
+    }
+    if (Clock::now() + interval >= deadline) {
+      return Status::timeout(replica +
+                             " is not streaming from the master in time (the master sees: " + describe(last) +
+                             "); its last log lines:\n" + last_log_lines(context, container_id));
+    }
+    std::this_thread::sleep_for(interval);
+    interval = std::min(interval * 2, std::chrono::milliseconds(250));
+  }
+}
+
+}  // namespace pgdecl::pg

@@ -1,0 +1,33 @@
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "providers/postgres/resource_providers.h"
+
+namespace pgdecl::pg {
+
+// How the master sees one replica: its row in pg_stat_replication (matched
+// by the replica's own application_name, so a copy in progress does not
+// count) and its slot.
+struct ReplicaStream {
+  std::string state = "not connected";  // streaming, catchup, startup, backup, not connected
+  std::optional<long long> lag_bytes;   // master's current WAL position minus the replayed one
+  std::optional<double> lag_seconds;    // replay_lag
+  std::optional<bool> slot_active;      // nullopt: no slot
+};
+
+Result<ReplicaStream> read_replica_stream(Connection& master, const std::string& replica);
+
+// Healthy: streaming, through its slot when it has one, and replay lag
+// under kHealthyLagBytes.
+inline constexpr long long kHealthyLagBytes = 16LL * 1024 * 1024;
+bool is_healthy(const ReplicaStream& stream, bool slots);
+
+// Waits until the master sees the replica healthy. Stops early when the
+// replica's container stops; a timeout says what the master saw last and
+// the replica's own last log lines (authentication failed, WAL removed).
+Status wait_until_streaming(NodeContext& context, const std::string& replica,
+                            const std::string& container_id);
+
+}  // namespace pgdecl::pg

@@ -1,0 +1,162 @@
+#include <spdlog/spdlog.h>
+
+#include "engine/resources/naming.h"
+#include "providers/postgres/node_probe.h"
+#include "providers/postgres/replica_bootstrap.h"
+#include "providers/postgres/replica_data.h"
+
+namespace pgdecl::pg {
+namespace {
+
+using engine::ApplyOutcome;
+using engine::LiveResource;
+using engine::PlannedChange;
+
+constexpr const char* kData = "data";
+constexpr const char* kStandby = "a standby of this master";
+
+// What the master is, as far as a replica's data is concerned: its system
+// identifier, none yet (a new master), or not known now (not running).
+struct MasterIdentity {
+  enum class Kind { kKnown, kNew, kUnknown } kind = Kind::kUnknown;
+  std::uint64_t system_identifier = 0;
+};
+
+Result<MasterIdentity> read_master_identity(NodeContext& context) {
+  std::string identifier;
+  auto probed = probe_node(context, context.spec.master.name, [&](Connection& c) -> Result<LiveResource> {
+    auto rows = c.query("SELECT system_identifier::text FROM pg_control_system()");
+    if (!rows) return rows.status();
+    identifier = rows->rows.at(0).at(0).value_or("");
+    return LiveResource{};
+  });
+  if (!probed) return probed.status();
+  if (!probed->has_value()) return MasterIdentity{MasterIdentity::Kind::kNew, 0};
+  if (is_unknown(&**probed)) return MasterIdentity{};
+  return MasterIdentity{MasterIdentity::Kind::kKnown, std::stoull(identifier)};
+}
+
+// The words a plan shows for what the volume holds.
+std::string describe(const ReplicaData& data, const MasterIdentity& master) {
+  if (!data.has_data) return "no data yet";
+  if (!data.system_identifier) return "a data directory without pg_control";
+  const std::string mine = std::to_string(*data.system_identifier);
+  if (master.kind == MasterIdentity::Kind::kNew)
+    return "data of another cluster (system identifier " + mine + ")";
+  if (master.kind == MasterIdentity::Kind::kUnknown) return "data of system identifier " + mine;
+  if (*data.system_identifier != master.system_identifier) {
+    return "data of another cluster (system identifier " + mine + "; the master's is " +
+           std::to_string(master.system_identifier) + ")";
+  }
+  return data.complete ? kStandby : "an unfinished copy of this master";
+}
+
+bool belongs_elsewhere(const std::string& described) {
+  return described.rfind("data of another cluster", 0) == 0;
+}
+
+// pg_replica.<replica>: the replica's data, copied from the master. A copy
+// that is whole and of this master is never made again; data of another
+// cluster is never overwritten unless --replace asks for it.
+class ReplicaProvider : public engine::ResourceProvider {
+ public:
+  explicit ReplicaProvider(NodeContext& context) : ctx_(context) {}
+
+  std::string type() const override { return resource_type::kReplica; }
+  bool holds_user_data() const override { return true; }
+
+  Result<std::optional<LiveResource>> read(const Address& address) override {
+    auto volume =
+        ctx_.docker.volume(engine::docker_name(ctx_.spec.name, node_spec(ctx_.spec, address.name).volume));
+    if (!volume) return volume.status();
+    if (!volume->has_value()) return std::optional<LiveResource>();
+    auto master = read_master_identity(ctx_);
+    if (!master) return master.status();
+    auto data = read_replica_data(ctx_, address.name);
+    if (!data) return data.status();
+    LiveResource live{
+        address.name, {{"source", ctx_.spec.master.name}, {kData, describe(*data, *master)}}, {}};
+    if (master->kind == MasterIdentity::Kind::kUnknown && data->has_data) live.meta["unknown"] = "master";
+    return std::optional<LiveResource>(std::move(live));
+  }
+
+  PlannedChange plan(const Address& address, const engine::DesiredResource* desired,
+                     const LiveResource* live) const override {
+    PlannedChange change;
+    change.address = address;
+    if (live) change.before = *live;
+    if (!desired) {
+      if (live) {
+        change.action = engine::Action::kForget;
+        change.reasons.push_back("no longer in the spec: its data stays in its volume");
+      }
+      return change;
+    }
+    engine::DesiredResource want = *desired;
+    want.attributes[kData] = kStandby;
+    change.after = want;
+    if (!live) {
+      change.action = engine::Action::kCreate;
+      return change;
+    }
+    const std::string& data = live->attributes.at(kData);
+    if (live->meta.count("unknown")) {
+      change.action = engine::Action::kUpdate;
+      change.reasons.push_back(
+          "the master cannot be asked now, so whose data the volume holds is checked again "
+          "once it is up");
+    } else if (data == "no data yet") {
+      change.action = engine::Action::kCreate;
+      change.reasons.push_back("the volume holds no data yet: pg_basebackup copies it from the master");
+    } else if (belongs_elsewhere(data)) {
+      change.action = engine::Action::kUpdate;
+      change.reasons.push_back("the volume holds " + data + ": apply does not copy over it; --replace " +
+                               address.to_string() + " re-clones it, and its data is lost");
+    } else if (data != kStandby) {
+      change.action = engine::Action::kUpdate;
+      change.reasons.push_back("the volume holds " + data + ": it is copied again");
+    }
+    if (change.action != engine::Action::kNoOp) change.changes.push_back({kData, data, kStandby});
+    return change;
+  }
+
+  ApplyOutcome apply(const PlannedChange& change) override {
+    const std::string& replica = change.address.name;
+    auto master = read_master_identity(ctx_);
+    if (!master) return {master.status(), change.before};
+    auto data = read_replica_data(ctx_, replica);
+    if (!data) return {data.status(), change.before};
+    const std::string found = describe(*data, *master);
+    if (found == kStandby && change.action != engine::Action::kReplace)
+      return {Status::ok(), live_of(replica, found)};
+    if (belongs_elsewhere(found) && change.action != engine::Action::kReplace) {
+      return {
+          Status::failed("the volume of " + replica + " holds " + found + "; it is not copied over. " +
+                         "--replace " + change.address.to_string() + " re-clones it, and its data is lost"),
+          live_of(replica, found)};
+    }
+    const bool wipe = data->has_data;
+    spdlog::info("{}: copying the master's data with pg_basebackup{}", replica,
+                 wipe ? " (what the volume held goes)" : "");
+    Status copied = bootstrap_replica(ctx_, replica, wipe);
+    auto after = read_replica_data(ctx_, replica);
+    if (!after) return {copied ? after.status() : copied, change.before};
+    auto master_after = read_master_identity(ctx_);
+    return {copied, live_of(replica, master_after ? describe(*after, *master_after) : found)};
+  }
+
+ private:
+  LiveResource live_of(const std::string& replica, const std::string& data) const {
+    return LiveResource{replica, {{"source", ctx_.spec.master.name}, {kData, data}}, {}};
+  }
+
+  NodeContext& ctx_;
+};
+
+}  // namespace
+
+std::unique_ptr<engine::ResourceProvider> make_replica_provider(NodeContext& context) {
+  return std::make_unique<ReplicaProvider>(context);
+}
+
+}  // namespace pgdecl::pg

@@ -1,0 +1,101 @@
+#include "engine/resources/replica_config.h"
+#include "providers/postgres/node_probe.h"
+
+namespace pgdecl::pg {
+namespace {
+
+using engine::ApplyOutcome;
+using engine::LiveResource;
+using engine::PlannedChange;
+
+constexpr const char* kSlotName = "slot_name";
+
+Result<std::optional<LiveResource>> read_slot(Connection& c, const std::string& slot) {
+  auto rows = c.query(
+      "SELECT active::text, coalesce(wal_status, '') FROM pg_replication_slots WHERE slot_name = $1", {slot});
+  if (!rows) return rows.status();
+  if (rows->rows.empty()) return std::optional<LiveResource>();
+  LiveResource live{slot, {{kSlotName, slot}}, {}};
+  live.meta["active"] = rows->rows[0][0].value_or("false");
+  live.meta["wal_status"] = rows->rows[0][1].value_or("");
+  return std::optional<LiveResource>(std::move(live));
+}
+
+// pg_slot.<replica>: a physical slot on the master, made before the
+// replica's copy so the master keeps every WAL segment the replica still
+// needs, and dropped when the replica leaves the spec.
+class SlotProvider : public engine::ResourceProvider {
+ public:
+  explicit SlotProvider(NodeContext& context) : ctx_(context) {}
+
+  std::string type() const override { return resource_type::kSlot; }
+
+  Result<std::optional<LiveResource>> read(const Address& address) override {
+    std::optional<LiveResource> found;
+    auto probed = probe_node(ctx_, master(), [&](Connection& c) -> Result<LiveResource> {
+      auto slot = read_slot(c, engine::slot_name(address.name));
+      if (!slot) return slot.status();
+      found = std::move(*slot);
+      return LiveResource{};
+    });
+    if (!probed) return probed.status();
+    if (probed->has_value() && !is_unknown(&**probed)) return found;
+    return probed;
+  }
+
+  PlannedChange plan(const Address& address, const engine::DesiredResource* desired,
+                     const LiveResource* live) const override {
+    if (is_unknown(live)) return plan_unknown(address, desired, *live);
+    PlannedChange change = engine::ResourceProvider::plan(address, desired, live);
+    if (change.action == engine::Action::kDelete) {
+      change.reasons = {
+          "the replica is no longer in the spec: its slot would keep WAL on the master for ever"};
+    }
+    return change;
+  }
+
+  ApplyOutcome apply(const PlannedChange& change) override {
+    const std::string slot = engine::slot_name(change.address.name);
+    std::optional<LiveResource> live = change.before;
+    Status done = ctx_.sessions.with_connection(master(), deadline(), [&](Connection& c) -> Status {
+      auto current = read_slot(c, slot);
+      if (!current) return current.status();
+      if (change.action == engine::Action::kDelete) {
+        if (*current) {
+          // A WAL sender still on it (a replica removed a moment ago) is
+          // ended first: an active slot cannot be dropped.
+          c.execute(
+              "SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots "
+              "WHERE slot_name = $1 AND active_pid IS NOT NULL",
+              {slot});
+          if (auto s = c.execute("SELECT pg_drop_replication_slot($1)", {slot}); !s) return s;
+        }
+        live.reset();
+        return Status::ok();
+      }
+      if (!*current) {
+        // Reserved at once, so the copy that follows finds its WAL kept.
+        if (auto s = c.execute("SELECT pg_create_physical_replication_slot($1, true)", {slot}); !s) return s;
+      }
+      auto after = read_slot(c, slot);
+      if (!after) return after.status();
+      live = *after;
+      return Status::ok();
+    });
+    return {done, live};
+  }
+
+ private:
+  std::string master() const { return ctx_.spec.master.name; }
+  Clock::time_point deadline() const { return Clock::now() + ctx_.ready_timeout; }
+
+  NodeContext& ctx_;
+};
+
+}  // namespace
+
+std::unique_ptr<engine::ResourceProvider> make_slot_provider(NodeContext& context) {
+  return std::make_unique<SlotProvider>(context);
+}
+
+}  // namespace pgdecl::pg

@@ -1,0 +1,60 @@
+#pragma once
+
+// A master with replicas, for the end-to-end tests of replication.
+#include <chrono>
+#include <string>
+#include <thread>
+
+#include "tests/e2e/cluster_fixture.h"
+
+namespace pgdecl::testing {
+
+// The fixture's spec with `count` replicas replica1..N, each on its own
+// volume, streaming through a slot as the replicator role.
+inline std::string replica_spec(const std::string& cluster, int count) {
+  std::string spec = spec_text(cluster);
+  std::string volumes, replicas;
+  for (int i = 1; i <= count; ++i) {
+    const std::string n = std::to_string(i);
+    volumes += "  replica" + n + "_data: {}\n";
+    replicas += "  - name: replica" + n + "\n    volume: replica" + n + "_data\n    publish: 127.0.0.1:0\n";
+  }
+  spec.replace(spec.find("  data: {}\n"), 11, "  data: {}\n" + volumes);
+  if (count > 0) spec += "replicas:\n" + replicas;
+  return spec +
+         "replication:\n  user: replicator\n"
+         "roles:\n  - name: replicator\n    login: true\n    replication: true\n"
+         "    password: { generate: true }\n";
+}
+
+inline int node_port(ClusterFixture& cluster, const std::string& node) {
+  auto c = cluster.docker().inspect_container(cluster.name() + "-" + node);
+  REQUIRE(c);
+  REQUIRE(c->has_value());
+  REQUIRE((*c)->published);
+  return (*c)->published->host_port;
+}
+
+inline std::unique_ptr<pg::Connection> connect_node(ClusterFixture& cluster, const std::string& node) {
+  auto conn = pg::Connection::open_with_retry({"127.0.0.1", node_port(cluster, node), "postgres", "postgres"},
+                                              Secret(cluster.superuser_password()),
+                                              pg::Clock::now() + std::chrono::seconds(30));
+  INFO(conn.status().message());
+  REQUIRE(conn);
+  return std::move(*conn);
+}
+
+// Replication is asynchronous: a row written on the master shows on a
+// replica shortly after. Polls; the answer, or "(not there)".
+inline std::string eventually(pg::Connection& c, const std::string& sql) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  std::string last = "(not there)";
+  while (std::chrono::steady_clock::now() < deadline) {
+    auto rows = c.query(sql);
+    if (rows && rows->rows.size() == 1 && rows->rows[0][0]) return *rows->rows[0][0];
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return last;
+}
+
+}  // namespace pgdecl::testing

@@ -1,0 +1,239 @@
+#include <catch2/catch.hpp>
+#include <thread>
+
+#include "tests/e2e/replica_fixture.h"
+
+using namespace pgdecl;
+using pgdecl::testing::CliResult;
+using pgdecl::testing::ClusterFixture;
+using pgdecl::testing::connect_node;
+using pgdecl::testing::eventually;
+using pgdecl::testing::replica_spec;
+using pgdecl::testing::run_command;
+using pgdecl::testing::run_pgdecl;
+using pgdecl::testing::scalar;
+
+namespace {
+
+bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+CliResult run(ClusterFixture& cluster, const std::string& args) {
+  auto result = run_pgdecl(cluster.dir(), args);
+  UNSCOPED_INFO("pgdecl " << args << " -> " << result.exit_code << "\n" << result.out << result.err);
+  return result;
+}
+
+// What the master's pg_stat_replication and pg_replication_slots say, one
+// line per replica: "replica1 streaming pgdecl_replica1 true".
+std::string replication_view(pg::Connection& master) {
+  return scalar(
+      master,
+      "select coalesce(string_agg(r.application_name || ' ' || r.state || ' ' || s.slot_name || ' ' || "
+      "s.active, ', ' order by r.application_name), '') from pg_stat_replication r "
+      "join pg_replication_slots s on s.active_pid = r.pid");
+}
+
+// The inode of the replica's PG_VERSION: a copy made again gets a new one.
+std::string data_inode(ClusterFixture& cluster, const std::string& node) {
+  auto stat = run_command("docker exec " + cluster.name() + "-" + node +
+                          " stat -c %i /var/lib/postgresql/data/pgdata/PG_VERSION");
+  REQUIRE(stat.exit_code == 0);
+  return stat.out;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "apply returns with every replica streaming through its slot, and survives losing a replica container",
+    "[e2e][docker][postgres][replica]") {
+  ClusterFixture cluster("rep2");
+  cluster.write_spec(replica_spec(cluster.name(), 2));
+  REQUIRE(run(cluster, "apply -f spec.yaml --auto-approve").exit_code == 0);
+
+  // No waiting here: apply returned only once both streamed.
+  auto master = connect_node(cluster, "master");
+  CHECK(replication_view(*master) ==
+        "replica1 streaming pgdecl_replica1 true, replica2 streaming pgdecl_replica2 true");
+  REQUIRE(master->execute("create table written (v text)"));
+  REQUIRE(master->execute("insert into written values ('on the master')"));
+  for (const char* replica : {"replica1", "replica2"}) {
+    auto c = connect_node(cluster, replica);
+    CHECK(scalar(*c, "select pg_is_in_recovery()") == "t");
+    CHECK(eventually(*c, "select v from written") == "on the master");
+  }
+  CHECK(run(cluster, "plan -f spec.yaml --detailed-exitcode").exit_code == 0);
+
+  SECTION("a removed replica container comes back on its data, not a new copy") {
+    const std::string inode = data_inode(cluster, "replica1");
+    REQUIRE(cluster.docker().remove_container(cluster.name() + "-replica1", true));
+    auto plan = run(cluster, "plan -f spec.yaml --detailed-exitcode");
+    CHECK(plan.exit_code == 2);
+    CHECK(has(plan.out, "# docker_container.replica1 will be created\n  #   because it no longer exists"));
+    CHECK_FALSE(has(plan.out, "pg_replica.replica1"));  // the data is whole: no copy
+    REQUIRE(run(cluster, "apply -f spec.yaml --auto-approve").exit_code == 0);
+    CHECK(data_inode(cluster, "replica1") == inode);
+    CHECK(replication_view(*master) ==
+          "replica1 streaming pgdecl_replica1 true, replica2 streaming pgdecl_replica2 true");
+    CHECK(run(cluster, "plan -f spec.yaml --detailed-exitcode").exit_code == 0);
+  }
+
+  SECTION("a restarted replica keeps its data and streams again") {
+    const std::string inode = data_inode(cluster, "replica2");
+    REQUIRE(run_command("docker restart " + cluster.name() + "-replica2").exit_code == 0);
+    CHECK(data_inode(cluster, "replica2") == inode);
+    auto c = connect_node(cluster, "replica2");
+    CHECK(eventually(*c, "select v from written") == "on the master");
+    REQUIRE(master->execute("insert into written values ('after the restart')"));
+    CHECK(eventually(*c, "select v from written where v = 'after the restart'") == "after the restart");
+  }
+
+  SECTION("a stopped replica and a dropped slot show in the plan and are repaired") {
+    REQUIRE(run_command("docker stop " + cluster.name() + "-replica2").exit_code == 0);
+    REQUIRE(master->execute("select pg_drop_replication_slot('pgdecl_replica2')"));
+    auto plan = run(cluster, "plan -f spec.yaml --detailed-exitcode");
+    CHECK(plan.exit_code == 2);
+    CHECK(has(plan.out, "# pg_slot.replica2 will be created\n  #   because it no longer exists"));
+    CHECK(has(plan.out, "# docker_container.replica2 will be updated in place"));
+    CHECK(has(plan.out, "the container is exited, not running"));
+    REQUIRE(run(cluster, "apply -f spec.yaml --auto-approve").exit_code == 0);
+    CHECK(replication_view(*master) ==
+          "replica1 streaming pgdecl_replica1 true, replica2 streaming pgdecl_replica2 true");
+  }
+}
+
+TEST_CASE("scaling out adds only the new replica; scaling in drops its container and slot, keeps its volume",
+          "[e2e][docker][postgres][replica]") {
+  ClusterFixture cluster("scale");
+  cluster.write_spec(replica_spec(cluster.name(), 2));
+  REQUIRE(run(cluster, "apply -f spec.yaml --auto-approve").exit_code == 0);
+
+  cluster.write_spec(replica_spec(cluster.name(), 3));
+  auto out = run(cluster, "plan -f spec.yaml");
+  CHECK(has(out.out, "Plan: 6 to add, 0 to change, 0 to destroy."));
+  CHECK_FALSE(has(out.out, "replica1 will"));
+  CHECK_FALSE(has(out.out, "replica2 will"));
+  REQUIRE(run(cluster, "apply -f spec.yaml --auto-approve").exit_code == 0);
+  auto master = connect_node(cluster, "master");
+  CHECK(replication_view(*master) ==
+        "replica1 streaming pgdecl_replica1 true, replica2 streaming pgdecl_replica2 true, "
+        "replica3 streaming pgdecl_replica3 true");
+
+  cluster.write_spec(replica_spec(cluster.name(), 2));
+  auto in = run(cluster, "plan -f spec.yaml");
+  CHECK(has(in.out, "# pg_slot.replica3 will be destroyed"));
+  CHECK(has(in.out, "# docker_container.replica3 will be destroyed"));
+  CHECK(has(in.out, "# docker_volume.replica3_data will no longer be managed"));
+  REQUIRE(run(cluster, "apply -f spec.yaml --auto-approve").exit_code == 0);
+  CHECK(scalar(*master, "select count(*) from pg_replication_slots where slot_name = 'pgdecl_replica3'") ==
+        "0");
+  auto gone = cluster.docker().inspect_container(cluster.name() + "-replica3");
+  REQUIRE(gone);
+  CHECK_FALSE(gone->has_value());
+  auto kept = cluster.docker().inspect_volume(cluster.name() + "-replica3_data");
+  REQUIRE(kept);
+  CHECK(kept->has_value());
+  CHECK(replication_view(*master) ==
+        "replica1 streaming pgdecl_replica1 true, replica2 streaming pgdecl_replica2 true");
+  CHECK(run(cluster, "plan -f spec.yaml --detailed-exitcode").exit_code == 0);
+}
+
+TEST_CASE("a replica volume holding another cluster's data is reported and re-cloned only with --replace",
+          "[e2e][docker][postgres][replica]") {
+  ClusterFixture cluster("swap");
+  cluster.write_spec(replica_spec(cluster.name(), 1));
+  REQUIRE(run(cluster, "apply -f spec.yaml --auto-approve").exit_code == 0);
+  auto master = connect_node(cluster, "master");
+  const std::string master_id = scalar(*master, "select system_identifier::text from pg_control_system()");
+
+  // The replica's volume now holds a cluster of its own.
+  REQUIRE(cluster.docker().remove_container(cluster.name() + "-replica1", true));
+  auto swapped = run_command(
+      "docker run --rm -v " + cluster.name() +
+      "-replica1_data:/var/lib/postgresql/data postgres:15 sh -c 'rm -rf /var/lib/postgresql/data/* && "
+      "mkdir /var/lib/postgresql/data/pgdata && chown -R postgres /var/lib/postgresql/data && "
+      "setpriv --reuid=postgres --regid=postgres --init-groups initdb -D /var/lib/postgresql/data/pgdata "
+      ">/dev/null'");
+  REQUIRE(swapped.exit_code == 0);
+
+  auto plan = run(cluster, "plan -f spec.yaml");
+  CHECK(has(plan.out, "# pg_replica.replica1 will be updated in place"));
+  CHECK(has(plan.out, "the volume holds data of another cluster (system identifier "));
+  CHECK(has(plan.out, "the master's is " + master_id +
+                          "): apply does not copy over it; --replace "
+                          "pg_replica.replica1 re-clones it, and its data is lost"));
+  auto refused = run(cluster, "apply -f spec.yaml --auto-approve");
+  CHECK(refused.exit_code == 1);
+  CHECK(has(refused.out + refused.err, "it is not copied over"));
+  auto still_other = run_command("docker run --rm -v " + cluster.name() +
+                                 "-replica1_data:/d postgres:15 pg_controldata /d/pgdata");
+  CHECK_FALSE(has(still_other.out, master_id));
+
+  auto replace_plan = run(cluster, "plan -f spec.yaml --replace pg_replica.replica1");
+  CHECK(has(replace_plan.out, "# pg_replica.replica1 must be replaced, and the data in it is lost"));
+  REQUIRE(run(cluster, "apply -f spec.yaml --auto-approve --replace pg_replica.replica1").exit_code == 0);
+  auto replica = connect_node(cluster, "replica1");
+  CHECK(scalar(*replica, "select system_identifier::text from pg_control_system()") == master_id);
+  CHECK(replication_view(*master) == "replica1 streaming pgdecl_replica1 true");
+  CHECK(run(cluster, "plan -f spec.yaml --detailed-exitcode").exit_code == 0);
+}
+
+TEST_CASE("destroy leaves nothing of the cluster but the kept volumes", "[e2e][docker][postgres][replica]") {
+  ClusterFixture cluster("repdestroy");
+  cluster.write_spec(replica_spec(cluster.name(), 1));
+  REQUIRE(run(cluster, "apply -f spec.yaml --auto-approve").exit_code == 0);
+  REQUIRE(run(cluster, "destroy -f spec.yaml --auto-approve").exit_code == 0);
+  docker::Labels mine{{"pgdecl.cluster", cluster.name()}};
+  CHECK(cluster.docker().list_containers(mine)->empty());
+  CHECK(cluster.docker().list_networks(mine)->empty());
+  auto volumes = cluster.docker().list_volumes(mine);
+  REQUIRE(volumes);
+  CHECK(volumes->size() == 2);  // the master's and the replica's data
+  // Applied again, the kept volumes come back as they were: no copy made.
+  auto again = run(cluster, "apply -f spec.yaml --auto-approve");
+  REQUIRE(again.exit_code == 0);
+  CHECK_FALSE(has(again.out, "pg_replica.replica1: Creating"));
+  auto master = connect_node(cluster, "master");
+  CHECK(replication_view(*master) == "replica1 streaming pgdecl_replica1 true");
+}
+
+TEST_CASE("a master killed during a replica's copy fails the apply with the reason; the next apply converges",
+          "[e2e][docker][postgres][replica]") {
+  ClusterFixture cluster("repkill");
+  cluster.write_spec(replica_spec(cluster.name(), 0));
+  REQUIRE(run(cluster, "apply -f spec.yaml --auto-approve").exit_code == 0);
+  {
+    auto master = connect_node(cluster, "master");
+    // Enough data that the copy takes a moment.
+    REQUIRE(
+        master->execute("create table big as select repeat('x', 1000) as v from generate_series(1, 100000)"));
+  }
+  cluster.write_spec(replica_spec(cluster.name(), 1));
+  CliResult failed;
+  std::thread apply([&] { failed = run_pgdecl(cluster.dir(), "apply -f spec.yaml --auto-approve"); });
+  const std::string copier = cluster.name() + "-replica1-bootstrap";
+  bool killed = false;
+  for (int i = 0; i < 2000 && !killed; ++i) {
+    auto c = cluster.docker().inspect_container(copier);
+    if (c && c->has_value() && (*c)->running()) {
+      killed = run_command("docker kill " + cluster.name() + "-master").exit_code == 0;
+    } else {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  }
+  apply.join();
+  REQUIRE(killed);
+  INFO(failed.out << failed.err);
+  CHECK(failed.exit_code == 1);
+  CHECK(has(failed.out + failed.err, "pg_replica.replica1: copying the master's data for replica1 failed"));
+  CHECK(has(failed.out + failed.err, "pg_basebackup: error:"));
+
+  auto plan = run(cluster, "plan -f spec.yaml");
+  CHECK(has(plan.out, "# docker_container.master will be updated in place"));
+  CHECK(has(plan.out, "pg_replica.replica1"));
+  REQUIRE(run(cluster, "apply -f spec.yaml --auto-approve").exit_code == 0);
+  auto master = connect_node(cluster, "master");
+  CHECK(replication_view(*master) == "replica1 streaming pgdecl_replica1 true");
+  auto replica = connect_node(cluster, "replica1");
+  CHECK(scalar(*replica, "select count(*) from big") == "100000");
+  CHECK(run(cluster, "plan -f spec.yaml --detailed-exitcode").exit_code == 0);
+}

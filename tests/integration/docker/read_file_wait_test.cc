@@ -1,0 +1,59 @@
+#include <catch2/catch.hpp>
+
+#include "tests/integration/docker/docker_test_support.h"
+
+namespace pgdecl::docker::testing {
+namespace {
+
+TEST_CASE("a file is read back from a container that never started, binary bytes intact", "[docker]") {
+  auto client = connect_docker();
+  DockerCleanup cleanup(*client);
+  const std::string name = cleanup.container(unique_name("read-created"));
+  REQUIRE(client->create_container(sleeper(name)).is_ok());
+  std::string binary("\x01\x00\xff\x7f pg_control", 14);
+  binary += std::string(9000, 'x');  // more than one read buffer
+  REQUIRE(client->upload_archive(name, "/tmp", {{"control", binary, 0600}}).is_ok());
+
+  auto read = client->read_file(name, "/tmp/control");
+  INFO(describe(read));
+  REQUIRE(read);
+  REQUIRE(read->has_value());
+  CHECK(**read == binary);
+  // From the image too, not only from what was uploaded.
+  auto version = client->read_file(name, "/usr/lib/postgresql/15/bin/postgres");
+  REQUIRE(version);
+  CHECK(version->has_value());
+}
+
+TEST_CASE("reading a path that does not exist is nothing; a directory is an error", "[docker]") {
+  auto client = connect_docker();
+  DockerCleanup cleanup(*client);
+  const std::string name = cleanup.container(unique_name("read-missing"));
+  REQUIRE(client->create_container(sleeper(name)).is_ok());
+  auto missing = client->read_file(name, "/tmp/no-such-file");
+  INFO(describe(missing));
+  REQUIRE(missing);
+  CHECK_FALSE(missing->has_value());
+  auto directory = client->read_file(name, "/etc");
+  REQUIRE_FALSE(directory);
+  CHECK_THAT(directory.status().message(), Catch::Contains("not a regular file"));
+}
+
+TEST_CASE("waiting for a container returns its exit code once it stops", "[docker]") {
+  auto client = connect_docker();
+  DockerCleanup cleanup(*client);
+  const std::string name = cleanup.container(unique_name("wait"));
+  ContainerConfig config = sleeper(name);
+  config.cmd = {"/bin/sh", "-c", "sleep 0.3; exit 7"};
+  REQUIRE(client->create_container(config).is_ok());
+  REQUIRE(client->start_container(name).is_ok());
+  auto code = client->wait_container(name);
+  INFO(describe(code));
+  REQUIRE(code);
+  CHECK(*code == 7);
+  auto missing = client->wait_container(unique_name("no-such-container"));
+  CHECK(missing.status().code() == Status::Code::kNotFound);
+}
+
+}  // namespace
+}  // namespace pgdecl::docker::testing
