@@ -73,6 +73,15 @@ int run(int argc, char** argv) {
   add_spec_options(show, options);
   show->add_flag("--json", options.json, "As JSON");
 
+  auto* status = app.add_subcommand("status", "Show the live health of nodes, roles and replication");
+  add_spec_options(status, options);
+  // 2 stays plan's "there are changes", so a script can tell the two apart.
+  status->footer(
+      "Reads Docker and the master; changes nothing.\n"
+      "Exit codes: 0 healthy (the master accepts connections and every replica is streaming),\n"
+      "3 the cluster was read but is not healthy, 1 error (spec, state, Docker).");
+  status->add_flag("--json", options.json, "As JSON");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -86,6 +95,7 @@ int run(int argc, char** argv) {
   if (*apply) return command_apply(options);
   if (*destroy) return command_destroy(options);
   if (*show) return command_show(options);
+  if (*status) return command_status(options);
   return kExitError;
 }
 

@@ -26,5 +26,6 @@ int command_plan(const Options& options);
 int command_apply(const Options& options);
 int command_destroy(const Options& options);
 int command_show(const Options& options);
+int command_status(const Options& options);
 
 }  // namespace pgdecl::cli

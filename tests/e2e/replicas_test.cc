@@ -62,6 +62,10 @@ TEST_CASE(
     CHECK(eventually(*c, "select v from written") == "on the master");
   }
   CHECK(run(cluster, "plan -f spec.yaml --detailed-exitcode").exit_code == 0);
+  auto status = run(cluster, "status -f spec.yaml");
+  CHECK(status.exit_code == 0);
+  CHECK(has(status.out, "streaming  0 B / 0.0 s  pgdecl_replica1 active"));
+  CHECK(has(status.out, "streaming  0 B / 0.0 s  pgdecl_replica2 active"));
 
   SECTION("a removed replica container comes back on its data, not a new copy") {
     const std::string inode = data_inode(cluster, "replica1");
@@ -90,6 +94,9 @@ TEST_CASE(
   SECTION("a stopped replica and a dropped slot show in the plan and are repaired") {
     REQUIRE(run_command("docker stop " + cluster.name() + "-replica2").exit_code == 0);
     REQUIRE(master->execute("select pg_drop_replication_slot('pgdecl_replica2')"));
+    auto unhealthy = run(cluster, "status -f spec.yaml");
+    CHECK(unhealthy.exit_code == 3);
+    CHECK(has(unhealthy.out, "pgdecl_replica2 missing"));
     auto plan = run(cluster, "plan -f spec.yaml --detailed-exitcode");
     CHECK(plan.exit_code == 2);
     CHECK(has(plan.out, "# pg_slot.replica2 will be created\n  #   because it no longer exists"));

@@ -1,0 +1,36 @@
+#include <iostream>
+
+#include "engine/cli/app.h"
+#include "engine/cli/options.h"
+#include "engine/cli/output.h"
+#include "engine/cli/session.h"
+#include "engine/cli/status_render.h"
+#include "providers/postgres/cluster_status.h"
+
+namespace pgdecl::cli {
+namespace {
+
+// Neither 1 (error) nor 2 (plan's "there are changes"): the cluster could
+// be read, and it is not healthy.
+constexpr int kExitUnhealthy = 3;
+
+}  // namespace
+
+int command_status(const Options& options) {
+  auto spec = load_spec_reporting(options.spec_file);
+  if (!spec) return kExitError;
+  auto session = Session::open(*spec, options);
+  if (!session) {
+    print_error(session.status().message());
+    return kExitError;
+  }
+  auto status = pg::read_cluster_status((*session)->node_context());
+  if (!status) {
+    print_error(status.status().message());
+    return kExitError;
+  }
+  std::cout << (options.json ? render_status_json(*status) : render_status_text(*status));
+  return pg::health_problems(*status).empty() ? kExitOk : kExitUnhealthy;
+}
+
+}  // namespace pgdecl::cli
