@@ -54,6 +54,14 @@ int apply_and_report(Session& session, const engine::Plan& plan, const Options& 
     std::cerr << "The state records every step that completed (" << session.paths().state.string() << ").\n";
     return kExitError;
   }
+  // A step can end a replica's stream (a master restart does): the apply is
+  // done only when every replica streams again.
+  if (!plan.destroy && options.targets.empty()) {
+    if (auto healthy = session.wait_until_healthy(); !healthy) {
+      print_error("every step was applied, but the cluster is not healthy: " + healthy.message());
+      return kExitError;
+    }
+  }
   std::cout << "\n"
             << (plan.destroy ? "Destroy complete! " : "Apply complete! ") << "Resources: " << summary.add
             << " added, " << summary.change << " changed, " << summary.destroy << " destroyed.\n";

@@ -7,8 +7,10 @@
 #include "engine/cli/options.h"
 #include "engine/cli/secret_resolver.h"
 #include "engine/resources/desired.h"
+#include "engine/resources/restart_order.h"
 #include "engine/spec/loader.h"
 #include "providers/docker/resource_providers.h"
+#include "providers/postgres/replica_health.h"
 #include "providers/postgres/resource_providers.h"
 
 namespace pgdecl::cli {
@@ -132,8 +134,12 @@ Result<engine::Plan> Session::make_plan(const Options& options, bool destroy) {
       return Status::invalid_argument("--replace " + text + ": not a resource address (type.name)");
     request.replace.push_back(*address);
   }
-  return engine::make_plan(request, providers_);
+  auto plan = engine::make_plan(request, providers_);
+  if (plan) engine::order_restarts(*plan, spec_);
+  return plan;
 }
+
+Status Session::wait_until_healthy() { return pg::wait_until_replicas_stream(*wiring_->node_context); }
 
 Status Session::write_state() { return state::write_state(paths_.state, state_); }
 

@@ -49,6 +49,8 @@ class Session {
   // Writes generated passwords before anything is made with them.
   Status save_secrets() { return secrets_->save(); }
   Status write_state();
+  // After an apply: waits until every replica streams from the master.
+  Status wait_until_healthy();
 
  private:
   struct Wiring;

@@ -77,6 +77,9 @@ std::string render_owned_settings(const spec::ClusterSpec& spec, const spec::Nod
   out += "max_slot_wal_keep_size = " + quote_conf_value(kDefaultMaxSlotWalKeepSize) + "\n";
   if (!is_master(spec, node)) {
     out += "hot_standby = on\n";
+    // Back to streaming within a second after the master restarts (the
+    // default waits five).
+    out += "wal_retrieve_retry_interval = '1s'\n";
     out += "primary_conninfo = " + quote_conf_value(replica_conninfo(spec, node)) + "\n";
     if (spec.replication.slots) out += "primary_slot_name = " + quote_conf_value(slot_name(node.name)) + "\n";
   }

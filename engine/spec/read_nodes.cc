@@ -77,6 +77,15 @@ void read_node_settings(Reader& reader, MapReader& map, NodeSpec& node) {
   if (const Entry* hba = map.find("hba")) node.hba = read_hba(reader, *hba);
 }
 
+// A replica runs as its master does unless the spec says otherwise: the
+// master's parameters under its own (a hot standby refuses to run with less
+// max_connections, say, than its master), and the master's pg_hba lines
+// unless it has its own.
+void inherit_from_master(const MasterSpec& master, MapReader& map, ReplicaSpec& replica) {
+  for (const auto& [name, value] : master.parameters) replica.parameters.try_emplace(name, value);
+  if (!map.find("hba")) replica.hba = master.hba;
+}
+
 void read_superuser(Reader& reader, const Entry& entry, SuperuserSpec& superuser,
                     const std::filesystem::path& dir) {
   if (!reader.is_map(entry)) return;
@@ -103,6 +112,7 @@ void read_replica(Reader& reader, const Entry& entry, ClusterSpec& spec) {
   if (const Entry* name = map.find("name")) replica.pos = name->value_pos;
   if (auto volume = map.text("volume")) replica.volume = *volume;
   read_node_settings(reader, map, replica);
+  inherit_from_master(spec.master, map, replica);
   spec.replicas.push_back(replica);
   reader.sources().replica_paths.push_back(entry.path);
 }
@@ -148,6 +158,7 @@ void read_replica_count(Reader& reader, const Entry& entry, ClusterSpec& spec) {
   ReplicaSpec model;
   model.pos = entry.key_pos;
   read_node_settings(reader, map, model);
+  inherit_from_master(spec.master, map, model);
   if (count && volume_prefix) expand_replicas(reader, entry, model, *count, name_prefix, *prefix_entry, spec);
 }
 

@@ -2,6 +2,7 @@
 
 #include <thread>
 
+#include "engine/resources/naming.h"
 #include "engine/resources/replica_config.h"
 
 namespace pgdecl::pg {
@@ -75,6 +76,50 @@ Status wait_until_streaming(NodeContext& context, const std::string& replica,
     std::this_thread::sleep_for(interval);
     interval = std::min(interval * 2, std::chrono::milliseconds(250));
   }
+}
+
+Status wait_until_caught_up(NodeContext& context, const std::string& replica) {
+  const auto deadline = Clock::now() + context.ready_timeout;
+  const std::string& master = context.spec.master.name;
+  std::string target;
+  Status asked = context.sessions.with_connection(master, deadline, [&](Connection& c) {
+    auto rows = c.query("SELECT pg_current_wal_lsn()::text");
+    if (!rows) return rows.status();
+    target = rows->rows.at(0).at(0).value_or("");
+    return Status::ok();
+  });
+  if (!asked) return asked;
+  auto interval = std::chrono::milliseconds(50);
+  while (true) {
+    bool caught_up = false;
+    asked = context.sessions.with_connection(master, deadline, [&](Connection& c) {
+      auto rows = c.query(
+          "SELECT coalesce(bool_or(replay_lsn >= $2::pg_lsn), false)::text FROM pg_stat_replication "
+          "WHERE application_name = $1",
+          {replica, target});
+      if (!rows) return rows.status();
+      caught_up = rows->rows.at(0).at(0) == "true";
+      return Status::ok();
+    });
+    if (!asked) return asked;
+    if (caught_up) return Status::ok();
+    if (Clock::now() + interval >= deadline) {
+      return Status::timeout(replica + " did not replay the master's WAL up to " + target + " in time");
+    }
+    std::this_thread::sleep_for(interval);
+    interval = std::min(interval * 2, std::chrono::milliseconds(250));
+  }
+}
+
+Status wait_until_replicas_stream(NodeContext& context) {
+  context.docker.invalidate();
+  for (const auto& replica : context.spec.replicas) {
+    auto container = context.docker.container(engine::docker_name(context.spec.name, replica.name));
+    if (!container) return container.status();
+    if (!container->has_value()) return Status::failed(replica.name + " has no container");
+    if (auto s = wait_until_streaming(context, replica.name, (*container)->id); !s) return s;
+  }
+  return Status::ok();
 }
 
 }  // namespace pgdecl::pg

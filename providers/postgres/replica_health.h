@@ -30,4 +30,13 @@ bool is_healthy(const ReplicaStream& stream, bool slots);
 Status wait_until_streaming(NodeContext& context, const std::string& replica,
                             const std::string& container_id);
 
+// Waits until the replica has replayed everything the master has written
+// so far: a standby restarted before it replays the master's latest
+// parameter change checks its settings against the old ones.
+Status wait_until_caught_up(NodeContext& context, const std::string& replica);
+
+// The end of an apply: every replica of the spec streaming, whatever the
+// apply restarted on the way (a master restart drops every stream).
+Status wait_until_replicas_stream(NodeContext& context);
+
 }  // namespace pgdecl::pg

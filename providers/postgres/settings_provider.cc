@@ -1,7 +1,10 @@
+#include <spdlog/spdlog.h>
+
 #include "engine/resources/postgres_config.h"
 #include "providers/postgres/node_files.h"
 #include "providers/postgres/node_probe.h"
 #include "providers/postgres/node_readiness.h"
+#include "providers/postgres/replica_health.h"
 #include "providers/postgres/server_settings.h"
 #include "providers/postgres/setting_value.h"
 
@@ -156,6 +159,10 @@ class SettingsProvider : public engine::ResourceProvider {
   // started with it, and the apply fails with the server's words.
   Status restart_or_put_back(const std::string& node, const std::string& container_id,
                              const Pending& pending) {
+    if (node != ctx_.spec.master.name) {
+      // Not fatal: a standby that cannot start yet is put back below.
+      if (auto s = wait_until_caught_up(ctx_, node); !s) spdlog::warn("{}: {}", node, s.message());
+    }
     Status restarted = restart_node(ctx_, node, container_id);
     if (restarted) return restarted;
     auto& client = ctx_.docker.client();

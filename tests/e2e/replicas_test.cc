@@ -244,3 +244,37 @@ TEST_CASE("a master killed during a replica's copy fails the apply with the reas
   CHECK(scalar(*replica, "select count(*) from big") == "100000");
   CHECK(run(cluster, "plan -f spec.yaml --detailed-exitcode").exit_code == 0);
 }
+
+TEST_CASE(
+    "a restart-only change restarts the replicas first when it goes up, the master first when it goes down",
+    "[e2e][docker][postgres][replica]") {
+  ClusterFixture cluster("reporder");
+  cluster.write_spec(replica_spec(cluster.name(), 1));
+  REQUIRE(run(cluster, "apply -f spec.yaml --auto-approve").exit_code == 0);
+  const std::string started = "select extract(epoch from pg_postmaster_start_time())::numeric::text";
+  auto start_times = [&] {
+    auto master = connect_node(cluster, "master");
+    auto replica = connect_node(cluster, "replica1");
+    return std::make_pair(std::stod(scalar(*master, started)), std::stod(scalar(*replica, started)));
+  };
+
+  std::string spec = replica_spec(cluster.name(), 1);
+  spec.replace(spec.find("max_connections: 50"), 19, "max_connections: 60");
+  cluster.write_spec(spec);
+  auto up = run(cluster, "plan -f spec.yaml");
+  CHECK(has(up.out, "the replicas restart first, so no standby runs below its master"));
+  REQUIRE(run(cluster, "apply -f spec.yaml --auto-approve").exit_code == 0);
+  auto [master_up, replica_up] = start_times();
+  CHECK(replica_up < master_up);
+  CHECK(scalar(*connect_node(cluster, "replica1"), "show max_connections") == "60");  // inherited
+
+  cluster.write_spec(replica_spec(cluster.name(), 1));
+  auto down = run(cluster, "plan -f spec.yaml");
+  CHECK(has(down.out, "the master restarts before its replicas"));
+  REQUIRE(run(cluster, "apply -f spec.yaml --auto-approve").exit_code == 0);
+  auto [master_down, replica_down] = start_times();
+  CHECK(master_down < replica_down);
+  auto master = connect_node(cluster, "master");
+  CHECK(replication_view(*master) == "replica1 streaming pgdecl_replica1 true");
+  CHECK(run(cluster, "plan -f spec.yaml --detailed-exitcode").exit_code == 0);
+}

@@ -53,7 +53,7 @@ TEST_CASE("the seed cluster spec loads", "[spec]") {
   CHECK(diagnostics.all().empty());
   CHECK(spec->name == "pgcluster");
   CHECK(spec->network.name == "pg_network");
-  CHECK(spec->network.subnet == "172.18.0.0/16");
+  CHECK_FALSE(spec->network.subnet.has_value());  // Docker picks a free one
   CHECK(spec->images.at("postgres").tag == "postgres:15");
   CHECK(spec->volumes.size() == 2);
   CHECK(spec->master.name == "master");
@@ -337,4 +337,29 @@ TEST_CASE("owned parameters explain themselves", "[spec]") {
     REQUIRE(owned.count(name) == 1);
     CHECK_FALSE(owned.at(name).empty());
   }
+}
+
+TEST_CASE("a replica takes the master's parameters under its own, and its hba unless it has one", "[spec]") {
+  std::string text = kMinimal;
+  text.replace(text.find("  volume: master_data\n"), 22,
+               "  volume: master_data\n  parameters: { max_connections: 200, work_mem: 8MB }\n"
+               "  hba: [\"host all all samenet scram-sha-256\"]\n");
+  text.replace(text.find("  master_data: {}\n"), 18, "  master_data: {}\n  r1: {}\n  r2: {}\n");
+  ClusterSpec spec = load_ok(text + R"(replicas:
+  - name: replica1
+    volume: r1
+    parameters: { work_mem: 64MB }
+  - name: replica2
+    volume: r2
+    hba: ["host all app samenet scram-sha-256"]
+replication: { user: replicator }
+roles:
+  - { name: replicator, login: true, replication: true, password: { generate: true } }
+)");
+  REQUIRE(spec.replicas.size() == 2);
+  CHECK(spec.replicas[0].parameters ==
+        std::map<std::string, std::string>{{"max_connections", "200"}, {"work_mem", "64MB"}});
+  CHECK(spec.replicas[0].hba == std::vector<std::string>{"host all all samenet scram-sha-256"});
+  CHECK(spec.replicas[1].parameters.at("max_connections") == "200");
+  CHECK(spec.replicas[1].hba == std::vector<std::string>{"host all app samenet scram-sha-256"});
 }

@@ -1,0 +1,77 @@
+#include <catch2/catch.hpp>
+
+#include "engine/resources/restart_order.h"
+
+using namespace pgdecl;
+using namespace pgdecl::engine;
+
+namespace {
+
+PlannedChange settings_change(const std::string& node, const std::string& before, const std::string& after) {
+  PlannedChange change;
+  change.address = {resource_type::kSettings, node};
+  change.action = Action::kUpdate;
+  change.restart = true;
+  change.changes.push_back({"max_connections", before, after, ChangeKind::kRestart});
+  return change;
+}
+
+spec::ClusterSpec two_replicas() {
+  spec::ClusterSpec spec;
+  spec.master.name = "master";
+  spec::ReplicaSpec one, two;
+  one.name = "replica1";
+  two.name = "replica2";
+  spec.replicas = {one, two};
+  return spec;
+}
+
+bool depends(const Plan& plan, const std::string& dependent, const std::string& dependency) {
+  auto found = plan.dependencies.find(dependent);
+  if (found == plan.dependencies.end()) return false;
+  return std::find(found->second.begin(), found->second.end(), dependency) != found->second.end();
+}
+
+}  // namespace
+
+TEST_CASE("a raised standby minimum restarts the replicas before the master", "[unit]") {
+  Plan plan;
+  plan.changes = {settings_change("master", "50", "60"), settings_change("replica1", "50", "60"),
+                  settings_change("replica2", "50", "60")};
+  order_restarts(plan, two_replicas());
+  CHECK(depends(plan, "pg_settings.master", "pg_settings.replica1"));
+  CHECK(depends(plan, "pg_settings.master", "pg_settings.replica2"));
+  CHECK_FALSE(depends(plan, "pg_settings.replica1", "pg_settings.master"));
+}
+
+TEST_CASE("a lowered standby minimum restarts the master first", "[unit]") {
+  Plan plan;
+  plan.changes = {settings_change("master", "60", "50"), settings_change("replica1", "60", "50")};
+  order_restarts(plan, two_replicas());
+  CHECK(depends(plan, "pg_settings.replica1", "pg_settings.master"));
+  CHECK_FALSE(depends(plan, "pg_settings.master", "pg_settings.replica1"));
+  CHECK(lowers_standby_minimum(plan.changes[0]));
+}
+
+TEST_CASE("a replica being made again is not ordered against the master's restart", "[unit]") {
+  Plan plan;
+  PlannedChange container;
+  container.address = {resource_type::kContainer, "replica2"};
+  container.action = Action::kCreate;
+  plan.changes = {settings_change("master", "50", "60"), settings_change("replica1", "50", "60"),
+                  settings_change("replica2", "50", "60"), container};
+  order_restarts(plan, two_replicas());
+  CHECK(depends(plan, "pg_settings.master", "pg_settings.replica1"));
+  // replica2 already waits for the master through its container: an edge
+  // the other way would close a cycle.
+  CHECK_FALSE(depends(plan, "pg_settings.master", "pg_settings.replica2"));
+}
+
+TEST_CASE("restarts are not ordered when the master does not restart", "[unit]") {
+  Plan plan;
+  PlannedChange master = settings_change("master", "4MB", "8MB");
+  master.restart = false;
+  plan.changes = {master, settings_change("replica1", "50", "60")};
+  order_restarts(plan, two_replicas());
+  CHECK(plan.dependencies.empty());
+}
