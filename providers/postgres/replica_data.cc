@@ -1,6 +1,8 @@
 #include "providers/postgres/replica_data.h"
 
+#include <cstdio>
 #include <cstring>
+#include <sstream>
 
 #include "engine/resources/naming.h"
 #include "engine/resources/replica_config.h"
@@ -21,12 +23,45 @@ Result<ReplicaData> read_through(docker::Client& client, const std::string& cont
   auto marker = client.read_file(container, engine::kStandbyMarker);
   if (!marker) return marker.status();
   data.complete = marker->has_value();
+  auto passfile = client.read_file(container, engine::kReplicationPassfile);
+  if (!passfile) return passfile.status();
+  if (passfile->has_value()) data.passfile = Secret(std::move(**passfile));
   return data;
 }
 
-// A container that is never started: Docker mounts its volume all the same,
-// and the archive endpoint reads files through it in a few milliseconds.
-Result<ReplicaData> read_through_probe(NodeContext& context, const spec::NodeSpec& replica) {
+// The postgres user of the image, from its /etc/passwd.
+Result<std::pair<int, int>> postgres_ids(docker::Client& client, const std::string& container) {
+  auto passwd = client.read_file(container, "/etc/passwd");
+  if (!passwd) return passwd.status();
+  std::istringstream lines(passwd->value_or(""));
+  for (std::string line; std::getline(lines, line);) {
+    int uid = 0, gid = 0;
+    if (line.rfind("postgres:", 0) == 0 &&
+        std::sscanf(line.c_str(), "postgres:%*[^:]:%d:%d", &uid, &gid) == 2) {
+      return std::make_pair(uid, gid);
+    }
+  }
+  return Status::failed("the image has no postgres user in /etc/passwd");
+}
+
+Status write_passfile(docker::Client& client, const std::string& container, const Secret& content) {
+  auto ids = postgres_ids(client, container);
+  if (!ids) return ids.status();
+  const std::string path = std::string(engine::kReplicationPassfile).substr(1);
+  return client.upload_archive(container, "/", {{path, content.reveal(), 0600, ids->first, ids->second}});
+}
+
+// Runs `work` on a container that mounts the replica's volume: its own
+// when it has one (running or not), else one created for the purpose and
+// never started: Docker mounts the volume all the same, and the archive
+// endpoint reads and writes files through it in a few milliseconds.
+template <typename Work>
+auto with_data_container(NodeContext& context, const std::string& replica_name, Work work)
+    -> decltype(work(std::string())) {
+  auto container = context.docker.container(engine::docker_name(context.spec.name, replica_name));
+  if (!container) return container.status();
+  if (container->has_value()) return work((*container)->id);
+  const spec::NodeSpec& replica = node_spec(context.spec, replica_name);
   auto& client = context.docker.client();
   docker::ContainerConfig config;
   config.name = engine::docker_name(context.spec.name, replica.name + "-probe");
@@ -37,9 +72,9 @@ Result<ReplicaData> read_through_probe(NodeContext& context, const spec::NodeSpe
   client.remove_container(config.name, true);  // left over by a run that was killed
   auto id = client.create_container(config);
   if (!id) return id.status();
-  auto data = read_through(client, *id);
+  auto result = work(*id);
   client.remove_container(*id, true);
-  return data;
+  return result;
 }
 
 }  // namespace
@@ -52,10 +87,15 @@ std::optional<std::uint64_t> system_identifier_of(const std::string& pg_control)
 }
 
 Result<ReplicaData> read_replica_data(NodeContext& context, const std::string& replica) {
-  auto container = context.docker.container(engine::docker_name(context.spec.name, replica));
-  if (!container) return container.status();
-  if (container->has_value()) return read_through(context.docker.client(), (*container)->id);
-  return read_through_probe(context, node_spec(context.spec, replica));
+  return with_data_container(context, replica, [&](const std::string& container) {
+    return read_through(context.docker.client(), container);
+  });
+}
+
+Status install_replication_passfile(NodeContext& context, const std::string& replica, const Secret& content) {
+  return with_data_container(context, replica, [&](const std::string& container) {
+    return write_passfile(context.docker.client(), container, content);
+  });
 }
 
 }  // namespace pgdecl::pg

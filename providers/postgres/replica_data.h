@@ -14,12 +14,17 @@ namespace pgdecl::pg {
 struct ReplicaData {
   bool has_data = false;  // a data directory with PG_VERSION
   std::optional<std::uint64_t> system_identifier;
-  bool complete = false;  // the bootstrap's marker is there
+  bool complete = false;           // the bootstrap's marker is there
+  std::optional<Secret> passfile;  // the WAL receiver's password file
 };
 
 // Reads through the replica's container when it has one (running or not),
 // else through a container created for the purpose and never started.
 Result<ReplicaData> read_replica_data(NodeContext& context, const std::string& replica);
+
+// Writes the WAL receiver's password file into the replica's volume, owned
+// by the image's postgres user, mode 0600.
+Status install_replication_passfile(NodeContext& context, const std::string& replica, const Secret& content);
 
 // The first field of pg_control, in the machine's byte order (the server's).
 std::optional<std::uint64_t> system_identifier_of(const std::string& pg_control);

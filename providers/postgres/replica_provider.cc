@@ -1,6 +1,7 @@
 #include <spdlog/spdlog.h>
 
 #include "engine/resources/naming.h"
+#include "engine/resources/replica_config.h"
 #include "providers/postgres/node_probe.h"
 #include "providers/postgres/replica_bootstrap.h"
 #include "providers/postgres/replica_data.h"
@@ -13,6 +14,8 @@ using engine::LiveResource;
 using engine::PlannedChange;
 
 constexpr const char* kData = "data";
+constexpr const char* kPassfile = "passfile";
+constexpr const char* kPassfileCurrent = "holds the replication user's password";
 constexpr const char* kStandby = "a standby of this master";
 
 // What the master is, as far as a replica's data is concerned: its system
@@ -77,6 +80,13 @@ class ReplicaProvider : public engine::ResourceProvider {
     LiveResource live{
         address.name, {{"source", ctx_.spec.master.name}, {kData, describe(*data, *master)}}, {}};
     if (master->kind == MasterIdentity::Kind::kUnknown && data->has_data) live.meta["unknown"] = "master";
+    if (data->complete) {
+      auto wanted = wanted_passfile();
+      if (!wanted) return wanted.status();
+      live.attributes[kPassfile] = !data->passfile              ? "missing"
+                                   : *data->passfile == *wanted ? kPassfileCurrent
+                                                                : "holds another password";
+    }
     return std::optional<LiveResource>(std::move(live));
   }
 
@@ -117,6 +127,16 @@ class ReplicaProvider : public engine::ResourceProvider {
       change.reasons.push_back("the volume holds " + data + ": it is copied again");
     }
     if (change.action != engine::Action::kNoOp) change.changes.push_back({kData, data, kStandby});
+    auto passfile = live->attributes.find(kPassfile);
+    if (change.action == engine::Action::kNoOp && passfile != live->attributes.end() &&
+        passfile->second != kPassfileCurrent) {
+      // The replica signs in again with it at its next reconnection.
+      change.action = engine::Action::kUpdate;
+      change.reasons.push_back("the replica's password file " + passfile->second +
+                               ": it is written again, or the replica could not sign in to the master");
+      change.changes.push_back({kPassfile, passfile->second, kPassfileCurrent});
+    }
+    if (change.action != engine::Action::kNoOp) change.after->attributes[kPassfile] = kPassfileCurrent;
     return change;
   }
 
@@ -127,8 +147,7 @@ class ReplicaProvider : public engine::ResourceProvider {
     auto data = read_replica_data(ctx_, replica);
     if (!data) return {data.status(), change.before};
     const std::string found = describe(*data, *master);
-    if (found == kStandby && change.action != engine::Action::kReplace)
-      return {Status::ok(), live_of(replica, found)};
+    if (found == kStandby && change.action != engine::Action::kReplace) return keep_copy(replica, *data);
     if (belongs_elsewhere(found) && change.action != engine::Action::kReplace) {
       return {
           Status::failed("the volume of " + replica + " holds " + found + "; it is not copied over. " +
@@ -146,6 +165,30 @@ class ReplicaProvider : public engine::ResourceProvider {
   }
 
  private:
+  Result<Secret> wanted_passfile() const {
+    auto password = ctx_.role_passwords.find(ctx_.spec.replication.user);
+    if (password == ctx_.role_passwords.end()) {
+      return Status::invalid_argument("the replication user " + ctx_.spec.replication.user +
+                                      " has no password in the spec");
+    }
+    if (!password->second) return password->second.status();
+    return Secret(engine::replication_passfile(ctx_.spec.replication.user, password->second->reveal()));
+  }
+
+  // A whole copy of this master stays; only its password file may need
+  // writing again.
+  ApplyOutcome keep_copy(const std::string& replica, const ReplicaData& data) {
+    auto wanted = wanted_passfile();
+    if (!wanted) return {wanted.status(), live_of(replica, kStandby)};
+    Status written = Status::ok();
+    if (!data.passfile || !(*data.passfile == *wanted)) {
+      written = install_replication_passfile(ctx_, replica, *wanted);
+    }
+    LiveResource live = live_of(replica, kStandby);
+    live.attributes[kPassfile] = written ? kPassfileCurrent : "holds another password";
+    return {written, live};
+  }
+
   LiveResource live_of(const std::string& replica, const std::string& data) const {
     return LiveResource{replica, {{"source", ctx_.spec.master.name}, {kData, data}}, {}};
   }

@@ -1,4 +1,5 @@
 #include <catch2/catch.hpp>
+#include <fstream>
 #include <thread>
 
 #include "tests/e2e/replica_fixture.h"
@@ -79,6 +80,21 @@ TEST_CASE(
     CHECK(replication_view(*master) ==
           "replica1 streaming pgdecl_replica1 true, replica2 streaming pgdecl_replica2 true");
     CHECK(run(cluster, "plan -f spec.yaml --detailed-exitcode").exit_code == 0);
+  }
+
+  SECTION("a removed replica volume is copied again from the master") {
+    REQUIRE(cluster.docker().remove_container(cluster.name() + "-replica2", true));
+    REQUIRE(cluster.docker().remove_volume(cluster.name() + "-replica2_data"));
+    auto plan = run(cluster, "plan -f spec.yaml --detailed-exitcode");
+    CHECK(plan.exit_code == 2);
+    CHECK(has(plan.out, "# docker_volume.replica2_data will be created"));
+    CHECK(has(plan.out, "# pg_replica.replica2 will be created"));
+    CHECK(has(plan.out, "# docker_container.replica2 will be created"));
+    REQUIRE(run(cluster, "apply -f spec.yaml --auto-approve").exit_code == 0);
+    auto c = connect_node(cluster, "replica2");
+    CHECK(eventually(*c, "select v from written") == "on the master");
+    CHECK(replication_view(*master) ==
+          "replica1 streaming pgdecl_replica1 true, replica2 streaming pgdecl_replica2 true");
   }
 
   SECTION("a restarted replica keeps its data and streams again") {
@@ -277,4 +293,36 @@ TEST_CASE(
   auto master = connect_node(cluster, "master");
   CHECK(replication_view(*master) == "replica1 streaming pgdecl_replica1 true");
   CHECK(run(cluster, "plan -f spec.yaml --detailed-exitcode").exit_code == 0);
+}
+
+TEST_CASE(
+    "a new replication password reaches the replica's password file, so it signs in again after a restart",
+    "[e2e][docker][postgres][replica]") {
+  ClusterFixture cluster("reppw");
+  std::string spec = replica_spec(cluster.name(), 1);
+  spec.replace(spec.rfind("password: { generate: true }"), 28, "password: { file: repl.password }");
+  std::ofstream(cluster.dir() / "repl.password") << "the-first-one\n";
+  cluster.write_spec(spec);
+  REQUIRE(run(cluster, "apply -f spec.yaml --auto-approve").exit_code == 0);
+  CHECK(run(cluster, "plan -f spec.yaml --detailed-exitcode").exit_code == 0);
+
+  std::ofstream(cluster.dir() / "repl.password") << "the-second-one\n";
+  auto plan = run(cluster, "plan -f spec.yaml");
+  CHECK(has(plan.out, "# pg_role.replicator will be updated in place"));
+  CHECK(has(plan.out,
+            "# pg_replica.replica1 will be updated in place\n  #   because the replica's password file "
+            "holds another password"));
+  CHECK_FALSE(has(plan.out, "the-second-one"));
+  REQUIRE(run(cluster, "apply -f spec.yaml --auto-approve").exit_code == 0);
+  CHECK(run(cluster, "plan -f spec.yaml --detailed-exitcode").exit_code == 0);
+
+  // A restart makes the WAL receiver sign in afresh, with the file.
+  REQUIRE(run_command("docker restart " + cluster.name() + "-replica1").exit_code == 0);
+  auto master = connect_node(cluster, "master");
+  std::string view;
+  for (int i = 0; i < 200 && view != "replica1 streaming pgdecl_replica1 true"; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    view = replication_view(*master);
+  }
+  CHECK(view == "replica1 streaming pgdecl_replica1 true");
 }
