@@ -10,6 +10,7 @@
 #include "engine/resources/restart_order.h"
 #include "engine/spec/loader.h"
 #include "providers/docker/resource_providers.h"
+#include "providers/postgres/node_connections.h"
 #include "providers/postgres/replica_health.h"
 #include "providers/postgres/resource_providers.h"
 
@@ -134,6 +135,7 @@ Result<engine::Plan> Session::make_plan(const Options& options, bool destroy) {
       return Status::invalid_argument("--replace " + text + ": not a resource address (type.name)");
     request.replace.push_back(*address);
   }
+  pg::open_node_connections(*wiring_->node_context);
   auto plan = engine::make_plan(request, providers_);
   if (plan) engine::order_restarts(*plan, spec_);
   return plan;

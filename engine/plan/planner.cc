@@ -1,6 +1,9 @@
 #include "engine/plan/planner.h"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
+#include <chrono>
 #include <map>
 #include <set>
 
@@ -98,6 +101,10 @@ void propagate_replacements(Plan& plan, const ResourceGraph& graph, const std::v
   }
 }
 
+double milliseconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+}
+
 }  // namespace
 
 Result<Plan> make_plan(const PlanRequest& request, const ProviderRegistry& providers) {
@@ -118,8 +125,10 @@ Result<Plan> make_plan(const PlanRequest& request, const ProviderRegistry& provi
     }
     auto* provider = providers.find(address.type);
     if (!provider) return Status::invalid_argument("no provider for resource type " + address.type);
+    const auto read_start = std::chrono::steady_clock::now();
     auto live = provider->read(address);
     if (!live) return live.status().with_context("reading " + address.to_string());
+    spdlog::debug("read {} in {:.1f} ms", address.to_string(), milliseconds_since(read_start));
     auto desired = inputs->desired.find(address);
     const DesiredResource* want = desired == inputs->desired.end() ? nullptr : desired->second;
     PlannedChange change = provider->plan(address, want, live->has_value() ? &**live : nullptr);

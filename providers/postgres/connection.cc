@@ -2,12 +2,16 @@
 
 #include <libpq-fe.h>
 
+#include <atomic>
 #include <thread>
 
 namespace pgdecl::pg {
 namespace {
 
 PGconn* as_pg(void* conn) { return static_cast<PGconn*>(conn); }
+
+std::atomic<long> opened_count{0};
+std::atomic<long> round_trip_count{0};
 
 std::string trimmed(const char* message) {
   std::string text = message ? message : "";
@@ -37,6 +41,7 @@ Result<std::unique_ptr<Connection>> Connection::open(const Endpoint& endpoint, c
                           timeout.c_str(),
                           "disable",
                           nullptr};
+  ++opened_count;
   PGconn* conn = PQconnectdbParams(keys, values, 0);
   if (PQstatus(conn) != CONNECTION_OK) {
     std::string message = trimmed(PQerrorMessage(conn));
@@ -69,6 +74,7 @@ Connection::~Connection() { PQfinish(as_pg(conn_)); }
 
 Result<QueryResult> Connection::query(const std::string& sql,
                                       const std::vector<std::optional<std::string>>& params) {
+  ++round_trip_count;
   std::vector<const char*> values;
   for (const auto& p : params) values.push_back(p ? p->c_str() : nullptr);
   PGresult* result = PQexecParams(as_pg(conn_), sql.c_str(), static_cast<int>(values.size()), nullptr,
@@ -131,6 +137,9 @@ Result<std::string> Connection::scram_verifier(const Secret& password, const std
   PQfreemem(verifier);
   return out;
 }
+
+long Connection::connections_opened() { return opened_count; }
+long Connection::round_trips() { return round_trip_count; }
 
 bool Connection::healthy() const { return PQstatus(as_pg(conn_)) == CONNECTION_OK; }
 

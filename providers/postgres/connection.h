@@ -59,6 +59,10 @@ class Connection {
   // libpq: the clear text never travels to the server.
   Result<std::string> scram_verifier(const Secret& password, const std::string& role);
   bool healthy() const;
+
+  // Since the process started, for the refresh's own accounting.
+  static long connections_opened();
+  static long round_trips();
   std::string escape_identifier(const std::string& name) const;
   std::string escape_literal(const std::string& value) const;
 

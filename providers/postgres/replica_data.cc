@@ -29,6 +29,32 @@ Result<ReplicaData> read_through(docker::Client& client, const std::string& cont
   return data;
 }
 
+// A running replica answers for its own files in one round trip, far
+// faster than copying each out of the container. nullopt: it cannot be
+// asked now (then the files are read through Docker).
+std::optional<ReplicaData> read_through_server(NodeContext& context, const std::string& replica,
+                                               const docker::ContainerInfo& container) {
+  if (!container.running() || !container.published || container.published->host_port == 0)
+    return std::nullopt;
+  context.sessions.set_port(replica, container.published->host_port);
+  ReplicaData data;
+  Status asked = context.sessions.with_connection(replica, Clock::now(), [&](Connection& c) {
+    auto rows = c.query(
+        "SELECT system_identifier::text, pg_read_file($1, 0, 4096, true) IS NOT NULL, "
+        "pg_read_file($2, 0, 65536, true) FROM pg_control_system()",
+        {std::string(engine::kStandbyMarker), std::string(engine::kReplicationPassfile)});
+    if (!rows) return rows.status();
+    const Row& row = rows->rows.at(0);
+    data.has_data = true;
+    data.system_identifier = std::stoull(row.at(0).value_or("0"));
+    data.complete = row.at(1) == "t";
+    if (row.at(2)) data.passfile = Secret(*row.at(2));
+    return Status::ok();
+  });
+  if (!asked) return std::nullopt;
+  return data;
+}
+
 // The postgres user of the image, from its /etc/passwd.
 Result<std::pair<int, int>> postgres_ids(docker::Client& client, const std::string& container) {
   auto passwd = client.read_file(container, "/etc/passwd");
@@ -87,6 +113,11 @@ std::optional<std::uint64_t> system_identifier_of(const std::string& pg_control)
 }
 
 Result<ReplicaData> read_replica_data(NodeContext& context, const std::string& replica) {
+  auto own = context.docker.container(engine::docker_name(context.spec.name, replica));
+  if (!own) return own.status();
+  if (own->has_value()) {
+    if (auto answered = read_through_server(context, replica, **own)) return std::move(*answered);
+  }
   return with_data_container(context, replica, [&](const std::string& container) {
     return read_through(context.docker.client(), container);
   });

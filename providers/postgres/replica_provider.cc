@@ -73,8 +73,13 @@ class ReplicaProvider : public engine::ResourceProvider {
         ctx_.docker.volume(engine::docker_name(ctx_.spec.name, node_spec(ctx_.spec, address.name).volume));
     if (!volume) return volume.status();
     if (!volume->has_value()) return std::optional<LiveResource>();
-    auto master = read_master_identity(ctx_);
-    if (!master) return master.status();
+    // One question to the master serves every replica of a refresh.
+    if (!refresh_master_) {
+      auto master = read_master_identity(ctx_);
+      if (!master) return master.status();
+      refresh_master_ = *master;
+    }
+    const MasterIdentity* master = &*refresh_master_;
     auto data = read_replica_data(ctx_, address.name);
     if (!data) return data.status();
     LiveResource live{
@@ -194,6 +199,7 @@ class ReplicaProvider : public engine::ResourceProvider {
   }
 
   NodeContext& ctx_;
+  std::optional<MasterIdentity> refresh_master_;  // the master as the refresh found it
 };
 
 }  // namespace
