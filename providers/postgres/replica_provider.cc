@@ -85,7 +85,9 @@ class ReplicaProvider : public engine::ResourceProvider {
     LiveResource live{
         address.name, {{"source", ctx_.spec.master.name}, {kData, describe(*data, *master)}}, {}};
     if (master->kind == MasterIdentity::Kind::kUnknown && data->has_data) live.meta["unknown"] = "master";
-    if (data->complete) {
+    // Only a replica the spec still has is checked for its password: one
+    // leaving the spec may have no replication user left to compare with.
+    if (data->complete && in_spec(address.name)) {
       auto wanted = wanted_passfile();
       if (!wanted) return wanted.status();
       live.attributes[kPassfile] = !data->passfile              ? "missing"
@@ -170,6 +172,13 @@ class ReplicaProvider : public engine::ResourceProvider {
   }
 
  private:
+  bool in_spec(const std::string& replica) const {
+    for (const auto& spec_replica : ctx_.spec.replicas) {
+      if (spec_replica.name == replica) return true;
+    }
+    return false;
+  }
+
   Result<Secret> wanted_passfile() const {
     auto password = ctx_.role_passwords.find(ctx_.spec.replication.user);
     if (password == ctx_.role_passwords.end()) {

@@ -158,6 +158,16 @@ TEST_CASE("scaling out adds only the new replica; scaling in drops its container
   CHECK(replication_view(*master) ==
         "replica1 streaming pgdecl_replica1 true, replica2 streaming pgdecl_replica2 true");
   CHECK(run(cluster, "plan -f spec.yaml --detailed-exitcode").exit_code == 0);
+
+  // Down to no replicas and no replication section at all.
+  cluster.write_spec(pgdecl::testing::spec_text(cluster.name()));
+  auto none = run(cluster, "plan -f spec.yaml");
+  CHECK(none.exit_code == 0);
+  CHECK(has(none.out, "# pg_slot.replica1 will be destroyed"));
+  CHECK(has(none.out, "# pg_replica.replica1 will no longer be managed"));
+  REQUIRE(run(cluster, "apply -f spec.yaml --auto-approve").exit_code == 0);
+  CHECK(scalar(*master, "select count(*) from pg_replication_slots") == "0");
+  CHECK(run(cluster, "plan -f spec.yaml --detailed-exitcode").exit_code == 0);
 }
 
 TEST_CASE("a replica volume holding another cluster's data is reported and re-cloned only with --replace",
