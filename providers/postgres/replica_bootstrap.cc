@@ -30,15 +30,19 @@ docker::ContainerConfig copier_config(NodeContext& context, const spec::NodeSpec
   return config;
 }
 
-// The replica's first config: pgdecl's own rules and settings, pointing it
-// at the master. The spec's own lines follow through the checked paths.
+// The replica's first config: pgdecl's own rules, and its settings whole,
+// pointing it at the master. The settings cannot wait for the checked path
+// as a master's do: a hot standby refuses to start with less
+// max_connections (say) than its master, and the values it takes from the
+// master were checked there already. The spec's pg_hba lines follow through
+// the checked path.
 std::vector<docker::ArchiveFile> copier_files(NodeContext& context, const spec::NodeSpec& replica,
                                               const Secret& password) {
   const std::string stage = std::string(engine::kStagingDir).substr(1) + "/bootstrap";
   return {{stage + "/passfile",
            engine::replication_passfile(context.spec.replication.user, password.reveal()), 0600},
           {stage + "/pg_hba.conf", engine::render_own_hba_rules(context.spec), 0644},
-          {stage + "/pgdecl.conf", engine::render_owned_settings(context.spec, replica), 0644}};
+          {stage + "/pgdecl.conf", engine::render_settings_file(context.spec, replica), 0644}};
 }
 
 // The copy's last words, which say why it failed (authentication, a

@@ -336,3 +336,19 @@ TEST_CASE(
   }
   CHECK(view == "replica1 streaming pgdecl_replica1 true");
 }
+
+TEST_CASE("a new replica starts with the master's settings, even ones a standby needs at least as high",
+          "[e2e][docker][postgres][replica]") {
+  ClusterFixture cluster("repmin");
+  std::string spec = replica_spec(cluster.name(), 1);
+  // Above PostgreSQL's defaults: a replica started on defaults refuses.
+  spec.replace(spec.find("max_connections: 50"), 19, "max_connections: 150\n    max_wal_senders: 20");
+  cluster.write_spec(spec);
+  REQUIRE(run(cluster, "apply -f spec.yaml --auto-approve").exit_code == 0);
+  auto replica = connect_node(cluster, "replica1");
+  CHECK(scalar(*replica, "show max_connections") == "150");
+  CHECK(scalar(*replica, "show max_wal_senders") == "20");
+  auto master = connect_node(cluster, "master");
+  CHECK(replication_view(*master) == "replica1 streaming pgdecl_replica1 true");
+  CHECK(run(cluster, "plan -f spec.yaml --detailed-exitcode").exit_code == 0);
+}
