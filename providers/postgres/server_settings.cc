@@ -55,6 +55,16 @@ Status check_parameters(const ServerSettings& server, const std::map<std::string
   return Status::ok();
 }
 
+bool all_in_force(const ServerSettings& server, const std::map<std::string, std::string>& parameters) {
+  for (const auto& [name, value] : parameters) {
+    auto found = server.find(name);
+    if (found == server.end()) return false;
+    const ServerSetting& s = found->second;
+    if (canonical_setting(value, s.definition.vartype, s.definition.unit) != s.canonical) return false;
+  }
+  return true;
+}
+
 bool needs_restart(const ServerSettings& server, const std::map<std::string, std::string>& parameters) {
   for (const auto& [name, value] : parameters) {
     const ServerSetting& s = server.at(name);

@@ -33,6 +33,9 @@ Result<ServerSettings> read_server_settings(Connection& connection,
 Status check_parameters(const ServerSettings& server, const std::map<std::string, std::string>& parameters,
                         const std::string& node);
 
+// True when the server runs every value as given (compared canonically).
+bool all_in_force(const ServerSettings& server, const std::map<std::string, std::string>& parameters);
+
 // True when one of the values that differ is read only at server start.
 bool needs_restart(const ServerSettings& server, const std::map<std::string, std::string>& parameters);
 

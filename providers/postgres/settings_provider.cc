@@ -150,6 +150,14 @@ class SettingsProvider : public engine::ResourceProvider {
       pending.owner = *owner;
     }
     const std::string file = engine::render_settings_file(ctx_.spec, node_spec(ctx_.spec, node));
+    // Already written and in force (a new replica starts with its file
+    // whole): nothing to write, nothing to reload.
+    bool overridden = false;
+    for (const auto& [name, setting] : *server) overridden |= setting.set_by_alter_system.has_value();
+    if (pending.previous_file == file && !overridden && all_in_force(*server, parameters(node))) {
+      pending.restart = false;
+      return Status::ok();
+    }
     if (auto s = install_node_file(ctx_.docker.client(), container_id, "pgdecl.conf", file); !s) return s;
     return c.execute("SELECT pg_reload_conf()");
   }
