@@ -54,7 +54,6 @@ Result<std::unique_ptr<Connection>> Connection::open(const Endpoint& endpoint, c
 Result<std::unique_ptr<Connection>> Connection::open_with_retry(
     const Endpoint& endpoint, const Secret& password, Clock::time_point deadline,
     const std::function<Status()>& still_worth_waiting) {
-  // Short intervals: a server that starts in 300 ms should be seen at once.
   auto interval = std::chrono::milliseconds(50);
   while (true) {
     auto conn = open(endpoint, password);
@@ -66,7 +65,7 @@ Result<std::unique_ptr<Connection>> Connection::open_with_retry(
       return Status::timeout("PostgreSQL did not accept connections in time: " + conn.status().message());
     }
     std::this_thread::sleep_for(interval);
-    interval = std::min(interval * 2, std::chrono::milliseconds(250));
+    interval = std::min(interval * 2, kLongestPoll);
   }
 }
 

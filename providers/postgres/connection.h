@@ -14,6 +14,11 @@ namespace pgdecl::pg {
 
 using Clock = std::chrono::steady_clock;
 
+// Waits poll from 50 ms, doubling up to this: a server or a stream that is
+// ready is seen within a tenth of a second, and a refused connection or a
+// query to the master costs far less than that.
+inline constexpr std::chrono::milliseconds kLongestPoll{100};
+
 struct Endpoint {
   std::string host = "127.0.0.1";
   int port = 0;

@@ -74,7 +74,7 @@ Status wait_until_streaming(NodeContext& context, const std::string& replica,
                              "); its last log lines:\n" + last_log_lines(context, container_id));
     }
     std::this_thread::sleep_for(interval);
-    interval = std::min(interval * 2, std::chrono::milliseconds(250));
+    interval = std::min(interval * 2, kLongestPoll);
   }
 }
 
@@ -107,7 +107,7 @@ Status wait_until_caught_up(NodeContext& context, const std::string& replica) {
       return Status::timeout(replica + " did not replay the master's WAL up to " + target + " in time");
     }
     std::this_thread::sleep_for(interval);
-    interval = std::min(interval * 2, std::chrono::milliseconds(250));
+    interval = std::min(interval * 2, kLongestPoll);
   }
 }
 

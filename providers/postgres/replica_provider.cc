@@ -149,6 +149,12 @@ class ReplicaProvider : public engine::ResourceProvider {
 
   ApplyOutcome apply(const PlannedChange& change) override {
     const std::string& replica = change.address.name;
+    // A volume this apply has just made holds nothing to check: the copy
+    // goes ahead (its script still refuses a data directory it finds full).
+    if (change.action == engine::Action::kCreate && !change.before) {
+      Status copied = bootstrap_replica(ctx_, replica, false);
+      return {copied, copied ? std::optional<LiveResource>(live_of(replica, kStandby)) : std::nullopt};
+    }
     auto master = read_master_identity(ctx_);
     if (!master) return {master.status(), change.before};
     auto data = read_replica_data(ctx_, replica);
