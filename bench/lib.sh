@@ -173,6 +173,19 @@ destroy_cluster() {
     || note "$case round $round: 'pgdecl destroy --purge-volumes' of $cluster exited non-zero (see $PGD_ERR)"
 }
 
+# remove_by_name: reads "kind name" lines (as leftovers prints them) and removes each object:
+# unlabelled leftovers named after a cluster.
+remove_by_name() {
+  local kind name
+  while read -r kind name; do
+    case "$kind" in
+      container) docker rm -f -v "$name" > /dev/null 2>&1 || true ;;
+      volume) docker volume rm -f "$name" > /dev/null 2>&1 || true ;;
+      network) docker network rm "$name" > /dev/null 2>&1 || true ;;
+    esac
+  done
+}
+
 # clean_slate CLUSTER [CASE ROUND]: nothing of CLUSTER left in Docker, and no state, secrets
 # or spec on disk, so the next apply starts from nothing.
 clean_slate() {
@@ -182,14 +195,7 @@ clean_slate() {
   left="$(leftovers "$cluster")"
   if [ -n "$left" ]; then
     note "after destroy of $cluster, Docker still held (removed by the harness): $(echo "$left" | tr '\n' ' ')"
-    # Unlabelled leftovers named after the cluster: remove by name.
-    echo "$left" | while read -r kind name; do
-      case "$kind" in
-        container) docker rm -f -v "$name" > /dev/null 2>&1 || true ;;
-        volume) docker volume rm -f "$name" > /dev/null 2>&1 || true ;;
-        network) docker network rm "$name" > /dev/null 2>&1 || true ;;
-      esac
-    done
+    echo "$left" | remove_by_name
   fi
   rm -rf "${WORK:?}/$cluster"
 }
@@ -210,13 +216,7 @@ quiet_clean() {
   spec="$(spec_file "$cluster")"
   [ ! -f "$spec" ] || "$PGDECL" destroy -f "$spec" --auto-approve --purge-volumes > /dev/null 2>&1 || true
   remove_labelled "$cluster" || true
-  leftovers "$cluster" | while read -r kind name; do
-    case "$kind" in
-      container) docker rm -f -v "$name" > /dev/null 2>&1 || true ;;
-      volume) docker volume rm -f "$name" > /dev/null 2>&1 || true ;;
-      network) docker network rm "$name" > /dev/null 2>&1 || true ;;
-    esac
-  done
+  leftovers "$cluster" | remove_by_name
   rm -rf "${WORK:?}/$cluster"
 }
 

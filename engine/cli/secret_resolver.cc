@@ -8,8 +8,8 @@ namespace pgdecl::cli {
 namespace {
 
 Status located(const spec::ClusterSpec& spec, const spec::SecretRef& ref, const std::string& message) {
-  return Status::invalid_argument(spec.file.string() + ":" + std::to_string(ref.pos.line) + ":" +
-                                  std::to_string(ref.pos.column) + ": error: " + message);
+  return Status::invalid_argument(
+      Diagnostic{Diagnostic::Severity::kError, spec.file.string(), ref.pos, message, ""}.to_string());
 }
 
 Result<Secret> from_file(const spec::SecretRef& ref, const spec::ClusterSpec& spec) {

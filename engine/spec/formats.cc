@@ -80,6 +80,19 @@ Check check_sql_name(const std::string& kind, const std::string& name) {
   return std::nullopt;
 }
 
+Check check_valid_until(const std::string& text) {
+  if (text == "infinity") return std::nullopt;
+  if (matches(text,
+              "[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
+              "([ T]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\\.[0-9]+)?)? "
+              "?(Z|UTC|[+-][0-9]{2}(:?[0-9]{2})?)?)?")) {
+    return std::nullopt;
+  }
+  return Problem{"invalid valid_until '" + text +
+                     "': expected infinity, or a date and time like 2030-01-01 or 2030-01-01 12:00:00+00",
+                 {}};
+}
+
 Check check_parameter_name(const std::string& name) {
   if (matches(name, "[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*")) return std::nullopt;
   return Problem{"invalid parameter name '" + name + "'", {}};

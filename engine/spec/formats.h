@@ -30,6 +30,10 @@ Check check_docker_host(const std::string& host);
 Check check_hba_line(const std::string& line);
 Check check_env_name(const std::string& name);
 Check check_scram_verifier(const std::string& verifier);
+// A role's valid_until: infinity, or an ISO date with an optional time and
+// zone. Narrower than what PostgreSQL reads, so that a typo is caught here,
+// with its place in the spec, rather than by the server half-way through.
+Check check_valid_until(const std::string& text);
 
 bool is_ip_address(const std::string& text);
 // "127.0.0.1:5432" or "[::1]:5432".

@@ -67,7 +67,13 @@ void read_role_limits(Reader& reader, MapReader& map, RoleSpec& role) {
       role.connection_limit = static_cast<int>(*number);
     }
   }
-  if (auto until = map.text("valid_until")) role.valid_until = *until;
+  if (auto until = map.text("valid_until")) {
+    if (auto problem = check_valid_until(*until)) {
+      reader.error(map.find("valid_until")->value_pos, problem->message);
+    } else {
+      role.valid_until = *until;
+    }
+  }
 }
 
 void read_role(Reader& reader, const Entry& entry, ClusterSpec& spec) {

@@ -5,6 +5,7 @@
 
 #include "engine/resources/naming.h"
 #include "engine/resources/replica_config.h"
+#include "providers/postgres/replica_health.h"
 
 namespace pgdecl::pg {
 namespace {
@@ -172,6 +173,13 @@ std::vector<std::string> health_problems(const ClusterStatus& status) {
       problems.push_back(node.name + ": not connected to the master" + container);
     } else if (*node.replication->state != "streaming") {
       problems.push_back(node.name + ": " + *node.replication->state + ", not streaming yet");
+    } else if (node.replication->slot && !node.replication->slot->active) {
+      // The same bar as apply's: streaming through its slot, not far behind.
+      problems.push_back(node.name + ": streaming, but not through its slot " + node.replication->slot->name +
+                         (node.replication->slot->exists ? " (inactive)" : " (missing)"));
+    } else if (node.replication->lag_bytes && *node.replication->lag_bytes >= kHealthyLagBytes) {
+      problems.push_back(node.name + ": " + std::to_string(*node.replication->lag_bytes) +
+                         " bytes behind the master");
     }
   }
   return problems;

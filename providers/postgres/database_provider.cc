@@ -1,7 +1,9 @@
 #include <algorithm>
 #include <cctype>
 
+#include "engine/core/diagnostics.h"
 #include "engine/resources/role_attributes.h"
+#include "providers/postgres/named_object.h"
 #include "providers/postgres/node_probe.h"
 
 namespace pgdecl::pg {
@@ -66,43 +68,23 @@ class DatabaseProvider : public engine::ResourceProvider {
   bool holds_user_data() const override { return true; }
 
   Result<std::optional<LiveResource>> read(const Address& address) override {
-    std::optional<LiveResource> found;
-    auto probed = probe_node(ctx_, master(), [&](Connection& c) -> Result<LiveResource> {
-      auto database = read_database(c, address.name, wanted_encoding(address.name));
-      if (!database) return database.status();
-      found = std::move(*database);
-      return LiveResource{};
+    return probe_node_object(ctx_, master(), [&](Connection& c) -> Result<std::optional<LiveResource>> {
+      if (auto s = check_encoding(c, address.name); !s) return s;
+      return read_database(c, address.name, wanted_encoding(address.name));
     });
-    if (!probed) return probed.status();
-    if (probed->has_value() && !is_unknown(&**probed)) return found;
-    return probed;
   }
 
   PlannedChange plan(const Address& address, const engine::DesiredResource* desired,
                      const LiveResource* live) const override {
-    if (is_unknown(live)) return plan_unknown(address, desired, *live);
-    PlannedChange change;
-    change.address = address;
-    if (live) change.before = *live;
-    if (desired) change.after = *desired;
-    if (!desired) {
-      if (live) {
-        change.action = engine::Action::kForget;
-        change.reasons.push_back(
-            "no longer in the spec: pgdecl stops managing it, the server keeps it and its data");
-      }
-      return change;
-    }
-    if (desired->attributes.at(engine::role_attr::kEnsure) == "absent") {
-      if (live) {
-        change.action = engine::Action::kDelete;
-        change.reasons.push_back("ensure: absent drops the database");
-      }
-      return change;
+    if (auto decided = plan_presence(
+            address, desired, live,
+            {"no longer in the spec: pgdecl stops managing it, the server keeps it and its data",
+             "ensure: absent drops the database"})) {
+      return *decided;
     }
     engine::DesiredResource want = *desired;
     if (live) settle_equivalents(want.attributes, *live);
-    change = engine::ResourceProvider::plan(address, &want, live);
+    PlannedChange change = engine::ResourceProvider::plan(address, &want, live);
     change.after = *desired;
     if (change.action != engine::Action::kUpdate) return change;
     change.reasons.clear();
@@ -126,7 +108,7 @@ class DatabaseProvider : public engine::ResourceProvider {
       if (!current) return current.status();
       live = *current;
       if (change.action == engine::Action::kDelete || change.action == engine::Action::kReplace) {
-        if (auto s = drop(c, name, live); !s) return s;
+        if (auto s = drop_object(c, "DATABASE", name, live); !s) return s;
         if (change.action == engine::Action::kDelete) return Status::ok();
       }
       Status converged = converge(c, name, change.after->attributes, live);
@@ -141,11 +123,31 @@ class DatabaseProvider : public engine::ResourceProvider {
   std::string master() const { return ctx_.spec.master.name; }
   Clock::time_point deadline() const { return Clock::now() + ctx_.ready_timeout; }
 
-  std::string wanted_encoding(const std::string& name) const {
+  // An encoding the server does not know would fail CREATE DATABASE half
+  // way through an apply: the plan says so first, where the spec says it.
+  Status check_encoding(Connection& c, const std::string& name) const {
+    const std::string encoding = wanted_encoding(name);
+    if (!declared(encoding)) return Status::ok();
+    auto known = c.query("SELECT (pg_char_to_encoding($1) >= 0)::text", {encoding});
+    if (!known) return known.status();
+    if (known->rows.at(0).at(0) == "true") return Status::ok();
+    const spec::DatabaseSpec* database = database_spec(name);
+    return Status::invalid_argument(
+        Diagnostic{Diagnostic::Severity::kError, ctx_.spec.file.string(), database->pos,
+                   "database '" + name + "': encoding '" + encoding + "' is not one PostgreSQL knows", ""}
+            .to_string());
+  }
+
+  const spec::DatabaseSpec* database_spec(const std::string& name) const {
     for (const auto& database : ctx_.spec.databases) {
-      if (database.name == name && database.encoding) return *database.encoding;
+      if (database.name == name) return &database;
     }
-    return engine::kAnyValue;
+    return nullptr;
+  }
+
+  std::string wanted_encoding(const std::string& name) const {
+    const spec::DatabaseSpec* database = database_spec(name);
+    return database && database->encoding ? *database->encoding : engine::kAnyValue;
   }
 
   // Spellings that mean what the server has count as equal.
@@ -193,13 +195,6 @@ class DatabaseProvider : public engine::ResourceProvider {
     if (declared(locale)) sql += " LOCALE " + c.escape_literal(locale);
     if (declared(encoding) || declared(locale)) sql += " TEMPLATE template0";
     return c.execute(sql);
-  }
-
-  static Status drop(Connection& c, const std::string& name, std::optional<LiveResource>& live) {
-    if (!live) return Status::ok();
-    if (auto s = c.execute("DROP DATABASE " + c.escape_identifier(name)); !s) return s;
-    live.reset();
-    return Status::ok();
   }
 
   NodeContext& ctx_;

@@ -39,6 +39,21 @@ Result<std::optional<engine::LiveResource>> probe_node(NodeContext& context, con
   return std::optional<engine::LiveResource>(std::move(live));
 }
 
+Result<std::optional<engine::LiveResource>> probe_node_object(NodeContext& context, const std::string& node,
+                                                              const ObjectReader& reader) {
+  std::optional<engine::LiveResource> found;
+  auto probed = probe_node(context, node, [&](Connection& c) -> Result<engine::LiveResource> {
+    auto object = reader(c);
+    if (!object) return object.status();
+    found = std::move(*object);
+    return engine::LiveResource{};
+  });
+  if (!probed) return probed;
+  // The node answered: its answer stands, "no such object" included.
+  if (probed->has_value() && !is_unknown(&**probed)) return found;
+  return probed;
+}
+
 bool is_unknown(const engine::LiveResource* live) { return live && live->meta.count(kUnknownMeta); }
 
 engine::PlannedChange plan_unknown(const Address& address, const engine::DesiredResource* desired,

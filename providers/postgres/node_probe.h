@@ -17,6 +17,12 @@ using NodeReader = std::function<Result<engine::LiveResource>(Connection&)>;
 Result<std::optional<engine::LiveResource>> probe_node(NodeContext& context, const std::string& node,
                                                        const NodeReader& reader);
 
+// The same for an object on the node that may not exist (a role, a slot):
+// the reader's nullopt is the server saying there is no such object.
+using ObjectReader = std::function<Result<std::optional<engine::LiveResource>>(Connection&)>;
+Result<std::optional<engine::LiveResource>> probe_node_object(NodeContext& context, const std::string& node,
+                                                              const ObjectReader& reader);
+
 bool is_unknown(const engine::LiveResource* live);
 engine::PlannedChange plan_unknown(const Address& address, const engine::DesiredResource* desired,
                                    const engine::LiveResource& live);

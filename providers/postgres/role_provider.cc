@@ -1,4 +1,5 @@
 #include "engine/resources/role_attributes.h"
+#include "providers/postgres/named_object.h"
 #include "providers/postgres/node_probe.h"
 #include "providers/postgres/role_catalog.h"
 
@@ -47,31 +48,17 @@ class RoleProvider : public engine::ResourceProvider {
 
   PlannedChange plan(const Address& address, const engine::DesiredResource* desired,
                      const LiveResource* live) const override {
-    if (is_unknown(live)) return plan_unknown(address, desired, *live);
-    PlannedChange change;
-    change.address = address;
-    if (live) change.before = *live;
-    if (desired) change.after = *desired;
-    if (!desired) {
-      // Dropping a role is never implied: only ensure: absent does it.
-      if (live) {
-        change.action = engine::Action::kForget;
-        change.reasons.push_back("no longer in the spec: pgdecl stops managing it, the server keeps it");
-      }
-      return change;
-    }
-    if (desired->attributes.at(role_attr::kEnsure) == "absent") {
-      if (live) {
-        change.action = engine::Action::kDelete;
-        change.reasons.push_back("ensure: absent");
-      }
-      return change;
+    // Dropping a role is never implied: only ensure: absent does it.
+    if (auto decided = plan_presence(
+            address, desired, live,
+            {"no longer in the spec: pgdecl stops managing it, the server keeps it", "ensure: absent"})) {
+      return *decided;
     }
     engine::DesiredResource want = *desired;
     if (live && live->meta.count("same_expiry") && live->meta.at("same_expiry") == "true") {
       want.attributes[role_attr::kValidUntil] = live->attributes.at(role_attr::kValidUntil);
     }
-    change = engine::ResourceProvider::plan(address, &want, live);
+    PlannedChange change = engine::ResourceProvider::plan(address, &want, live);
     change.after = *desired;
     if (change.action == engine::Action::kUpdate) {
       change.reasons.clear();
@@ -90,7 +77,7 @@ class RoleProvider : public engine::ResourceProvider {
       if (!current) return current.status();
       live = *current;
       if (change.action == engine::Action::kDelete || change.action == engine::Action::kReplace) {
-        if (auto s = drop(c, name, live); !s) return s;
+        if (auto s = drop_object(c, "ROLE", name, live); !s) return s;
         if (change.action == engine::Action::kDelete) return Status::ok();
       }
       Status converged = converge(c, name, change.after->attributes, live, *question);
@@ -120,17 +107,7 @@ class RoleProvider : public engine::ResourceProvider {
   }
 
   Result<std::optional<LiveResource>> probe_role(const RoleQuestion& question) {
-    std::optional<LiveResource> found;
-    auto probed = probe_node(ctx_, master(), [&](Connection& c) -> Result<LiveResource> {
-      auto role = read_role(c, question);
-      if (!role) return role.status();
-      found = std::move(*role);
-      return LiveResource{};
-    });
-    if (!probed) return probed.status();
-    // The node answered: its answer stands, including "no such role".
-    if (probed->has_value() && !is_unknown(&**probed)) return found;
-    return probed;
+    return probe_node_object(ctx_, master(), [&](Connection& c) { return read_role(c, question); });
   }
 
   Status converge(Connection& c, const std::string& name, const engine::Attributes& desired,
@@ -142,13 +119,6 @@ class RoleProvider : public engine::ResourceProvider {
         question.password && (!current || current->attributes.count(role_attr::kPassword) == 0 ||
                               current->attributes.at(role_attr::kPassword) != engine::kPasswordAsSpec);
     return password_differs ? set_role_password(c, name, *question.password) : Status::ok();
-  }
-
-  static Status drop(Connection& c, const std::string& name, std::optional<LiveResource>& live) {
-    if (!live) return Status::ok();
-    if (auto s = c.execute("DROP ROLE " + c.escape_identifier(name)); !s) return s;
-    live.reset();
-    return Status::ok();
   }
 
   NodeContext& ctx_;

@@ -31,16 +31,8 @@ class SlotProvider : public engine::ResourceProvider {
   std::string type() const override { return resource_type::kSlot; }
 
   Result<std::optional<LiveResource>> read(const Address& address) override {
-    std::optional<LiveResource> found;
-    auto probed = probe_node(ctx_, master(), [&](Connection& c) -> Result<LiveResource> {
-      auto slot = read_slot(c, engine::slot_name(address.name));
-      if (!slot) return slot.status();
-      found = std::move(*slot);
-      return LiveResource{};
-    });
-    if (!probed) return probed.status();
-    if (probed->has_value() && !is_unknown(&**probed)) return found;
-    return probed;
+    return probe_node_object(ctx_, master(),
+                             [&](Connection& c) { return read_slot(c, engine::slot_name(address.name)); });
   }
 
   PlannedChange plan(const Address& address, const engine::DesiredResource* desired,

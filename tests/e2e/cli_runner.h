@@ -25,6 +25,10 @@ inline std::string slurp(const std::filesystem::path& file) {
   return text.str();
 }
 
+inline bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
 // `args` is passed through sh; tests give only their own temp paths.
 inline CliResult run_pgdecl(const std::filesystem::path& dir, const std::string& args) {
   const auto out = dir / "cli.out", err = dir / "cli.err";

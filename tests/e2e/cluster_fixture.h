@@ -64,6 +64,13 @@ class ClusterFixture {
   // of the cluster uses it any more.
   void remove_image_at_end(const std::string& image) { images_.push_back(image); }
 
+  // pgdecl in the cluster's folder; what it said goes with any failure that follows.
+  CliResult run(const std::string& args) {
+    auto result = run_pgdecl(dir_, args);
+    UNSCOPED_INFO("pgdecl " << args << " -> " << result.exit_code << "\n" << result.out << result.err);
+    return result;
+  }
+
   void write_spec(const std::string& text) { std::ofstream(dir_ / "spec.yaml") << text; }
   const std::string& name() const { return name_; }
   const std::filesystem::path& dir() const { return dir_; }

@@ -5,20 +5,13 @@
 using namespace pgdecl;
 using pgdecl::testing::CliResult;
 using pgdecl::testing::ClusterFixture;
+using pgdecl::testing::contains;
 using pgdecl::testing::run_pgdecl;
 using pgdecl::testing::scalar;
 using pgdecl::testing::slurp;
 using pgdecl::testing::spec_text;
 
 namespace {
-
-bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-
-CliResult run(ClusterFixture& cluster, const std::string& args) {
-  auto result = run_pgdecl(cluster.dir(), args);
-  UNSCOPED_INFO("pgdecl " << args << " -> " << result.exit_code << "\n" << result.out << result.err);
-  return result;
-}
 
 std::string database_row(pg::Connection& c, const std::string& name) {
   auto rows = c.query(
@@ -45,24 +38,35 @@ TEST_CASE("databases: owner, encoding and locale are created, kept and repaired"
                                "  - name: latin\n    owner: app\n    encoding: LATIN1\n    locale: C\n"
                                "  - name: utf\n    owner: other\n    encoding: utf-8\n    locale: C.UTF-8\n"
                                "  - name: plain\n"));
-  REQUIRE(run(cluster, "apply -f spec.yaml --auto-approve").exit_code == 0);
+  REQUIRE(cluster.run("apply -f spec.yaml --auto-approve").exit_code == 0);
   auto c = cluster.connect();
   CHECK(database_row(*c, "latin") == "app,LATIN1,C,C");
   CHECK(database_row(*c, "utf") == "other,UTF8,C.UTF-8,C.UTF-8");
   CHECK(database_row(*c, "plain") == "postgres,UTF8,C.UTF-8,C.UTF-8");
   // "utf-8" is the server's UTF8: no change.
-  REQUIRE(run(cluster, "plan -f spec.yaml --detailed-exitcode").exit_code == 0);
+  REQUIRE(cluster.run("plan -f spec.yaml --detailed-exitcode").exit_code == 0);
+
+  SECTION("an encoding the server does not know stops the plan, located, before anything changes") {
+    std::string spec = slurp(cluster.dir() / "spec.yaml");
+    cluster.write_spec(spec + "  - name: unknown_encoding\n    owner: app\n    encoding: NOPE\n");
+    auto refused = cluster.run("apply -f spec.yaml --auto-approve");
+    CHECK(refused.exit_code == 1);
+    CHECK(contains(refused.err, "spec.yaml:"));
+    CHECK(contains(refused.err,
+                   ": error: database 'unknown_encoding': encoding 'NOPE' is not one PostgreSQL knows"));
+    CHECK(database_row(*c, "unknown_encoding") == "(none)");
+  }
 
   SECTION("an owner changed out of band is put back") {
     REQUIRE(c->execute("alter database latin owner to other"));
-    auto drift = run(cluster, "plan -f spec.yaml --detailed-exitcode");
+    auto drift = cluster.run("plan -f spec.yaml --detailed-exitcode");
     CHECK(drift.exit_code == 2);
-    CHECK(has(drift.out,
-              "# pg_database.latin will be updated in place\n  #   because owner is other on the "
-              "server, the spec says app"));
-    REQUIRE(run(cluster, "apply -f spec.yaml --auto-approve").exit_code == 0);
+    CHECK(contains(drift.out,
+                   "# pg_database.latin will be updated in place\n  #   because owner is other on the "
+                   "server, the spec says app"));
+    REQUIRE(cluster.run("apply -f spec.yaml --auto-approve").exit_code == 0);
     CHECK(database_row(*c, "latin") == "app,LATIN1,C,C");
-    CHECK(run(cluster, "plan -f spec.yaml --detailed-exitcode").exit_code == 0);
+    CHECK(cluster.run("plan -f spec.yaml --detailed-exitcode").exit_code == 0);
   }
 
   SECTION("an encoding change is refused in place; only --replace re-creates the database") {
@@ -75,20 +79,20 @@ TEST_CASE("databases: owner, encoding and locale are created, kept and repaired"
     std::string spec = slurp(cluster.dir() / "spec.yaml");
     spec.replace(spec.find("encoding: LATIN1"), 16, "encoding: SQL_ASCII");
     cluster.write_spec(spec);
-    auto refused_plan = run(cluster, "plan -f spec.yaml");
-    CHECK(has(refused_plan.out,
-              "encoding is LATIN1 on the server, the spec says SQL_ASCII; it is fixed when a "
-              "database is created, so apply refuses"));
-    auto refused = run(cluster, "apply -f spec.yaml --auto-approve");
+    auto refused_plan = cluster.run("plan -f spec.yaml");
+    CHECK(contains(refused_plan.out,
+                   "encoding is LATIN1 on the server, the spec says SQL_ASCII; it is fixed when a "
+                   "database is created, so apply refuses"));
+    auto refused = cluster.run("apply -f spec.yaml --auto-approve");
     CHECK(refused.exit_code == 1);
-    CHECK(has(refused.out + refused.err, "cannot change in place"));
+    CHECK(contains(refused.out + refused.err, "cannot change in place"));
     CHECK(database_row(*c, "latin") == "app,LATIN1,C,C");
 
-    auto replace_plan = run(cluster, "plan -f spec.yaml --replace pg_database.latin");
-    CHECK(has(replace_plan.out, "# pg_database.latin must be replaced, and the data in it is lost"));
-    REQUIRE(run(cluster, "apply -f spec.yaml --auto-approve --replace pg_database.latin").exit_code == 0);
+    auto replace_plan = cluster.run("plan -f spec.yaml --replace pg_database.latin");
+    CHECK(contains(replace_plan.out, "# pg_database.latin must be replaced, and the data in it is lost"));
+    REQUIRE(cluster.run("apply -f spec.yaml --auto-approve --replace pg_database.latin").exit_code == 0);
     CHECK(database_row(*c, "latin") == "app,SQL_ASCII,C,C");
-    CHECK(run(cluster, "plan -f spec.yaml --detailed-exitcode").exit_code == 0);
+    CHECK(cluster.run("plan -f spec.yaml --detailed-exitcode").exit_code == 0);
   }
 
   SECTION("ensure: absent drops a database and says so; one left out of the spec is kept") {
@@ -97,15 +101,15 @@ TEST_CASE("databases: owner, encoding and locale are created, kept and repaired"
     spec.replace(spec.find("  - name: utf\n"), spec.find("  - name: plain\n") - spec.find("  - name: utf\n"),
                  "");
     cluster.write_spec(spec);
-    auto changed = run(cluster, "plan -f spec.yaml");
-    CHECK(has(changed.out,
-              "# pg_database.plain will be destroyed, and the data in it\n  #   because ensure: "
-              "absent drops the database"));
-    CHECK(has(changed.out, "# pg_database.utf will no longer be managed"));
-    REQUIRE(run(cluster, "apply -f spec.yaml --auto-approve").exit_code == 0);
+    auto changed = cluster.run("plan -f spec.yaml");
+    CHECK(contains(changed.out,
+                   "# pg_database.plain will be destroyed, and the data in it\n  #   because ensure: "
+                   "absent drops the database"));
+    CHECK(contains(changed.out, "# pg_database.utf will no longer be managed"));
+    REQUIRE(cluster.run("apply -f spec.yaml --auto-approve").exit_code == 0);
     CHECK(database_row(*c, "plain") == "(none)");
     CHECK(database_row(*c, "utf") == "other,UTF8,C.UTF-8,C.UTF-8");
-    CHECK(run(cluster, "plan -f spec.yaml --detailed-exitcode").exit_code == 0);
+    CHECK(cluster.run("plan -f spec.yaml --detailed-exitcode").exit_code == 0);
   }
 }
 
@@ -119,10 +123,12 @@ TEST_CASE("hostile role and database names are created verbatim and nothing else
                      "  - name: app\n    login: true\n"
                      "  - name: 'we\"ird; drop role app; --'\n    login: true\n    member_of: [app]\n"
                      "    valid_until: \"2030-01-01'; drop role app; --\"\n");
-  // A value the server cannot read as a time is an error, not a statement.
-  auto bad = run(cluster, "apply -f spec.yaml --auto-approve");
+  // Text meant to end a statement is refused where it stands in the spec,
+  // before anything is made.
+  auto bad = cluster.run("apply -f spec.yaml --auto-approve");
   CHECK(bad.exit_code == 1);
-  CHECK(has(bad.err, "invalid input syntax for type timestamp with time zone"));
+  CHECK(contains(bad.err, "spec.yaml:29:18: error: invalid valid_until"));
+  CHECK(cluster.docker().list_containers({{"pgdecl.cluster", cluster.name()}})->empty());
 
   cluster.write_spec(spec_text(cluster.name()) +
                      "roles:\n"
@@ -131,7 +137,7 @@ TEST_CASE("hostile role and database names are created verbatim and nothing else
                      "databases:\n"
                      "  - name: 'it''s \"db\"; drop database app;'\n    owner: 'we\"ird; drop role app; --'\n"
                      "  - name: app\n");
-  auto applied = run(cluster, "apply -f spec.yaml --auto-approve");
+  auto applied = cluster.run("apply -f spec.yaml --auto-approve");
   REQUIRE(applied.exit_code == 0);
   auto c = cluster.connect();
   auto roles = c->query("select rolname from pg_roles where rolname !~ '^pg_' order by 1");
@@ -143,5 +149,5 @@ TEST_CASE("hostile role and database names are created verbatim and nothing else
   CHECK(database_row(*c, database) == role + ",UTF8,C.UTF-8,C.UTF-8");
   CHECK(database_row(*c, "app") == "postgres,UTF8,C.UTF-8,C.UTF-8");
   CHECK(scalar(*c, "select count(*) from pg_database") == "5");
-  CHECK(run(cluster, "plan -f spec.yaml --detailed-exitcode").exit_code == 0);
+  CHECK(cluster.run("plan -f spec.yaml --detailed-exitcode").exit_code == 0);
 }

@@ -8,6 +8,7 @@ using namespace pgdecl;
 using pgdecl::testing::CliResult;
 using pgdecl::testing::ClusterFixture;
 using pgdecl::testing::connect_node;
+using pgdecl::testing::contains;
 using pgdecl::testing::eventually;
 using pgdecl::testing::replica_spec;
 using pgdecl::testing::run_command;
@@ -15,14 +16,6 @@ using pgdecl::testing::run_pgdecl;
 using pgdecl::testing::scalar;
 
 namespace {
-
-bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-
-CliResult run(ClusterFixture& cluster, const std::string& args) {
-  auto result = run_pgdecl(cluster.dir(), args);
-  UNSCOPED_INFO("pgdecl " << args << " -> " << result.exit_code << "\n" << result.out << result.err);
-  return result;
-}
 
 // What the master's pg_stat_replication and pg_replication_slots say, one
 // line per replica: "replica1 streaming pgdecl_replica1 true".
@@ -49,7 +42,7 @@ TEST_CASE(
     "[e2e][docker][postgres][replica]") {
   ClusterFixture cluster("rep2");
   cluster.write_spec(replica_spec(cluster.name(), 2));
-  REQUIRE(run(cluster, "apply -f spec.yaml --auto-approve").exit_code == 0);
+  REQUIRE(cluster.run("apply -f spec.yaml --auto-approve").exit_code == 0);
 
   // No waiting here: apply returned only once both streamed.
   auto master = connect_node(cluster, "master");
@@ -62,35 +55,36 @@ TEST_CASE(
     CHECK(scalar(*c, "select pg_is_in_recovery()") == "t");
     CHECK(eventually(*c, "select v from written") == "on the master");
   }
-  CHECK(run(cluster, "plan -f spec.yaml --detailed-exitcode").exit_code == 0);
-  auto status = run(cluster, "status -f spec.yaml");
+  CHECK(cluster.run("plan -f spec.yaml --detailed-exitcode").exit_code == 0);
+  auto status = cluster.run("status -f spec.yaml");
   CHECK(status.exit_code == 0);
-  CHECK(has(status.out, "streaming  0 B / 0.0 s  pgdecl_replica1 active"));
-  CHECK(has(status.out, "streaming  0 B / 0.0 s  pgdecl_replica2 active"));
+  CHECK(contains(status.out, "streaming  0 B / 0.0 s  pgdecl_replica1 active"));
+  CHECK(contains(status.out, "streaming  0 B / 0.0 s  pgdecl_replica2 active"));
 
   SECTION("a removed replica container comes back on its data, not a new copy") {
     const std::string inode = data_inode(cluster, "replica1");
     REQUIRE(cluster.docker().remove_container(cluster.name() + "-replica1", true));
-    auto plan = run(cluster, "plan -f spec.yaml --detailed-exitcode");
+    auto plan = cluster.run("plan -f spec.yaml --detailed-exitcode");
     CHECK(plan.exit_code == 2);
-    CHECK(has(plan.out, "# docker_container.replica1 will be created\n  #   because it no longer exists"));
-    CHECK_FALSE(has(plan.out, "pg_replica.replica1"));  // the data is whole: no copy
-    REQUIRE(run(cluster, "apply -f spec.yaml --auto-approve").exit_code == 0);
+    CHECK(
+        contains(plan.out, "# docker_container.replica1 will be created\n  #   because it no longer exists"));
+    CHECK_FALSE(contains(plan.out, "pg_replica.replica1"));  // the data is whole: no copy
+    REQUIRE(cluster.run("apply -f spec.yaml --auto-approve").exit_code == 0);
     CHECK(data_inode(cluster, "replica1") == inode);
     CHECK(replication_view(*master) ==
           "replica1 streaming pgdecl_replica1 true, replica2 streaming pgdecl_replica2 true");
-    CHECK(run(cluster, "plan -f spec.yaml --detailed-exitcode").exit_code == 0);
+    CHECK(cluster.run("plan -f spec.yaml --detailed-exitcode").exit_code == 0);
   }
 
   SECTION("a removed replica volume is copied again from the master") {
     REQUIRE(cluster.docker().remove_container(cluster.name() + "-replica2", true));
     REQUIRE(cluster.docker().remove_volume(cluster.name() + "-replica2_data"));
-    auto plan = run(cluster, "plan -f spec.yaml --detailed-exitcode");
+    auto plan = cluster.run("plan -f spec.yaml --detailed-exitcode");
     CHECK(plan.exit_code == 2);
-    CHECK(has(plan.out, "# docker_volume.replica2_data will be created"));
-    CHECK(has(plan.out, "# pg_replica.replica2 will be created"));
-    CHECK(has(plan.out, "# docker_container.replica2 will be created"));
-    REQUIRE(run(cluster, "apply -f spec.yaml --auto-approve").exit_code == 0);
+    CHECK(contains(plan.out, "# docker_volume.replica2_data will be created"));
+    CHECK(contains(plan.out, "# pg_replica.replica2 will be created"));
+    CHECK(contains(plan.out, "# docker_container.replica2 will be created"));
+    REQUIRE(cluster.run("apply -f spec.yaml --auto-approve").exit_code == 0);
     auto c = connect_node(cluster, "replica2");
     CHECK(eventually(*c, "select v from written") == "on the master");
     CHECK(replication_view(*master) ==
@@ -110,15 +104,15 @@ TEST_CASE(
   SECTION("a stopped replica and a dropped slot show in the plan and are repaired") {
     REQUIRE(run_command("docker stop " + cluster.name() + "-replica2").exit_code == 0);
     REQUIRE(master->execute("select pg_drop_replication_slot('pgdecl_replica2')"));
-    auto unhealthy = run(cluster, "status -f spec.yaml");
+    auto unhealthy = cluster.run("status -f spec.yaml");
     CHECK(unhealthy.exit_code == 3);
-    CHECK(has(unhealthy.out, "pgdecl_replica2 missing"));
-    auto plan = run(cluster, "plan -f spec.yaml --detailed-exitcode");
+    CHECK(contains(unhealthy.out, "pgdecl_replica2 missing"));
+    auto plan = cluster.run("plan -f spec.yaml --detailed-exitcode");
     CHECK(plan.exit_code == 2);
-    CHECK(has(plan.out, "# pg_slot.replica2 will be created\n  #   because it no longer exists"));
-    CHECK(has(plan.out, "# docker_container.replica2 will be updated in place"));
-    CHECK(has(plan.out, "the container is exited, not running"));
-    REQUIRE(run(cluster, "apply -f spec.yaml --auto-approve").exit_code == 0);
+    CHECK(contains(plan.out, "# pg_slot.replica2 will be created\n  #   because it no longer exists"));
+    CHECK(contains(plan.out, "# docker_container.replica2 will be updated in place"));
+    CHECK(contains(plan.out, "the container is exited, not running"));
+    REQUIRE(cluster.run("apply -f spec.yaml --auto-approve").exit_code == 0);
     CHECK(replication_view(*master) ==
           "replica1 streaming pgdecl_replica1 true, replica2 streaming pgdecl_replica2 true");
   }
@@ -128,25 +122,25 @@ TEST_CASE("scaling out adds only the new replica; scaling in drops its container
           "[e2e][docker][postgres][replica]") {
   ClusterFixture cluster("scale");
   cluster.write_spec(replica_spec(cluster.name(), 2));
-  REQUIRE(run(cluster, "apply -f spec.yaml --auto-approve").exit_code == 0);
+  REQUIRE(cluster.run("apply -f spec.yaml --auto-approve").exit_code == 0);
 
   cluster.write_spec(replica_spec(cluster.name(), 3));
-  auto out = run(cluster, "plan -f spec.yaml");
-  CHECK(has(out.out, "Plan: 6 to add, 0 to change, 0 to destroy."));
-  CHECK_FALSE(has(out.out, "replica1 will"));
-  CHECK_FALSE(has(out.out, "replica2 will"));
-  REQUIRE(run(cluster, "apply -f spec.yaml --auto-approve").exit_code == 0);
+  auto out = cluster.run("plan -f spec.yaml");
+  CHECK(contains(out.out, "Plan: 6 to add, 0 to change, 0 to destroy."));
+  CHECK_FALSE(contains(out.out, "replica1 will"));
+  CHECK_FALSE(contains(out.out, "replica2 will"));
+  REQUIRE(cluster.run("apply -f spec.yaml --auto-approve").exit_code == 0);
   auto master = connect_node(cluster, "master");
   CHECK(replication_view(*master) ==
         "replica1 streaming pgdecl_replica1 true, replica2 streaming pgdecl_replica2 true, "
         "replica3 streaming pgdecl_replica3 true");
 
   cluster.write_spec(replica_spec(cluster.name(), 2));
-  auto in = run(cluster, "plan -f spec.yaml");
-  CHECK(has(in.out, "# pg_slot.replica3 will be destroyed"));
-  CHECK(has(in.out, "# docker_container.replica3 will be destroyed"));
-  CHECK(has(in.out, "# docker_volume.replica3_data will no longer be managed"));
-  REQUIRE(run(cluster, "apply -f spec.yaml --auto-approve").exit_code == 0);
+  auto in = cluster.run("plan -f spec.yaml");
+  CHECK(contains(in.out, "# pg_slot.replica3 will be destroyed"));
+  CHECK(contains(in.out, "# docker_container.replica3 will be destroyed"));
+  CHECK(contains(in.out, "# docker_volume.replica3_data will no longer be managed"));
+  REQUIRE(cluster.run("apply -f spec.yaml --auto-approve").exit_code == 0);
   CHECK(scalar(*master, "select count(*) from pg_replication_slots where slot_name = 'pgdecl_replica3'") ==
         "0");
   auto gone = cluster.docker().inspect_container(cluster.name() + "-replica3");
@@ -157,24 +151,24 @@ TEST_CASE("scaling out adds only the new replica; scaling in drops its container
   CHECK(kept->has_value());
   CHECK(replication_view(*master) ==
         "replica1 streaming pgdecl_replica1 true, replica2 streaming pgdecl_replica2 true");
-  CHECK(run(cluster, "plan -f spec.yaml --detailed-exitcode").exit_code == 0);
+  CHECK(cluster.run("plan -f spec.yaml --detailed-exitcode").exit_code == 0);
 
   // Down to no replicas and no replication section at all.
   cluster.write_spec(pgdecl::testing::spec_text(cluster.name()));
-  auto none = run(cluster, "plan -f spec.yaml");
+  auto none = cluster.run("plan -f spec.yaml");
   CHECK(none.exit_code == 0);
-  CHECK(has(none.out, "# pg_slot.replica1 will be destroyed"));
-  CHECK(has(none.out, "# pg_replica.replica1 will no longer be managed"));
-  REQUIRE(run(cluster, "apply -f spec.yaml --auto-approve").exit_code == 0);
+  CHECK(contains(none.out, "# pg_slot.replica1 will be destroyed"));
+  CHECK(contains(none.out, "# pg_replica.replica1 will no longer be managed"));
+  REQUIRE(cluster.run("apply -f spec.yaml --auto-approve").exit_code == 0);
   CHECK(scalar(*master, "select count(*) from pg_replication_slots") == "0");
-  CHECK(run(cluster, "plan -f spec.yaml --detailed-exitcode").exit_code == 0);
+  CHECK(cluster.run("plan -f spec.yaml --detailed-exitcode").exit_code == 0);
 }
 
 TEST_CASE("a replica volume holding another cluster's data is reported and re-cloned only with --replace",
           "[e2e][docker][postgres][replica]") {
   ClusterFixture cluster("swap");
   cluster.write_spec(replica_spec(cluster.name(), 1));
-  REQUIRE(run(cluster, "apply -f spec.yaml --auto-approve").exit_code == 0);
+  REQUIRE(cluster.run("apply -f spec.yaml --auto-approve").exit_code == 0);
   auto master = connect_node(cluster, "master");
   const std::string master_id = scalar(*master, "select system_identifier::text from pg_control_system()");
 
@@ -188,33 +182,33 @@ TEST_CASE("a replica volume holding another cluster's data is reported and re-cl
       ">/dev/null'");
   REQUIRE(swapped.exit_code == 0);
 
-  auto plan = run(cluster, "plan -f spec.yaml");
-  CHECK(has(plan.out, "# pg_replica.replica1 will be updated in place"));
-  CHECK(has(plan.out, "the volume holds data of another cluster (system identifier "));
-  CHECK(has(plan.out, "the master's is " + master_id +
-                          "): apply does not copy over it; --replace "
-                          "pg_replica.replica1 re-clones it, and its data is lost"));
-  auto refused = run(cluster, "apply -f spec.yaml --auto-approve");
+  auto plan = cluster.run("plan -f spec.yaml");
+  CHECK(contains(plan.out, "# pg_replica.replica1 will be updated in place"));
+  CHECK(contains(plan.out, "the volume holds data of another cluster (system identifier "));
+  CHECK(contains(plan.out, "the master's is " + master_id +
+                               "): apply does not copy over it; --replace "
+                               "pg_replica.replica1 re-clones it, and its data is lost"));
+  auto refused = cluster.run("apply -f spec.yaml --auto-approve");
   CHECK(refused.exit_code == 1);
-  CHECK(has(refused.out + refused.err, "it is not copied over"));
+  CHECK(contains(refused.out + refused.err, "it is not copied over"));
   auto still_other = run_command("docker run --rm -v " + cluster.name() +
                                  "-replica1_data:/d postgres:15 pg_controldata /d/pgdata");
-  CHECK_FALSE(has(still_other.out, master_id));
+  CHECK_FALSE(contains(still_other.out, master_id));
 
-  auto replace_plan = run(cluster, "plan -f spec.yaml --replace pg_replica.replica1");
-  CHECK(has(replace_plan.out, "# pg_replica.replica1 must be replaced, and the data in it is lost"));
-  REQUIRE(run(cluster, "apply -f spec.yaml --auto-approve --replace pg_replica.replica1").exit_code == 0);
+  auto replace_plan = cluster.run("plan -f spec.yaml --replace pg_replica.replica1");
+  CHECK(contains(replace_plan.out, "# pg_replica.replica1 must be replaced, and the data in it is lost"));
+  REQUIRE(cluster.run("apply -f spec.yaml --auto-approve --replace pg_replica.replica1").exit_code == 0);
   auto replica = connect_node(cluster, "replica1");
   CHECK(scalar(*replica, "select system_identifier::text from pg_control_system()") == master_id);
   CHECK(replication_view(*master) == "replica1 streaming pgdecl_replica1 true");
-  CHECK(run(cluster, "plan -f spec.yaml --detailed-exitcode").exit_code == 0);
+  CHECK(cluster.run("plan -f spec.yaml --detailed-exitcode").exit_code == 0);
 }
 
 TEST_CASE("destroy leaves nothing of the cluster but the kept volumes", "[e2e][docker][postgres][replica]") {
   ClusterFixture cluster("repdestroy");
   cluster.write_spec(replica_spec(cluster.name(), 1));
-  REQUIRE(run(cluster, "apply -f spec.yaml --auto-approve").exit_code == 0);
-  REQUIRE(run(cluster, "destroy -f spec.yaml --auto-approve").exit_code == 0);
+  REQUIRE(cluster.run("apply -f spec.yaml --auto-approve").exit_code == 0);
+  REQUIRE(cluster.run("destroy -f spec.yaml --auto-approve").exit_code == 0);
   docker::Labels mine{{"pgdecl.cluster", cluster.name()}};
   CHECK(cluster.docker().list_containers(mine)->empty());
   CHECK(cluster.docker().list_networks(mine)->empty());
@@ -222,9 +216,9 @@ TEST_CASE("destroy leaves nothing of the cluster but the kept volumes", "[e2e][d
   REQUIRE(volumes);
   CHECK(volumes->size() == 2);  // the master's and the replica's data
   // Applied again, the kept volumes come back as they were: no copy made.
-  auto again = run(cluster, "apply -f spec.yaml --auto-approve");
+  auto again = cluster.run("apply -f spec.yaml --auto-approve");
   REQUIRE(again.exit_code == 0);
-  CHECK_FALSE(has(again.out, "pg_replica.replica1: Creating"));
+  CHECK_FALSE(contains(again.out, "pg_replica.replica1: Creating"));
   auto master = connect_node(cluster, "master");
   CHECK(replication_view(*master) == "replica1 streaming pgdecl_replica1 true");
 }
@@ -233,7 +227,7 @@ TEST_CASE("a master killed during a replica's copy fails the apply with the reas
           "[e2e][docker][postgres][replica]") {
   ClusterFixture cluster("repkill");
   cluster.write_spec(replica_spec(cluster.name(), 0));
-  REQUIRE(run(cluster, "apply -f spec.yaml --auto-approve").exit_code == 0);
+  REQUIRE(cluster.run("apply -f spec.yaml --auto-approve").exit_code == 0);
   {
     auto master = connect_node(cluster, "master");
     // Enough data that the copy takes a moment.
@@ -257,18 +251,19 @@ TEST_CASE("a master killed during a replica's copy fails the apply with the reas
   REQUIRE(killed);
   INFO(failed.out << failed.err);
   CHECK(failed.exit_code == 1);
-  CHECK(has(failed.out + failed.err, "pg_replica.replica1: copying the master's data for replica1 failed"));
-  CHECK(has(failed.out + failed.err, "pg_basebackup: error:"));
+  CHECK(contains(failed.out + failed.err,
+                 "pg_replica.replica1: copying the master's data for replica1 failed"));
+  CHECK(contains(failed.out + failed.err, "pg_basebackup: error:"));
 
-  auto plan = run(cluster, "plan -f spec.yaml");
-  CHECK(has(plan.out, "# docker_container.master will be updated in place"));
-  CHECK(has(plan.out, "pg_replica.replica1"));
-  REQUIRE(run(cluster, "apply -f spec.yaml --auto-approve").exit_code == 0);
+  auto plan = cluster.run("plan -f spec.yaml");
+  CHECK(contains(plan.out, "# docker_container.master will be updated in place"));
+  CHECK(contains(plan.out, "pg_replica.replica1"));
+  REQUIRE(cluster.run("apply -f spec.yaml --auto-approve").exit_code == 0);
   auto master = connect_node(cluster, "master");
   CHECK(replication_view(*master) == "replica1 streaming pgdecl_replica1 true");
   auto replica = connect_node(cluster, "replica1");
   CHECK(scalar(*replica, "select count(*) from big") == "100000");
-  CHECK(run(cluster, "plan -f spec.yaml --detailed-exitcode").exit_code == 0);
+  CHECK(cluster.run("plan -f spec.yaml --detailed-exitcode").exit_code == 0);
 }
 
 TEST_CASE(
@@ -276,7 +271,7 @@ TEST_CASE(
     "[e2e][docker][postgres][replica]") {
   ClusterFixture cluster("reporder");
   cluster.write_spec(replica_spec(cluster.name(), 1));
-  REQUIRE(run(cluster, "apply -f spec.yaml --auto-approve").exit_code == 0);
+  REQUIRE(cluster.run("apply -f spec.yaml --auto-approve").exit_code == 0);
   const std::string started = "select extract(epoch from pg_postmaster_start_time())::numeric::text";
   auto start_times = [&] {
     auto master = connect_node(cluster, "master");
@@ -287,22 +282,22 @@ TEST_CASE(
   std::string spec = replica_spec(cluster.name(), 1);
   spec.replace(spec.find("max_connections: 50"), 19, "max_connections: 60");
   cluster.write_spec(spec);
-  auto up = run(cluster, "plan -f spec.yaml");
-  CHECK(has(up.out, "the replicas restart first, so no standby runs below its master"));
-  REQUIRE(run(cluster, "apply -f spec.yaml --auto-approve").exit_code == 0);
+  auto up = cluster.run("plan -f spec.yaml");
+  CHECK(contains(up.out, "the replicas restart first, so no standby runs below its master"));
+  REQUIRE(cluster.run("apply -f spec.yaml --auto-approve").exit_code == 0);
   auto [master_up, replica_up] = start_times();
   CHECK(replica_up < master_up);
   CHECK(scalar(*connect_node(cluster, "replica1"), "show max_connections") == "60");  // inherited
 
   cluster.write_spec(replica_spec(cluster.name(), 1));
-  auto down = run(cluster, "plan -f spec.yaml");
-  CHECK(has(down.out, "the master restarts before its replicas"));
-  REQUIRE(run(cluster, "apply -f spec.yaml --auto-approve").exit_code == 0);
+  auto down = cluster.run("plan -f spec.yaml");
+  CHECK(contains(down.out, "the master restarts before its replicas"));
+  REQUIRE(cluster.run("apply -f spec.yaml --auto-approve").exit_code == 0);
   auto [master_down, replica_down] = start_times();
   CHECK(master_down < replica_down);
   auto master = connect_node(cluster, "master");
   CHECK(replication_view(*master) == "replica1 streaming pgdecl_replica1 true");
-  CHECK(run(cluster, "plan -f spec.yaml --detailed-exitcode").exit_code == 0);
+  CHECK(cluster.run("plan -f spec.yaml --detailed-exitcode").exit_code == 0);
 }
 
 TEST_CASE(
@@ -313,18 +308,18 @@ TEST_CASE(
   spec.replace(spec.rfind("password: { generate: true }"), 28, "password: { file: repl.password }");
   std::ofstream(cluster.dir() / "repl.password") << "the-first-one\n";
   cluster.write_spec(spec);
-  REQUIRE(run(cluster, "apply -f spec.yaml --auto-approve").exit_code == 0);
-  CHECK(run(cluster, "plan -f spec.yaml --detailed-exitcode").exit_code == 0);
+  REQUIRE(cluster.run("apply -f spec.yaml --auto-approve").exit_code == 0);
+  CHECK(cluster.run("plan -f spec.yaml --detailed-exitcode").exit_code == 0);
 
   std::ofstream(cluster.dir() / "repl.password") << "the-second-one\n";
-  auto plan = run(cluster, "plan -f spec.yaml");
-  CHECK(has(plan.out, "# pg_role.replicator will be updated in place"));
-  CHECK(has(plan.out,
-            "# pg_replica.replica1 will be updated in place\n  #   because the replica's password file "
-            "holds another password"));
-  CHECK_FALSE(has(plan.out, "the-second-one"));
-  REQUIRE(run(cluster, "apply -f spec.yaml --auto-approve").exit_code == 0);
-  CHECK(run(cluster, "plan -f spec.yaml --detailed-exitcode").exit_code == 0);
+  auto plan = cluster.run("plan -f spec.yaml");
+  CHECK(contains(plan.out, "# pg_role.replicator will be updated in place"));
+  CHECK(contains(plan.out,
+                 "# pg_replica.replica1 will be updated in place\n  #   because the replica's password file "
+                 "holds another password"));
+  CHECK_FALSE(contains(plan.out, "the-second-one"));
+  REQUIRE(cluster.run("apply -f spec.yaml --auto-approve").exit_code == 0);
+  CHECK(cluster.run("plan -f spec.yaml --detailed-exitcode").exit_code == 0);
 
   // A restart makes the WAL receiver sign in afresh, with the file.
   REQUIRE(run_command("docker restart " + cluster.name() + "-replica1").exit_code == 0);
@@ -344,11 +339,11 @@ TEST_CASE("a new replica starts with the master's settings, even ones a standby 
   // Above PostgreSQL's defaults: a replica started on defaults refuses.
   spec.replace(spec.find("max_connections: 50"), 19, "max_connections: 150\n    max_wal_senders: 20");
   cluster.write_spec(spec);
-  REQUIRE(run(cluster, "apply -f spec.yaml --auto-approve").exit_code == 0);
+  REQUIRE(cluster.run("apply -f spec.yaml --auto-approve").exit_code == 0);
   auto replica = connect_node(cluster, "replica1");
   CHECK(scalar(*replica, "show max_connections") == "150");
   CHECK(scalar(*replica, "show max_wal_senders") == "20");
   auto master = connect_node(cluster, "master");
   CHECK(replication_view(*master) == "replica1 streaming pgdecl_replica1 true");
-  CHECK(run(cluster, "plan -f spec.yaml --detailed-exitcode").exit_code == 0);
+  CHECK(cluster.run("plan -f spec.yaml --detailed-exitcode").exit_code == 0);
 }

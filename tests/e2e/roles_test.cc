@@ -6,6 +6,7 @@
 using namespace pgdecl;
 using pgdecl::testing::CliResult;
 using pgdecl::testing::ClusterFixture;
+using pgdecl::testing::contains;
 using pgdecl::testing::run_command;
 using pgdecl::testing::run_pgdecl;
 using pgdecl::testing::scalar;
@@ -13,8 +14,6 @@ using pgdecl::testing::slurp;
 using pgdecl::testing::spec_text;
 
 namespace {
-
-bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 CliResult apply(ClusterFixture& cluster, const std::string& extra = "") {
   auto applied = run_pgdecl(cluster.dir(), "apply -f spec.yaml --auto-approve " + extra);
@@ -81,10 +80,10 @@ TEST_CASE("every role attribute is created, drifts out of band and is put back",
   auto first = plan(cluster);
   INFO(first.out << first.err);
   REQUIRE(first.exit_code == 2);
-  CHECK(has(first.out, "# pg_role.app will be created"));
-  CHECK(has(first.out, "# pg_role.readers will be created"));
-  CHECK(has(first.out, "+ password         = \"(sensitive value)\""));
-  CHECK_FALSE(has(first.out, "app-secret-1"));
+  CHECK(contains(first.out, "# pg_role.app will be created"));
+  CHECK(contains(first.out, "# pg_role.readers will be created"));
+  CHECK(contains(first.out, "+ password         = \"(sensitive value)\""));
+  CHECK_FALSE(contains(first.out, "app-secret-1"));
 
   apply(cluster);
   auto c = cluster.connect();
@@ -104,16 +103,16 @@ TEST_CASE("every role attribute is created, drifts out of band and is put back",
     auto drift = plan(cluster);
     INFO(drift.out << drift.err);
     CHECK(drift.exit_code == 2);
-    CHECK(has(drift.out, "# pg_role.app will be updated in place"));
-    CHECK(has(drift.out, "createdb is false on the server, the spec says true"));
-    CHECK(has(drift.out, "login is false on the server, the spec says true"));
-    CHECK(has(drift.out, "inherit is true on the server, the spec says false"));
-    CHECK(has(drift.out, "connection_limit is 5 on the server, the spec says 20"));
-    CHECK(has(drift.out, "valid_until is 2031-06-01"));
-    CHECK(has(drift.out, "member of [\"pg_monitor\"] on the server, the spec says [\"readers\"]"));
-    CHECK(has(drift.out, "superuser is false on the server, the spec says true"));
-    CHECK(has(drift.out, "# pg_role.ops will be updated in place"));
-    CHECK_FALSE(has(drift.out, "# pg_role.readers"));
+    CHECK(contains(drift.out, "# pg_role.app will be updated in place"));
+    CHECK(contains(drift.out, "createdb is false on the server, the spec says true"));
+    CHECK(contains(drift.out, "login is false on the server, the spec says true"));
+    CHECK(contains(drift.out, "inherit is true on the server, the spec says false"));
+    CHECK(contains(drift.out, "connection_limit is 5 on the server, the spec says 20"));
+    CHECK(contains(drift.out, "valid_until is 2031-06-01"));
+    CHECK(contains(drift.out, "member of [\"pg_monitor\"] on the server, the spec says [\"readers\"]"));
+    CHECK(contains(drift.out, "superuser is false on the server, the spec says true"));
+    CHECK(contains(drift.out, "# pg_role.ops will be updated in place"));
+    CHECK_FALSE(contains(drift.out, "# pg_role.readers"));
 
     apply(cluster);
     CHECK(role_row(*c, "app") == "t,f,t,t,f,t,f,20,2030-01-01,readers");
@@ -131,7 +130,7 @@ TEST_CASE("every role attribute is created, drifts out of band and is put back",
     auto changed = plan(cluster);
     INFO(changed.out << changed.err);
     CHECK(changed.exit_code == 2);
-    CHECK(has(changed.out, "Plan: 0 to add, 1 to change, 0 to destroy."));
+    CHECK(contains(changed.out, "Plan: 0 to add, 1 to change, 0 to destroy."));
     apply(cluster);
     CHECK(role_row(*c, "app") == "t,f,f,t,f,t,f,3,never,-");
     CHECK(login(cluster, "app", "app-secret-1"));
@@ -146,12 +145,13 @@ TEST_CASE("every role attribute is created, drifts out of band and is put back",
     cluster.write_spec(spec);
     auto changed = plan(cluster);
     INFO(changed.out << changed.err);
-    CHECK(has(changed.out, "# pg_role.ops will be destroyed\n  #   because ensure: absent"));
-    CHECK(has(changed.out, "# pg_role.readers will no longer be managed"));
+    CHECK(contains(changed.out, "# pg_role.ops will be destroyed\n  #   because ensure: absent"));
+    CHECK(contains(changed.out, "# pg_role.readers will no longer be managed"));
     apply(cluster);
     CHECK(scalar(*c, "select count(*) from pg_roles where rolname = 'ops'") == "0");
     CHECK(scalar(*c, "select count(*) from pg_roles where rolname = 'readers'") == "1");
-    CHECK_FALSE(has(slurp(cluster.dir() / ".pgdecl" / (cluster.name() + ".state.json")), "pg_role.readers"));
+    CHECK_FALSE(
+        contains(slurp(cluster.dir() / ".pgdecl" / (cluster.name() + ".state.json")), "pg_role.readers"));
     require_no_changes(cluster);
   }
 }
@@ -175,10 +175,10 @@ TEST_CASE("a password changed out of band is detected against the stored verifie
   auto drift = plan(cluster);
   INFO(drift.out << drift.err);
   CHECK(drift.exit_code == 2);
-  CHECK(has(drift.out,
-            "# pg_role.app will be updated in place\n  #   because the password on the server is not "
-            "the spec's"));
-  CHECK(has(drift.out, "Plan: 0 to add, 1 to change, 0 to destroy."));
+  CHECK(contains(drift.out,
+                 "# pg_role.app will be updated in place\n  #   because the password on the server is not "
+                 "the spec's"));
+  CHECK(contains(drift.out, "Plan: 0 to add, 1 to change, 0 to destroy."));
   CHECK_FALSE(login(cluster, "app", "the-spec-password"));
 
   apply(cluster);
@@ -194,7 +194,7 @@ TEST_CASE("a password changed out of band is detected against the stored verifie
     REQUIRE(c->execute("alter role app password 'the-spec-password'"));
     auto md5 = plan(cluster);
     INFO(md5.out << md5.err);
-    CHECK(has(md5.out, "the password is stored as an md5 hash"));
+    CHECK(contains(md5.out, "the password is stored as an md5 hash"));
     apply(cluster);
     CHECK(scalar(*c, "select rolpassword like 'SCRAM-SHA-256$%' from pg_authid where rolname = 'app'") ==
           "t");
@@ -239,7 +239,7 @@ TEST_CASE("role passwords show nowhere: state, plans, logs, the server's log, do
   auto server_log = run_command("docker logs " + cluster.name() + "-master");
   REQUIRE(inspect.exit_code == 0);
   REQUIRE(server_log.exit_code == 0);
-  REQUIRE(has(server_log.out, "alter role app password"));  // the log does hold statements
+  REQUIRE(contains(server_log.out, "alter role app password"));  // the log does hold statements
   const std::string state = slurp(cluster.dir() / ".pgdecl" / (cluster.name() + ".state.json"));
   const std::string saved = slurp(cluster.dir() / "saved.plan");
   for (const std::string& secret : {password, generated->reveal(), app_verifier, gen_verifier,
@@ -247,8 +247,8 @@ TEST_CASE("role passwords show nowhere: state, plans, logs, the server's log, do
     for (const std::string* text : std::initializer_list<const std::string*>{
              &applied.out, &applied.err, &reapplied.out, &reapplied.err, &plan_text.out, &plan_text.err,
              &plan_json.out, &shown.out, &inspect.out, &server_log.out, &state, &saved}) {
-      CHECK_FALSE(has(*text, secret));
+      CHECK_FALSE(contains(*text, secret));
     }
   }
-  CHECK_FALSE(has(server_log.out, "SCRAM-SHA-256$"));
+  CHECK_FALSE(contains(server_log.out, "SCRAM-SHA-256$"));
 }

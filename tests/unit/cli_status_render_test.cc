@@ -3,6 +3,7 @@
 
 #include "engine/cli/status_render.h"
 #include "providers/postgres/cluster_status.h"
+#include "providers/postgres/replica_health.h"
 
 using namespace pgdecl;
 using pgdecl::cli::render_status_json;
@@ -71,8 +72,10 @@ TEST_CASE("status names every replica that does not stream, and why", "[unit]") 
   auto status =
       cluster({master_running(), replica("replica1", "streaming", false), not_connected, gone, catching_up});
 
+  // Streaming without its slot is not healthy: apply holds replicas to the same bar.
   CHECK(pg::health_problems(status) ==
-        std::vector<std::string>{"replica2: not connected to the master",
+        std::vector<std::string>{"replica1: streaming, but not through its slot pgdecl_replica1 (missing)",
+                                 "replica2: not connected to the master",
                                  "replica3: not connected to the master (its container is missing)",
                                  "replica4: catchup, not streaming yet"});
   const std::string text = render_status_text(status);
@@ -89,7 +92,9 @@ TEST_CASE("status names every replica that does not stream, and why", "[unit]") 
   CHECK(
       text.find("replica4  replica  running 127.0.0.1:54322  catchup        16.5 MB / 2.3 s  pgdecl_replica4 "
                 "active\n") != std::string::npos);
-  CHECK(text.find("\nNot healthy:\n  - replica2: not connected to the master\n") != std::string::npos);
+  CHECK(text.find(
+            "\nNot healthy:\n  - replica1: streaming, but not through its slot pgdecl_replica1 (missing)\n"
+            "  - replica2: not connected to the master\n") != std::string::npos);
   CHECK(text.find("Healthy:") == std::string::npos);
 }
 
@@ -177,4 +182,14 @@ TEST_CASE("status --json of an unreachable master says why", "[unit]") {
                         {"reason",
                          "not accepting connections: connecting to PostgreSQL at "
                          "postgres@127.0.0.1:54321/postgres: connection refused"}}));
+}
+
+TEST_CASE("status holds a streaming replica far behind as unhealthy, as apply does", "[unit]") {
+  auto behind = replica("replica1", "streaming", true);
+  behind.replication->lag_bytes = pg::kHealthyLagBytes;
+  CHECK(pg::health_problems(cluster({master_running(), behind})) ==
+        std::vector<std::string>{"replica1: " + std::to_string(pg::kHealthyLagBytes) +
+                                 " bytes behind the master"});
+  behind.replication->lag_bytes = pg::kHealthyLagBytes - 1;
+  CHECK(pg::health_problems(cluster({master_running(), behind})).empty());
 }

@@ -102,3 +102,17 @@ TEST_CASE("docker host, environment names, SCRAM verifiers", "[spec]") {
   CHECK(check_scram_verifier("SCRAM-SHA-256$4096:c2FsdA==$c3RvcmVk"));
   CHECK(check_scram_verifier("SCRAM-SHA-256$abc:c2FsdA==$c3RvcmVk:c2VydmVy"));
 }
+
+TEST_CASE("valid_until: infinity or an ISO date, time and zone optional", "[spec]") {
+  for (const char* good :
+       {"infinity", "2030-01-01", "2030-01-01 12:00", "2030-01-01 12:00:00+00", "2030-12-31T23:59:59.5Z",
+        "2030-06-01 08:30:00 UTC", "2030-06-01 08:30:00-05:30"}) {
+    INFO(good);
+    CHECK_FALSE(check_valid_until(good));
+  }
+  for (const char* bad : {"", "never", "2030-13-01", "2030-02-32", "2030-01-01 24:00", "30-01-01",
+                          "2030-01-01'; drop role app; --", "tomorrow"}) {
+    INFO(bad);
+    CHECK(check_valid_until(bad));
+  }
+}
