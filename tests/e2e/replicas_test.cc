@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 #include <fstream>
+#include <regex>
 #include <thread>
 
 #include "tests/e2e/replica_fixture.h"
@@ -58,8 +59,13 @@ TEST_CASE(
   CHECK(cluster.run("plan -f spec.yaml --detailed-exitcode").exit_code == 0);
   auto status = cluster.run("status -f spec.yaml");
   CHECK(status.exit_code == 0);
-  CHECK(contains(status.out, "streaming  0 B / 0.0 s  pgdecl_replica1 active"));
-  CHECK(contains(status.out, "streaming  0 B / 0.0 s  pgdecl_replica2 active"));
+  // The lag is whatever replay has not caught up on at that instant: its
+  // figures are shown, not fixed.
+  for (const char* replica : {"replica1", "replica2"}) {
+    const std::regex row(std::string("streaming  [0-9.]+ (B|kB|MB) / [0-9.]+ s  pgdecl_") + replica +
+                         " active");
+    CHECK(std::regex_search(status.out, row));
+  }
 
   SECTION("a removed replica container comes back on its data, not a new copy") {
     const std::string inode = data_inode(cluster, "replica1");
