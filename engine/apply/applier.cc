@@ -1,5 +1,7 @@
 #include "engine/apply/applier.h"
 
+#include <spdlog/spdlog.h>
+
 #include <chrono>
 #include <map>
 #include <mutex>
@@ -86,6 +88,7 @@ ApplyReport apply_plan(const Plan& plan, const ProviderRegistry& providers, Stat
     const auto depends_on = deps_it == plan.dependencies.end() ? std::vector<std::string>{} : deps_it->second;
     auto start = std::chrono::steady_clock::now();
     say(address + ": " + verb(change.action) + "...");
+    spdlog::trace("{}: {}", address, verb(change.action));
     ApplyOutcome outcome;
     if (change.action == Action::kForget) {
       outcome.live = std::nullopt;
@@ -98,6 +101,7 @@ ApplyReport apply_plan(const Plan& plan, const ProviderRegistry& providers, Stat
       Status recorded = recorder.record(change.address, outcome.live, depends_on);
       if (!recorded) return recorded.with_context("recording " + address + " in the state");
     }
+    spdlog::trace("{}: recorded after {}", address, seconds_since(start));
     if (!outcome.status) return outcome.status;
     say(address + ": done after " + seconds_since(start));
     return Status::ok();

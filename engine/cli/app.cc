@@ -14,11 +14,13 @@ namespace {
 void set_up_logging(const std::string& level_name) {
   // Logs go to stderr so that stdout carries only results.
   auto logger = spdlog::stderr_color_mt("pgdecl");
-  logger->set_pattern("%^%l%$: %v");
   spdlog::set_default_logger(logger);
   std::string name = level_name;
   if (name.empty() && std::getenv("PGDECL_LOG")) name = std::getenv("PGDECL_LOG");
-  spdlog::set_level(name.empty() ? spdlog::level::warn : spdlog::level::from_str(name));
+  const auto level = name.empty() ? spdlog::level::warn : spdlog::level::from_str(name);
+  spdlog::set_level(level);
+  // Trace is for timelines: each line says when, to the millisecond.
+  logger->set_pattern(level == spdlog::level::trace ? "%H:%M:%S.%e %^%l%$: %v" : "%^%l%$: %v");
 }
 
 void add_spec_options(CLI::App* command, Options& options) {

@@ -7,10 +7,15 @@
 #include <map>
 #include <set>
 
+#include "engine/apply/walker.h"
 #include "engine/graph/resource_graph.h"
 
 namespace pgdecl::engine {
 namespace {
+
+// Enough for every node of a large cluster to be read at once; the threads
+// mostly wait on the network.
+constexpr int kReadParallelism = 8;
 
 struct Inputs {
   ResourceGraph graph;
@@ -105,6 +110,37 @@ double milliseconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
 }
 
+// Every resource's live state, in `order`. Reads of different nodes and of
+// Docker do not wait on each other, so they run side by side; reads of one
+// node still queue on its one connection.
+Result<std::vector<std::optional<LiveResource>>> read_all(const ResourceGraph& graph,
+                                                          const std::vector<std::size_t>& order,
+                                                          const ProviderRegistry& providers) {
+  for (auto v : order) {
+    const Address& address = graph.address(v);
+    if (!providers.find(address.type)) {
+      return Status::invalid_argument("no provider for resource type " + address.type);
+    }
+  }
+  std::vector<std::optional<LiveResource>> live(order.size());
+  auto read_one = [&](std::size_t i) -> Status {
+    const Address& address = graph.address(order[i]);
+    const auto read_start = std::chrono::steady_clock::now();
+    auto read = providers.find(address.type)->read(address);
+    if (!read) return read.status().with_context("reading " + address.to_string());
+    spdlog::debug("read {} in {:.1f} ms", address.to_string(), milliseconds_since(read_start));
+    live[i] = std::move(*read);
+    return Status::ok();
+  };
+  const std::vector<std::vector<std::size_t>> independent(order.size());
+  auto results = walk(order.size(), independent, kReadParallelism, read_one);
+  // The first failure in graph order, as a sequential read would report it.
+  for (const auto& result : results) {
+    if (result.outcome == StepResult::Outcome::kFailed) return result.status;
+  }
+  return live;
+}
+
 }  // namespace
 
 Result<Plan> make_plan(const PlanRequest& request, const ProviderRegistry& providers) {
@@ -118,20 +154,19 @@ Result<Plan> make_plan(const PlanRequest& request, const ProviderRegistry& provi
 
   Plan plan{request.cluster, request.lineage, request.state_serial, request.destroy, {}, {}};
   std::set<std::size_t> in_scope = targeted(request.targets, graph);
-  for (auto v : *order) {
+  auto reads = read_all(graph, *order, providers);
+  if (!reads) return reads.status();
+  for (std::size_t i = 0; i < order->size(); ++i) {
+    const auto v = (*order)[i];
     const Address& address = graph.address(v);
     for (auto dependency : graph.dependencies(v)) {
       plan.dependencies[address.to_string()].push_back(graph.address(dependency).to_string());
     }
     auto* provider = providers.find(address.type);
-    if (!provider) return Status::invalid_argument("no provider for resource type " + address.type);
-    const auto read_start = std::chrono::steady_clock::now();
-    auto live = provider->read(address);
-    if (!live) return live.status().with_context("reading " + address.to_string());
-    spdlog::debug("read {} in {:.1f} ms", address.to_string(), milliseconds_since(read_start));
+    const std::optional<LiveResource>& live = (*reads)[i];
     auto desired = inputs->desired.find(address);
     const DesiredResource* want = desired == inputs->desired.end() ? nullptr : desired->second;
-    PlannedChange change = provider->plan(address, want, live->has_value() ? &**live : nullptr);
+    PlannedChange change = provider->plan(address, want, live.has_value() ? &*live : nullptr);
     explain_disappearance(change, want, inputs->recorded.count(address) > 0);
     if (std::find(request.replace.begin(), request.replace.end(), address) != request.replace.end()) {
       force_replacement(change);

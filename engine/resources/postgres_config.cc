@@ -112,8 +112,11 @@ if [ ! -s "$pgdata/PG_VERSION" ] && [ @REPLICA@ = yes ]; then
 fi
 if [ ! -s "$pgdata/PG_VERSION" ]; then
   chown postgres "$init/superuser.password"
+  # One syncfs of the volume makes the new cluster durable sooner than
+  # initdb's fsync of every file.
   as_postgres initdb --pgdata="$pgdata" --username=@SUPERUSER@ --pwfile="$init/superuser.password" \
-    --auth-local=peer --auth-host=scram-sha-256 --data-checksums --encoding=UTF8 --locale=C.UTF-8
+    --auth-local=peer --auth-host=scram-sha-256 --data-checksums --encoding=UTF8 --locale=C.UTF-8 --no-sync
+  sync -f "$pgdata"
   # Only pgdecl's own rules and settings at first: the spec's are applied
   # afterwards, checked by the server and rolled back when it rejects them.
   install -o postgres -g postgres -m 0600 "$init/pg_hba.conf" "$init/pgdecl.conf" "$pgdata/"

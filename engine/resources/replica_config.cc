@@ -46,8 +46,11 @@ as_postgres pg_basebackup --pgdata="$pgdata" --wal-method=stream --checkpoint=@C
 install -o postgres -g postgres -m 0600 "$stage/pg_hba.conf" "$stage/pgdecl.conf" "$pgdata/"
 install -o postgres -g postgres -m 0600 "$stage/passfile" @PASSFILE@
 as_postgres touch "$pgdata/standby.signal"
-sync
+# pg_basebackup made its copy durable; these files and the marker that says
+# the copy is whole are made durable here, in that order.
+sync "$pgdata/pg_hba.conf" "$pgdata/pgdecl.conf" "$pgdata/standby.signal" @PASSFILE@ "$pgdata" "$data"
 echo "copied from @MASTER@" >@MARKER@
+sync @MARKER@ "$data"
 )SH";
 
 std::string replaced(std::string text, const std::string& key, const std::string& value) {

@@ -79,8 +79,29 @@ Client::Client(std::unique_ptr<Transport> transport) : transport_(std::move(tran
 
 Client::~Client() = default;
 
+Status Client::adopt_api_version(const std::string& engine_version) {
+  auto engine = parse_api_version(engine_version);
+  if (!engine) {
+    return Status::failed("the Docker engine at " + transport_->endpoint() + " reported API version '" +
+                          engine_version + "', which is not MAJOR.MINOR");
+  }
+  auto chosen = std::min(*engine, std::make_pair(kMaxApiMajor, kMaxApiMinor));
+  api_version_ = std::to_string(chosen.first) + "." + std::to_string(chosen.second);
+  return Status::ok();
+}
+
 Status Client::negotiate_version() {
-  // Unprefixed: an engine older than our version refuses /v1.41/version.
+  // Unprefixed, as an engine older than our version refuses /v1.41/...
+  // /_ping answers with its API version in a header, as the docker CLI
+  // negotiates; /version, which also asks containerd and runc for theirs
+  // and takes several milliseconds, serves an engine that sends no header.
+  HttpRequest ping;
+  ping.path = "/_ping";
+  Result<HttpResponse> pong = exchange(*transport_, "asking the Docker engine for its version", ping, {});
+  if (!pong) return pong.status();
+  if (auto header = pong->headers.find("api-version"); header != pong->headers.end()) {
+    return adopt_api_version(header->second);
+  }
   HttpRequest request;
   request.path = "/version";
   Result<HttpResponse> response =
@@ -89,15 +110,7 @@ Status Client::negotiate_version() {
   return guard_json("reading the Docker engine's version", [&]() -> Status {
     Result<Json> parsed = parse_json(response->body, "reading the Docker engine's version");
     if (!parsed) return parsed.status();
-    std::string engine_version = json_string(*parsed, "ApiVersion");
-    auto engine = parse_api_version(engine_version);
-    if (!engine) {
-      return Status::failed("the Docker engine at " + transport_->endpoint() + " reported API version '" +
-                            engine_version + "', which is not MAJOR.MINOR");
-    }
-    auto chosen = std::min(*engine, std::make_pair(kMaxApiMajor, kMaxApiMinor));
-    api_version_ = std::to_string(chosen.first) + "." + std::to_string(chosen.second);
-    return Status::ok();
+    return adopt_api_version(json_string(*parsed, "ApiVersion"));
   });
 }
 

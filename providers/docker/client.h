@@ -67,6 +67,9 @@ struct ContainerConfig {
   std::optional<PortBinding> publish;
   std::string network;
   std::vector<std::string> network_aliases;
+  // Instead of a network: share this container's network namespace. Docker
+  // wires no interface for it, which makes starting it several times faster.
+  std::string network_of_container;
   std::string stop_signal = "SIGINT";  // PostgreSQL's fast shutdown
   int stop_timeout_seconds = 30;
 };
@@ -150,6 +153,7 @@ class Client {
   Result<HttpResponse> call(const std::string& what, HttpRequest request, const ChunkHandler& on_chunk = {});
 
   std::unique_ptr<Transport> transport_;
+  Status adopt_api_version(const std::string& engine_version);
   std::string api_version_ = "1.41";
 };
 

@@ -24,6 +24,7 @@ Json host_config(const ContainerConfig& config) {
   Json host = {{"Mounts", mounts}};
   if (config.publish) host["PortBindings"] = port_bindings(config);
   if (!config.network.empty()) host["NetworkMode"] = config.network;
+  if (!config.network_of_container.empty()) host["NetworkMode"] = "container:" + config.network_of_container;
   return host;
 }
 
@@ -107,10 +108,13 @@ Json container_create_body(const ContainerConfig& config) {
   Json body = {{"Image", config.image},
                {"Env", strings_to_json(config.env)},
                {"Labels", labels_to_json(config.labels)},
-               {"ExposedPorts", {{port_key(config.container_port), Json::object()}}},
                {"StopSignal", config.stop_signal},
                {"StopTimeout", config.stop_timeout_seconds},
                {"HostConfig", host_config(config)}};
+  // A container in another's network namespace has no ports of its own.
+  if (config.network_of_container.empty()) {
+    body["ExposedPorts"] = {{port_key(config.container_port), Json::object()}};
+  }
   if (!config.cmd.empty()) body["Cmd"] = strings_to_json(config.cmd);
   if (!config.user.empty()) body["User"] = config.user;
   if (!config.network.empty()) {

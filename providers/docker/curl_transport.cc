@@ -2,8 +2,11 @@
 // unix socket or plain tcp. Nothing of libcurl leaves this file.
 
 #include <curl/curl.h>
+#include <spdlog/spdlog.h>
 
 #include <atomic>
+#include <cctype>
+#include <chrono>
 #include <cstdlib>
 #include <exception>
 #include <memory>
@@ -100,6 +103,23 @@ size_t on_body(char* data, size_t size, size_t count, void* user) {
   return length;
 }
 
+// "Api-Version: 1.41\r\n" -> headers["api-version"] = "1.41". The status
+// line and the blank line that ends the headers have no colon.
+size_t on_header(char* data, size_t size, size_t count, void* user) {
+  auto* exchange = static_cast<Exchange*>(user);
+  std::string_view line(data, size * count);
+  const size_t colon = line.find(':');
+  if (colon == std::string_view::npos) return size * count;
+  std::string name(line.substr(0, colon));
+  for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  std::string_view value = line.substr(colon + 1);
+  while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+  while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' '))
+    value.remove_suffix(1);
+  exchange->response.headers[std::move(name)] = std::string(value);
+  return size * count;
+}
+
 bool is_connect_failure(CURLcode code) {
   return code == CURLE_COULDNT_CONNECT || code == CURLE_COULDNT_RESOLVE_HOST ||
          code == CURLE_COULDNT_RESOLVE_PROXY || code == CURLE_OPERATION_TIMEDOUT;
@@ -158,6 +178,8 @@ HeaderList CurlTransport::configure(CURL* handle, const HttpRequest& request, Ex
   curl_easy_setopt(handle, CURLOPT_TCP_KEEPALIVE, 1L);
   curl_easy_setopt(handle, CURLOPT_WRITEFUNCTION, on_body);
   curl_easy_setopt(handle, CURLOPT_WRITEDATA, &exchange);
+  curl_easy_setopt(handle, CURLOPT_HEADERFUNCTION, on_header);
+  curl_easy_setopt(handle, CURLOPT_HEADERDATA, &exchange);
 
   HeaderList headers(curl_slist_append(nullptr, "Expect:"));  // no 100-continue round trip
   if (!request.content_type.empty()) {
@@ -198,8 +220,13 @@ Result<HttpResponse> CurlTransport::send(const HttpRequest& request, const Chunk
   exchange.handle = handle.get();
   exchange.on_chunk = &on_chunk;
   HeaderList headers = configure(handle.get(), request, exchange);
+  const auto started = std::chrono::steady_clock::now();
   CURLcode code = curl_easy_perform(handle.get());
   curl_easy_getinfo(handle.get(), CURLINFO_RESPONSE_CODE, &exchange.response.status);
+  // At trace level, every request with its time: the timeline of an apply.
+  spdlog::trace(
+      "docker {} {} -> {} in {:.1f} ms", request.method, request.path, exchange.response.status,
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count());
   headers.reset();
   release(std::move(handle));
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -19,6 +20,7 @@ struct HttpRequest {
 struct HttpResponse {
   long status = 0;
   std::string body;
+  std::map<std::string, std::string> headers;  // names in lower case
 };
 
 // Receives the body piece by piece as it arrives (pull and build progress).

@@ -1,6 +1,7 @@
 #include "providers/postgres/connection.h"
 
 #include <libpq-fe.h>
+#include <spdlog/spdlog.h>
 
 #include <atomic>
 #include <thread>
@@ -30,31 +31,31 @@ Result<std::unique_ptr<Connection>> Connection::open(const Endpoint& endpoint, c
   const std::string port = std::to_string(endpoint.port);
   const std::string timeout = std::to_string(connect_timeout_seconds);
   const char* keys[] = {
-      "host",    "port", "user", "dbname", "password", "application_name", "connect_timeout",
-      "sslmode", nullptr};
-  const char* values[] = {endpoint.host.c_str(),
-                          port.c_str(),
-                          endpoint.user.c_str(),
-                          endpoint.dbname.c_str(),
-                          password.reveal().c_str(),
-                          "pgdecl",
-                          timeout.c_str(),
-                          "disable",
-                          nullptr};
+      "host",    "port",       "user", "dbname", "password", "application_name", "connect_timeout",
+      "sslmode", "gssencmode", nullptr};
+  const char* values[] = {endpoint.host.c_str(), port.c_str(), endpoint.user.c_str(), endpoint.dbname.c_str(),
+                          password.reveal().c_str(), "pgdecl", timeout.c_str(), "disable",
+                          // Not "prefer": it would look for Kerberos
+                          // credentials before every connection.
+                          "disable", nullptr};
   ++opened_count;
+  const auto started = Clock::now();
   PGconn* conn = PQconnectdbParams(keys, values, 0);
+  const double took_ms = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
   if (PQstatus(conn) != CONNECTION_OK) {
     std::string message = trimmed(PQerrorMessage(conn));
+    spdlog::trace("postgres connect {} failed in {:.1f} ms", describe(endpoint), took_ms);
     PQfinish(conn);
     return Status::unavailable("connecting to PostgreSQL at " + describe(endpoint) + ": " + message);
   }
+  spdlog::trace("postgres connect {} in {:.1f} ms", describe(endpoint), took_ms);
   return std::unique_ptr<Connection>(new Connection(conn));
 }
 
 Result<std::unique_ptr<Connection>> Connection::open_with_retry(
     const Endpoint& endpoint, const Secret& password, Clock::time_point deadline,
     const std::function<Status()>& still_worth_waiting) {
-  auto interval = std::chrono::milliseconds(50);
+  auto interval = kFirstPoll;
   while (true) {
     auto conn = open(endpoint, password);
     if (conn) return conn;

@@ -14,10 +14,12 @@ namespace pgdecl::pg {
 
 using Clock = std::chrono::steady_clock;
 
-// Waits poll from 50 ms, doubling up to this: a server or a stream that is
-// ready is seen within a tenth of a second, and a refused connection or a
-// query to the master costs far less than that.
-inline constexpr std::chrono::milliseconds kLongestPoll{100};
+// Waits poll from kFirstPoll, doubling up to kLongestPoll: a server or a
+// stream that is ready is seen within a few tens of milliseconds, which is
+// what a cold apply waits for several times over, while a refused
+// connection or a query to the master costs well under a millisecond.
+inline constexpr std::chrono::milliseconds kFirstPoll{10};
+inline constexpr std::chrono::milliseconds kLongestPoll{25};
 
 struct Endpoint {
   std::string host = "127.0.0.1";

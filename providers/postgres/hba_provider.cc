@@ -75,17 +75,14 @@ class HbaProvider : public engine::ResourceProvider {
     }
     const std::string node = change.address.name;
     const std::string wanted = change.after->attributes.at(engine::attr::kHbaRules);
-    auto container_id = node_container_id(ctx_, node);
-    if (!container_id) return {container_id.status(), change.before};
     LiveResource live{"pg_hba.conf", {{engine::attr::kHbaRules, wanted}}, {}};
     Status done = ctx_.sessions.with_connection(node, Clock::now() + ctx_.ready_timeout, [&](Connection& c) {
       auto previous = read_hba(c);
       if (!previous) return previous.status();
       if (*previous == wanted) return Status::ok();
-      if (auto s = install_node_file(ctx_.docker.client(), *container_id, "pg_hba.conf", wanted); !s)
-        return s;
+      if (auto s = write_config_file(c, "pg_hba.conf", wanted); !s) return s;
       if (auto rejected = check_rules(c, wanted); !rejected) {
-        auto restored = install_node_file(ctx_.docker.client(), *container_id, "pg_hba.conf", *previous);
+        auto restored = write_config_file(c, "pg_hba.conf", *previous);
         if (!restored)
           return restored.with_context(rejected.message() + "\nand restoring the previous file failed");
         live.attributes[engine::attr::kHbaRules] = *previous;

@@ -16,20 +16,17 @@ Result<FileOwner> data_owner(docker::Client& client, const std::string& containe
   return owner;
 }
 
-Status install_node_file(docker::Client& client, const std::string& container_id,
-                         const std::string& file_name, const std::string& content) {
-  // Handed over beside the data directory, then installed in one step, so
-  // the server never reads a half-written file.
-  const std::string transfer = std::string(engine::kStagingDir) + "/transfer/" + file_name;
-  auto s = client.upload_archive(container_id, "/", {{transfer.substr(1), content, 0644}});
-  if (!s) return s;
-  auto installed = client.exec(container_id, {"install", "-o", "postgres", "-g", "postgres", "-m", "0600",
-                                              transfer, std::string(engine::kPgData) + "/" + file_name});
-  if (!installed) return installed.status();
-  if (installed->exit_code != 0) {
-    return Status::failed("installing " + file_name + " in the container failed: " + installed->err);
-  }
-  return Status::ok();
+Status write_config_file(Connection& c, const std::string& file_name, const std::string& content) {
+  // COPY ... TO PROGRAM runs as the server's own user, in its data
+  // directory and with its umask, so the file is postgres's and private.
+  // The content crosses as one base64 line, which no quoting rule of COPY's
+  // text format can alter, and lands under another name first: renamed into
+  // place, it is never read half-written.
+  const std::string staged = file_name + ".pgdecl-new";
+  const std::string program = "umask 077 && base64 -d > " + staged + " && mv -f " + staged + " " + file_name;
+  Status written = c.execute("COPY (SELECT translate(encode(convert_to(" + c.escape_literal(content) +
+                             ", 'UTF8'), 'base64'), E'\\n', '')) TO PROGRAM " + c.escape_literal(program));
+  return written ? written : written.with_context("writing " + file_name + " in the data directory");
 }
 
 Status put_back_node_file(docker::Client& client, const std::string& container_id,

@@ -25,7 +25,10 @@ docker::ContainerConfig copier_config(NodeContext& context, const spec::NodeSpec
   config.cmd = {"/bin/sh", "-c", engine::replica_bootstrap_script(spec, replica, wipe)};
   config.labels = context.docker.labels_for(std::string(resource_type::kReplica) + "." + replica.name);
   config.mounts = {{engine::docker_name(spec.name, replica.volume), engine::kDataMount}};
-  config.network = engine::docker_name(spec.name, spec.network.name);
+  // In the master's own network namespace: the alias still names the
+  // master, and Docker need not wire up an interface for a container that
+  // lives a second.
+  config.network_of_container = engine::docker_name(spec.name, spec.master.name);
   config.stop_timeout_seconds = 10;
   return config;
 }

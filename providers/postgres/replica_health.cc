@@ -52,7 +52,7 @@ Status wait_until_streaming(NodeContext& context, const std::string& replica,
                             const std::string& container_id) {
   const auto deadline = Clock::now() + context.ready_timeout;
   const bool slots = context.spec.replication.slots;
-  auto interval = std::chrono::milliseconds(50);
+  auto interval = kFirstPoll;
   ReplicaStream last;
   while (true) {
     Status asked = context.sessions.with_connection(context.spec.master.name, deadline, [&](Connection& c) {
@@ -89,7 +89,7 @@ Status wait_until_caught_up(NodeContext& context, const std::string& replica) {
     return Status::ok();
   });
   if (!asked) return asked;
-  auto interval = std::chrono::milliseconds(50);
+  auto interval = kFirstPoll;
   while (true) {
     bool caught_up = false;
     asked = context.sessions.with_connection(master, deadline, [&](Connection& c) {

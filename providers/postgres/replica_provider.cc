@@ -1,5 +1,7 @@
 #include <spdlog/spdlog.h>
 
+#include <mutex>
+
 #include "engine/resources/naming.h"
 #include "engine/resources/replica_config.h"
 #include "providers/postgres/node_probe.h"
@@ -73,13 +75,9 @@ class ReplicaProvider : public engine::ResourceProvider {
         ctx_.docker.volume(engine::docker_name(ctx_.spec.name, node_spec(ctx_.spec, address.name).volume));
     if (!volume) return volume.status();
     if (!volume->has_value()) return std::optional<LiveResource>();
-    // One question to the master serves every replica of a refresh.
-    if (!refresh_master_) {
-      auto master = read_master_identity(ctx_);
-      if (!master) return master.status();
-      refresh_master_ = *master;
-    }
-    const MasterIdentity* master = &*refresh_master_;
+    auto master_identity = master_for_refresh();
+    if (!master_identity) return master_identity.status();
+    const MasterIdentity* master = &*master_identity;
     auto data = read_replica_data(ctx_, address.name);
     if (!data) return data.status();
     LiveResource live{
@@ -214,6 +212,19 @@ class ReplicaProvider : public engine::ResourceProvider {
   }
 
   NodeContext& ctx_;
+  // One question to the master serves every replica of a refresh, whose
+  // reads run side by side.
+  Result<MasterIdentity> master_for_refresh() {
+    std::lock_guard lock(refresh_master_mutex_);
+    if (!refresh_master_) {
+      auto master = read_master_identity(ctx_);
+      if (!master) return master.status();
+      refresh_master_ = *master;
+    }
+    return *refresh_master_;
+  }
+
+  std::mutex refresh_master_mutex_;
   std::optional<MasterIdentity> refresh_master_;  // the master as the refresh found it
 };
 

@@ -158,7 +158,7 @@ class SettingsProvider : public engine::ResourceProvider {
       pending.restart = false;
       return Status::ok();
     }
-    if (auto s = install_node_file(ctx_.docker.client(), container_id, "pgdecl.conf", file); !s) return s;
+    if (auto s = write_config_file(c, "pgdecl.conf", file); !s) return s;
     return c.execute("SELECT pg_reload_conf()");
   }
 

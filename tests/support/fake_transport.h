@@ -5,6 +5,7 @@
 
 #include <cctype>
 #include <cstdint>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -22,7 +23,8 @@ struct FakeAnswer {
   // >0: a successful body reaches on_chunk in pieces of this size, the way
   // the engine's streams arrive cut at arbitrary places.
   size_t chunk_size = 0;
-  std::optional<Status> error;  // the transport itself fails (unreachable)
+  std::optional<Status> error;                 // the transport itself fails (unreachable)
+  std::map<std::string, std::string> headers;  // names in lower case
 };
 
 class FakeTransport : public Transport {
@@ -41,11 +43,13 @@ class FakeTransport : public Transport {
   Result<HttpResponse> send(const HttpRequest& request, const ChunkHandler& on_chunk = {}) override {
     std::optional<FakeAnswer> answer = take_answer(request);
     if (!answer) {
-      return HttpResponse{500, R"({"message":"FakeTransport has no answer for )" + request.method + " " +
-                                   request.path + R"("})"};
+      return HttpResponse{
+          500,
+          R"({"message":"FakeTransport has no answer for )" + request.method + " " + request.path + R"("})",
+          {}};
     }
     if (answer->error) return *answer->error;
-    HttpResponse response{answer->status, {}};
+    HttpResponse response{answer->status, {}, answer->headers};
     bool success = answer->status >= 200 && answer->status < 300;
     if (on_chunk && success) {
       stream(answer->body, answer->chunk_size, on_chunk);

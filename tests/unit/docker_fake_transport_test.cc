@@ -27,11 +27,19 @@ struct FakeClient {
   std::unique_ptr<Client> client;
 };
 
-FakeAnswer json_answer(long status, std::string body) { return FakeAnswer{status, std::move(body), 0, {}}; }
+FakeAnswer json_answer(long status, std::string body) {
+  return FakeAnswer{status, std::move(body), 0, {}, {}};
+}
+
+FakeAnswer ping_answer(std::string api_version) {
+  FakeAnswer answer{200, "OK", 0, {}, {}};
+  if (!api_version.empty()) answer.headers["api-version"] = std::move(api_version);
+  return answer;
+}
 
 TEST_CASE("negotiation keeps an older engine's API version and prefixes every path", "[docker-fake]") {
   FakeClient f;
-  f.fake->on("GET", "/version", json_answer(200, R"({"Version":"19.03.1","ApiVersion":"1.40"})"));
+  f.fake->on("GET", "/_ping", ping_answer("1.40"));
   f.fake->on("GET", "/containers/json", json_answer(200, "[]"));
 
   REQUIRE(f.client->negotiate_version().is_ok());
@@ -40,13 +48,13 @@ TEST_CASE("negotiation keeps an older engine's API version and prefixes every pa
 
   std::vector<std::string> lines = f.fake->request_lines();
   REQUIRE(lines.size() == 2);
-  CHECK(lines[0] == "GET /version");  // unprefixed: the engine might not know our version
+  CHECK(lines[0] == "GET /_ping");  // unprefixed: the engine might not know our version
   CHECK(lines[1] == "GET /v1.40/containers/json?all=1");
 }
 
 TEST_CASE("negotiation caps a newer engine at 1.41", "[docker-fake]") {
   FakeClient f;
-  f.fake->on("GET", "/version", json_answer(200, R"({"ApiVersion":"1.47","MinAPIVersion":"1.24"})"));
+  f.fake->on("GET", "/_ping", ping_answer("1.47"));
   f.fake->on("GET", "/volumes", json_answer(200, R"({"Volumes":null,"Warnings":null})"));
 
   REQUIRE(f.client->negotiate_version().is_ok());
@@ -57,17 +65,31 @@ TEST_CASE("negotiation caps a newer engine at 1.41", "[docker-fake]") {
 
 TEST_CASE("negotiation compares versions as numbers", "[docker-fake]") {
   FakeClient f;
-  f.fake->on("GET", "/version", json_answer(200, R"({"ApiVersion":"1.9"})"));
+  f.fake->on("GET", "/_ping", ping_answer("1.9"));
   REQUIRE(f.client->negotiate_version().is_ok());
   CHECK(f.client->api_version() == "1.9");
 }
 
+TEST_CASE("an engine whose ping carries no version is asked through /version", "[docker-fake]") {
+  FakeClient f;
+  f.fake->on("GET", "/_ping", ping_answer(""));
+  f.fake->on("GET", "/version", json_answer(200, R"({"Version":"19.03.1","ApiVersion":"1.40"})"));
+  REQUIRE(f.client->negotiate_version().is_ok());
+  CHECK(f.client->api_version() == "1.40");
+  CHECK(f.fake->request_lines() == std::vector<std::string>{"GET /_ping", "GET /version"});
+}
+
 TEST_CASE("a version answer that is not a version is an error", "[docker-fake]") {
   FakeClient f;
-  f.fake->on("GET", "/version", json_answer(200, R"({"ApiVersion":"banana"})"));
+  f.fake->on("GET", "/_ping", ping_answer("banana"));
   Status status = f.client->negotiate_version();
   CHECK(status.code() == Status::Code::kFailed);
   CHECK_THAT(status.message(), Catch::Contains("'banana'"));
+
+  FakeClient g;
+  g.fake->on("GET", "/_ping", ping_answer(""));
+  g.fake->on("GET", "/version", json_answer(200, R"({"ApiVersion":"banana"})"));
+  CHECK_THAT(g.client->negotiate_version().message(), Catch::Contains("'banana'"));
 }
 
 TEST_CASE("a 409 answer becomes a conflict carrying Docker's message", "[docker-fake]") {
@@ -151,7 +173,7 @@ TEST_CASE("exec demultiplexes stdout and stderr and reads the exit code", "[dock
                        docker_frame(1, "out two\n") + docker_frame(2, "") +
                        docker_frame(1, std::string(300, 'x'));
   f.fake->on("POST", "/containers/pg-master/exec", json_answer(201, R"({"Id":"e1"})"));
-  f.fake->on("POST", "/exec/e1/start", FakeAnswer{200, stream, 3, {}});  // frames cut mid-header
+  f.fake->on("POST", "/exec/e1/start", FakeAnswer{200, stream, 3, {}, {}});  // frames cut mid-header
   f.fake->on("GET", "/exec/e1/json", json_answer(200, R"({"Running":true,"ExitCode":null})"), 1);
   f.fake->on("GET", "/exec/e1/json", json_answer(200, R"({"Running":false,"ExitCode":7})"));
 
@@ -177,7 +199,7 @@ TEST_CASE("a pull whose stream carries an error line fails with Docker's words",
       "{\"status\":\"Downloading\",\"progress\":\"[=>  ]\",\"id\":\"a1b2\"}\r\n"
       "{\"errorDetail\":{\"message\":\"unauthorized: authentication required\"},"
       "\"error\":\"unauthorized: authentication required\"}\r\n";
-  f.fake->on("POST", "/images/create", FakeAnswer{200, stream, 7, {}});
+  f.fake->on("POST", "/images/create", FakeAnswer{200, stream, 7, {}, {}});
   std::vector<std::string> progress;
 
   Status pulled =
@@ -285,7 +307,7 @@ TEST_CASE("a build whose stream reports an error fails with Docker's words", "[d
       "{\"errorDetail\":{\"code\":3,\"message\":\"The command '/bin/sh -c exit 3' returned a non-zero code: "
       "3\"},"
       "\"error\":\"The command '/bin/sh -c exit 3' returned a non-zero code: 3\"}\r\n";
-  f.fake->on("POST", "/build", FakeAnswer{200, stream, 5, {}});
+  f.fake->on("POST", "/build", FakeAnswer{200, stream, 5, {}, {}});
   BuildRequest request;
   request.context_dir = context;
   request.tag = "pg/custom:15";

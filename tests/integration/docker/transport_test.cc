@@ -80,6 +80,10 @@ TEST_CASE("the negotiated version is the engine's, never newer than 1.41", "[doc
   REQUIRE(version->status == 200);
   std::string engine = nlohmann::json::parse(version->body).at("ApiVersion").get<std::string>();
   int engine_minor = std::stoi(engine.substr(engine.find('.') + 1));
+  // The ping that negotiation reads says the same, in a header.
+  Result<HttpResponse> pong = transport->send(HttpRequest{"GET", "/_ping", "", ""});
+  REQUIRE(pong.is_ok());
+  CHECK(pong->headers["api-version"] == engine);
 
   auto client = connect_docker();
   const std::string& chosen = client->api_version();
