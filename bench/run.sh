@@ -20,7 +20,7 @@
 #   case_add_replica.sh 1+3 → 1+4, until replica4 reads the row                 (bench13)
 # then once: case_growth.sh (benchgrowN), and the big-data hook.
 # The seed side is the seed harness itself, called once with ROUNDS rounds; its raw.csv is
-# read back (steps d, e and f). Every pgdecl invocation runs under /usr/bin/time.
+# read back (steps d, e and f). Then seed_cold13.sh times the seed with three replicas. Every pgdecl invocation runs under /usr/bin/time.
 #
 # Results: bench/results/run-<UTC>/ — raw.csv, summary.md (also printed), pgdecl-time.csv,
 # logs/, seed/. Only the clusters this script names (bench11, bench13, benchgrowN) are touched;
@@ -124,6 +124,11 @@ if [ "$SEED" != 0 ]; then
   else
     note "the seed harness failed (see logs/seed.log); seed columns are n/a"
   fi
+  # The like-for-like side of the 1+3 cold apply: the seed with two more copies of its
+  # replica service, as its harness adds replica2.
+  say "seed: $ROUNDS round(s) of the seed with three replicas (bench/seed_cold13.sh)"
+  bash "$HERE/seed_cold13.sh" "$ROUNDS" "$(dirname "$SEED_HARNESS")" \
+    || note "bench/seed_cold13.sh failed; the seed 1+3 column is n/a"
 fi
 
 # ---------------------------------------------------------------- pgdecl side

@@ -60,6 +60,7 @@ int apply_and_report(Session& session, const engine::Plan& plan, const Options& 
                                        std::lock_guard lock(print_mutex);
                                        std::cout << line << "\n" << std::flush;
                                      }};
+  session.prepare_apply(plan);
   auto report = engine::apply_plan(plan, session.providers(), recorder, apply_options);
   auto summary = plan.summary();
   if (!report.ok()) {

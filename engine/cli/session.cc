@@ -135,10 +135,25 @@ Result<engine::Plan> Session::make_plan(const Options& options, bool destroy) {
       return Status::invalid_argument("--replace " + text + ": not a resource address (type.name)");
     request.replace.push_back(*address);
   }
-  pg::open_node_connections(*wiring_->node_context);
-  auto plan = engine::make_plan(request, providers_);
+  // The refresh asks the master once for every replica's slot and stream.
+  wiring_->node_context->master_replication.hold();
+  auto plan = [&] {
+    pg::NodeConnectionOpeners connecting(*wiring_->node_context);
+    return engine::make_plan(request, providers_);
+  }();
+  wiring_->node_context->master_replication.release();
   if (plan) engine::order_restarts(*plan, spec_);
   return plan;
+}
+
+void Session::prepare_apply(const engine::Plan& plan) {
+  const Address master{resource_type::kContainer, spec_.master.name};
+  for (const auto& change : plan.changes) {
+    if (change.address == master &&
+        (change.action == engine::Action::kCreate || change.action == engine::Action::kReplace)) {
+      wiring_->node_context->master_started.arm();
+    }
+  }
 }
 
 Status Session::wait_until_healthy() { return pg::wait_until_replicas_stream(*wiring_->node_context); }

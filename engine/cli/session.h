@@ -46,6 +46,9 @@ class Session {
 
   // Refresh and diff; `destroy` plans the removal of everything.
   Result<engine::Plan> make_plan(const Options& options, bool destroy);
+  // Before an apply of `plan`: a master container it makes starts before
+  // the replica containers it makes.
+  void prepare_apply(const engine::Plan& plan);
   // Writes generated passwords before anything is made with them.
   Status save_secrets() { return secrets_->save(); }
   Status write_state();

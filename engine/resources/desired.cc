@@ -63,30 +63,33 @@ DesiredResource settings(const spec::NodeSpec& node) {
   return out;
 }
 
-// A replica: its slot on the master, its bootstrap from the master into its
-// volume, then its container.
+// A replica: its container, started at once and waiting for its data; its
+// slot on the master; its copy from the master into its volume, which
+// wakes the container and waits until it streams; then its pg_hba and
+// settings, checked by its running server.
 void add_replica(std::vector<DesiredResource>& out, const spec::ClusterSpec& spec,
                  const spec::ReplicaSpec& replica) {
   const Address master{resource_type::kContainer, spec.master.name};
   const Address master_settings{resource_type::kSettings, spec.master.name};
-  DesiredResource bootstrap{{resource_type::kReplica, replica.name},
-                            {{"source", spec.master.name}},
-                            {master, master_settings, {resource_type::kVolume, replica.volume}}};
+  DesiredResource node = container(spec, replica, "replica");
+  // Health, not only a running process: the master sees it streaming.
+  node.attributes[attr::kReplication] = kStreaming;
+  DesiredResource copy{{resource_type::kReplica, replica.name},
+                       {{"source", spec.master.name}},
+                       {master, master_settings, {resource_type::kVolume, replica.volume}, node.address}};
   if (spec.replication.slots) {
     out.push_back({{resource_type::kSlot, replica.name},
                    {{"slot_name", slot_name(replica.name)}},
                    {master, master_settings}});
-    bootstrap.depends_on.push_back({resource_type::kSlot, replica.name});
+    copy.depends_on.push_back({resource_type::kSlot, replica.name});
   }
   if (!spec.replication.user.empty())
-    bootstrap.depends_on.push_back({resource_type::kRole, spec.replication.user});
-  out.push_back(bootstrap);
-  DesiredResource node = container(spec, replica, "replica");
-  // Health, not only a running process: the master sees it streaming.
-  node.attributes[attr::kReplication] = kStreaming;
-  node.depends_on.push_back(bootstrap.address);
+    copy.depends_on.push_back({resource_type::kRole, spec.replication.user});
   out.push_back(node);
-  out.push_back(hba(spec, replica));
+  out.push_back(copy);
+  DesiredResource rules = hba(spec, replica);
+  rules.depends_on.push_back(copy.address);
+  out.push_back(rules);
   out.push_back(settings(replica));
 }
 

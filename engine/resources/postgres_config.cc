@@ -104,12 +104,25 @@ as_postgres() { setpriv --reuid=postgres --regid=postgres --init-groups "$@"; }
 mkdir -p "$pgdata" /var/run/postgresql
 chown postgres:postgres @DATA@ "$pgdata" /var/run/postgresql
 chmod 0700 "$pgdata"
-# initdb only on an empty volume: an existing cluster is never initialised
-# again, and a replica's data comes from pg_basebackup alone.
-if [ ! -s "$pgdata/PG_VERSION" ] && [ @REPLICA@ = yes ]; then
-  echo "pgdecl: this replica's volume holds no data; pgdecl apply copies it from the master" >&2
-  exit 1
+# A replica's data comes from pg_basebackup alone, and its server starts
+# only on a whole copy, which the copy's marker vouches for. Its container
+# is started before the copy is made, so Docker's part of the start is
+# done while the master initialises; pgdecl apply sends SIGUSR1 once the
+# copy is made, and the one-second sleep is only a fallback.
+if [ @REPLICA@ = yes ] && [ ! -s @MARKER@ ]; then
+  echo "pgdecl: waiting for this replica's copy of the master's data; pgdecl apply makes it" >&2
+  trap 'exit 0' INT TERM
+  trap ':' USR1
+  while [ ! -s @MARKER@ ]; do
+    sleep 1 &
+    sleeper=$!
+    wait "$sleeper" || true
+    kill "$sleeper" 2>/dev/null || true
+  done
+  trap - INT TERM USR1
 fi
+# initdb only on an empty volume: an existing cluster is never initialised
+# again.
 if [ ! -s "$pgdata/PG_VERSION" ]; then
   chown postgres "$init/superuser.password"
   # One syncfs of the volume makes the new cluster durable sooner than
@@ -140,6 +153,7 @@ std::string node_boot_script(const spec::ClusterSpec& spec, const spec::NodeSpec
   script = replaced(script, "@REPLICA@", is_master(spec, node) ? "no" : "yes");
   script = replaced(script, "@DATA@", kDataMount);
   script = replaced(script, "@STAGE@", kStagingDir);
+  script = replaced(script, "@MARKER@", kStandbyMarker);
   return replaced(script, "@SUPERUSER@", quote_shell(spec.master.superuser.name));
 }
 

@@ -136,6 +136,8 @@ class Client {
   Status start_container(const std::string& id);
   Status stop_container(const std::string& id, int timeout_seconds);
   Status remove_container(const std::string& id, bool force);
+  // Sends a signal ("SIGUSR1") to the container's main process.
+  Status signal_container(const std::string& id, const std::string& signal);
   Result<std::string> container_logs(const std::string& id, int tail_lines);
   // Blocks until the container stops; its exit code.
   Result<int> wait_container(const std::string& id);

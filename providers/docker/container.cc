@@ -76,6 +76,11 @@ Status Client::stop_container(const std::string& id, int timeout_seconds) {
   return call("stopping container " + id, post_request(path)).status();
 }
 
+Status Client::signal_container(const std::string& id, const std::string& signal) {
+  std::string path = "/containers/" + path_escape(id) + "/kill?signal=" + path_escape(signal);
+  return call("sending " + signal + " to container " + id, post_request(path)).status();
+}
+
 Status Client::remove_container(const std::string& id, bool force) {
   // v=0: a volume is data; removing it is a separate, explicit decision.
   std::string path = "/containers/" + path_escape(id) + "?v=0&force=" + (force ? "1" : "0");

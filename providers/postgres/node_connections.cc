@@ -1,27 +1,26 @@
 #include "providers/postgres/node_connections.h"
 
-#include <thread>
-#include <vector>
-
 #include "engine/resources/naming.h"
 
 namespace pgdecl::pg {
 
-void open_node_connections(NodeContext& context) {
+NodeConnectionOpeners::NodeConnectionOpeners(NodeContext& context) {
   std::vector<std::string> nodes{context.spec.master.name};
   for (const auto& replica : context.spec.replicas) nodes.push_back(replica.name);
-  std::vector<std::thread> openers;
   for (const auto& node : nodes) {
     auto container = context.docker.container(engine::docker_name(context.spec.name, node));
     if (!container || !container->has_value()) continue;
     const docker::ContainerInfo& info = **container;
     if (!info.running() || !info.published || info.published->host_port == 0) continue;
     context.sessions.set_port(node, info.published->host_port);
-    openers.emplace_back([&context, node] {
+    openers_.emplace_back([&context, node] {
       context.sessions.with_connection(node, Clock::now(), [](Connection&) { return Status::ok(); });
     });
   }
-  for (auto& opener : openers) opener.join();
+}
+
+NodeConnectionOpeners::~NodeConnectionOpeners() {
+  for (auto& opener : openers_) opener.join();
 }
 
 }  // namespace pgdecl::pg

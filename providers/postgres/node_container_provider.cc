@@ -3,6 +3,7 @@
 #include "engine/resources/desired.h"
 #include "engine/resources/naming.h"
 #include "engine/resources/postgres_config.h"
+#include "engine/resources/replica_config.h"
 #include "providers/postgres/node_readiness.h"
 #include "providers/postgres/replica_health.h"
 #include "providers/postgres/resource_providers.h"
@@ -61,7 +62,10 @@ class NodeContainerProvider : public engine::ResourceProvider {
   ApplyOutcome apply(const PlannedChange& change) override {
     const std::string node = change.address.name;
     if (change.action == engine::Action::kDelete || change.action == engine::Action::kReplace) {
-      if (auto s = remove(*change.before, node); !s) return {s, change.before};
+      if (auto s = remove(*change.before, node); !s) {
+        if (!is_replica(node)) ctx_.master_started.open();
+        return {s, change.before};
+      }
       if (change.action == engine::Action::kDelete) return {Status::ok(), std::nullopt};
     }
     std::string id;
@@ -70,10 +74,21 @@ class NodeContainerProvider : public engine::ResourceProvider {
       if (auto s = ctx_.docker.client().start_container(id); !s) return {s, change.before};
     } else {
       auto created = create(node, change.address);
+      if (!is_replica(node)) ctx_.master_started.open();
       if (!created) return {created.status(), std::nullopt};
       id = *created;
     }
     ctx_.docker.invalidate();
+    if (is_replica(node)) {
+      // A replica without its copy waits for it: pg_replica makes the copy,
+      // wakes the server and waits until it streams.
+      auto marker = ctx_.docker.client().read_file(id, engine::kStandbyMarker);
+      if (!marker) return {marker.status(), std::nullopt};
+      if (!marker->has_value()) {
+        auto live = read(change.address);
+        return {Status::ok(), live ? *live : std::nullopt};
+      }
+    }
     Status ready = wait_until_ready(ctx_, node, id);
     if (ready && is_replica(node)) ready = wait_until_streaming(ctx_, node, id);
     auto live = read(change.address);
@@ -89,7 +104,7 @@ class NodeContainerProvider : public engine::ResourceProvider {
     if (!running) return "its container is not running";
     std::string seen;
     Status asked = ctx_.sessions.with_connection(ctx_.spec.master.name, Clock::now(), [&](Connection& c) {
-      auto stream = read_replica_stream(c, replica);
+      auto stream = read_replica_stream(ctx_, c, replica);
       if (!stream) return stream.status();
       seen = is_healthy(*stream, ctx_.spec.replication.slots) ? engine::kStreaming : stream->state;
       if (seen == engine::kStreaming || !stream->slot_active.has_value() || *stream->slot_active)
@@ -149,6 +164,7 @@ class NodeContainerProvider : public engine::ResourceProvider {
 
   Result<std::string> create(const std::string& node, const Address& address) {
     auto& client = ctx_.docker.client();
+    if (is_replica(node)) ctx_.master_started.pass(std::chrono::seconds(10));
     auto id = client.create_container(container_config(node, address));
     if (!id) return id.status();
     // A replica's data and config come from its bootstrap, never from here.

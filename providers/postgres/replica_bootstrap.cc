@@ -58,14 +58,28 @@ Status explain_failure(docker::Client& client, const std::string& id, const std:
                         std::to_string(code) + "):\n" + text);
 }
 
+// The replica's container, running or not; nullopt when it has none.
+Result<std::optional<docker::ContainerInfo>> replica_container(NodeContext& context,
+                                                               const std::string& replica) {
+  return context.docker.container(engine::docker_name(context.spec.name, replica));
+}
+
 // The copy must not run under a live server on the same volume.
 Result<bool> stop_replica(NodeContext& context, const std::string& replica) {
-  auto container = context.docker.container(engine::docker_name(context.spec.name, replica));
+  auto container = replica_container(context, replica);
   if (!container) return container.status();
   if (!container->has_value() || !(*container)->running()) return false;
   context.sessions.invalidate(replica);
   if (auto s = context.docker.client().stop_container((*container)->id, 60); !s) return s;
   return true;
+}
+
+// A container waiting for its copy starts its server at once when told.
+Status wake_replica(NodeContext& context, const std::string& replica) {
+  auto container = replica_container(context, replica);
+  if (!container) return container.status();
+  if (!container->has_value() || !(*container)->running()) return Status::ok();
+  return context.docker.client().signal_container((*container)->id, "SIGUSR1");
 }
 
 }  // namespace
@@ -74,7 +88,8 @@ Status bootstrap_replica(NodeContext& context, const std::string& replica_name, 
   const spec::NodeSpec& replica = node_spec(context.spec, replica_name);
   auto password = replication_password(context);
   if (!password) return password.status();
-  auto stopped = stop_replica(context, replica_name);
+  // A new volume has no server on it: its container, if any, only waits.
+  auto stopped = wipe ? stop_replica(context, replica_name) : Result<bool>(false);
   if (!stopped) return stopped.status();
 
   auto& client = context.docker.client();
@@ -93,6 +108,8 @@ Status bootstrap_replica(NodeContext& context, const std::string& replica_name, 
   if (*stopped) {
     Status restarted = client.start_container(engine::docker_name(context.spec.name, replica_name));
     if (copied) copied = restarted;
+  } else if (copied) {
+    copied = wake_replica(context, replica_name);
   }
   context.docker.invalidate();
   return copied;

@@ -7,11 +7,13 @@
 namespace pgdecl::pg {
 
 // Copies the master's data into the replica's volume with pg_basebackup, in
-// a one-shot container on the cluster's network that reaches the master by
-// its alias. The replication password travels as a 0600 passfile copied in
-// before the start and removed when the copy ends, however it ends. The
-// replica's container, if it runs, is stopped first and started again
-// after. `wipe`: what the volume holds goes first.
+// a one-shot container in the master's network namespace that reaches the
+// master by its alias. The replication password travels as a 0600 passfile
+// copied in before the start and removed when the copy ends, however it
+// ends. `wipe`: what the volume holds goes first, and a server running on
+// it is stopped first and started again after. Without `wipe` the volume is
+// new: its container, if any, only waits for the copy, and is woken once
+// the copy is made.
 Status bootstrap_replica(NodeContext& context, const std::string& replica, bool wipe);
 
 }  // namespace pgdecl::pg

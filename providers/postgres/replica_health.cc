@@ -25,21 +25,11 @@ std::string describe(const ReplicaStream& stream) {
 
 }  // namespace
 
-Result<ReplicaStream> read_replica_stream(Connection& master, const std::string& replica) {
-  auto rows = master.query(
-      "SELECT r.state, pg_wal_lsn_diff(pg_current_wal_lsn(), r.replay_lsn)::bigint::text, "
-      "extract(epoch from r.replay_lag)::text, "
-      "(SELECT s.active::text FROM pg_replication_slots s WHERE s.slot_name = $2) "
-      "FROM (SELECT 1) one LEFT JOIN pg_stat_replication r ON r.application_name = $1",
-      {replica, engine::slot_name(replica)});
-  if (!rows) return rows.status();
-  ReplicaStream stream;
-  const Row& row = rows->rows.at(0);
-  if (row.at(0)) stream.state = *row.at(0);
-  if (row.at(1)) stream.lag_bytes = std::stoll(*row.at(1));
-  if (row.at(2)) stream.lag_seconds = std::stod(*row.at(2));
-  if (row.at(3)) stream.slot_active = *row.at(3) == "true";
-  return stream;
+Result<ReplicaStream> read_replica_stream(NodeContext& context, Connection& master,
+                                          const std::string& replica) {
+  auto replication = context.master_replication.get(master);
+  if (!replication) return replication.status();
+  return replication->stream_of(replica);
 }
 
 bool is_healthy(const ReplicaStream& stream, bool slots) {
@@ -56,7 +46,7 @@ Status wait_until_streaming(NodeContext& context, const std::string& replica,
   ReplicaStream last;
   while (true) {
     Status asked = context.sessions.with_connection(context.spec.master.name, deadline, [&](Connection& c) {
-      auto stream = read_replica_stream(c, replica);
+      auto stream = read_replica_stream(context, c, replica);
       if (!stream) return stream.status();
       last = *stream;
       return Status::ok();

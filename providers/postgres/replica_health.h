@@ -3,21 +3,15 @@
 #include <optional>
 #include <string>
 
+#include "providers/postgres/master_replication.h"
 #include "providers/postgres/resource_providers.h"
 
 namespace pgdecl::pg {
 
-// How the master sees one replica: its row in pg_stat_replication (matched
-// by the replica's own application_name, so a copy in progress does not
-// count) and its slot.
-struct ReplicaStream {
-  std::string state = "not connected";  // streaming, catchup, startup, backup, not connected
-  std::optional<long long> lag_bytes;   // master's current WAL position minus the replayed one
-  std::optional<double> lag_seconds;    // replay_lag
-  std::optional<bool> slot_active;      // nullopt: no slot
-};
-
-Result<ReplicaStream> read_replica_stream(Connection& master, const std::string& replica);
+// The master's view of one replica; in a refresh, from the one read that
+// serves every replica.
+Result<ReplicaStream> read_replica_stream(NodeContext& context, Connection& master,
+                                          const std::string& replica);
 
 // Healthy: streaming, through its slot when it has one, and replay lag
 // under kHealthyLagBytes.

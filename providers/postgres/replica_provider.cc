@@ -5,8 +5,10 @@
 #include "engine/resources/naming.h"
 #include "engine/resources/replica_config.h"
 #include "providers/postgres/node_probe.h"
+#include "providers/postgres/node_readiness.h"
 #include "providers/postgres/replica_bootstrap.h"
 #include "providers/postgres/replica_data.h"
+#include "providers/postgres/replica_health.h"
 
 namespace pgdecl::pg {
 namespace {
@@ -151,6 +153,7 @@ class ReplicaProvider : public engine::ResourceProvider {
     // goes ahead (its script still refuses a data directory it finds full).
     if (change.action == engine::Action::kCreate && !change.before) {
       Status copied = bootstrap_replica(ctx_, replica, false);
+      if (copied) copied = wait_until_serving(replica);
       return {copied, copied ? std::optional<LiveResource>(live_of(replica, kStandby)) : std::nullopt};
     }
     auto master = read_master_identity(ctx_);
@@ -169,6 +172,7 @@ class ReplicaProvider : public engine::ResourceProvider {
     spdlog::info("{}: copying the master's data with pg_basebackup{}", replica,
                  wipe ? " (what the volume held goes)" : "");
     Status copied = bootstrap_replica(ctx_, replica, wipe);
+    if (copied) copied = wait_until_serving(replica);
     auto after = read_replica_data(ctx_, replica);
     if (!after) return {copied ? after.status() : copied, change.before};
     auto master_after = read_master_identity(ctx_);
@@ -205,6 +209,18 @@ class ReplicaProvider : public engine::ResourceProvider {
     LiveResource live = live_of(replica, kStandby);
     live.attributes[kPassfile] = written ? kPassfileCurrent : "holds another password";
     return {written, live};
+  }
+
+  // The copy is made when the replica's server runs on it and the master
+  // sees it streaming. A replica with no container yet is waited for by
+  // its container's own apply.
+  Status wait_until_serving(const std::string& replica) {
+    auto container = ctx_.docker.container(engine::docker_name(ctx_.spec.name, replica));
+    if (!container) return container.status();
+    if (!container->has_value() || !(*container)->running()) return Status::ok();
+    Status ready = wait_until_ready(ctx_, replica, (*container)->id);
+    if (ready) ready = wait_until_streaming(ctx_, replica, (*container)->id);
+    return ready;
   }
 
   LiveResource live_of(const std::string& replica, const std::string& data) const {

@@ -6,7 +6,9 @@
 #include "engine/provider/provider.h"
 #include "engine/spec/model.h"
 #include "providers/docker/cluster_snapshot.h"
+#include "providers/postgres/master_replication.h"
 #include "providers/postgres/node_sessions.h"
+#include "providers/postgres/start_gate.h"
 
 namespace pgdecl::pg {
 
@@ -20,6 +22,8 @@ struct NodeContext {
   // why one could not be had; a role reports that when it is read, so a
   // missing variable stops a plan but not a destroy.
   std::map<std::string, Result<Secret>> role_passwords{};
+  MasterReplicationCache master_replication{};
+  StartGate master_started{};
 };
 
 // The spec of a node by name: a replica's, or else the master's.

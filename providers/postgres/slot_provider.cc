@@ -1,3 +1,6 @@
+#include <algorithm>
+#include <thread>
+
 #include "engine/resources/replica_config.h"
 #include "providers/postgres/node_probe.h"
 
@@ -10,14 +13,14 @@ using engine::PlannedChange;
 
 constexpr const char* kSlotName = "slot_name";
 
-Result<std::optional<LiveResource>> read_slot(Connection& c, const std::string& slot) {
-  auto rows = c.query(
-      "SELECT active::text, coalesce(wal_status, '') FROM pg_replication_slots WHERE slot_name = $1", {slot});
-  if (!rows) return rows.status();
-  if (rows->rows.empty()) return std::optional<LiveResource>();
+Result<std::optional<LiveResource>> read_slot(NodeContext& context, Connection& c, const std::string& slot) {
+  auto replication = context.master_replication.get(c);
+  if (!replication) return replication.status();
+  auto state = replication->slot(slot);
+  if (!state) return std::optional<LiveResource>();
   LiveResource live{slot, {{kSlotName, slot}}, {}};
-  live.meta["active"] = rows->rows[0][0].value_or("false");
-  live.meta["wal_status"] = rows->rows[0][1].value_or("");
+  live.meta["active"] = state->active ? "true" : "false";
+  live.meta["wal_status"] = state->wal_status;
   return std::optional<LiveResource>(std::move(live));
 }
 
@@ -31,8 +34,8 @@ class SlotProvider : public engine::ResourceProvider {
   std::string type() const override { return resource_type::kSlot; }
 
   Result<std::optional<LiveResource>> read(const Address& address) override {
-    return probe_node_object(ctx_, master(),
-                             [&](Connection& c) { return read_slot(c, engine::slot_name(address.name)); });
+    return probe_node_object(
+        ctx_, master(), [&](Connection& c) { return read_slot(ctx_, c, engine::slot_name(address.name)); });
   }
 
   PlannedChange plan(const Address& address, const engine::DesiredResource* desired,
@@ -50,17 +53,11 @@ class SlotProvider : public engine::ResourceProvider {
     const std::string slot = engine::slot_name(change.address.name);
     std::optional<LiveResource> live = change.before;
     Status done = ctx_.sessions.with_connection(master(), deadline(), [&](Connection& c) -> Status {
-      auto current = read_slot(c, slot);
+      auto current = read_slot(ctx_, c, slot);
       if (!current) return current.status();
       if (change.action == engine::Action::kDelete) {
         if (*current) {
-          // A WAL sender still on it (a replica removed a moment ago) is
-          // ended first: an active slot cannot be dropped.
-          c.execute(
-              "SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots "
-              "WHERE slot_name = $1 AND active_pid IS NOT NULL",
-              {slot});
-          if (auto s = c.execute("SELECT pg_drop_replication_slot($1)", {slot}); !s) return s;
+          if (auto s = drop_slot(c, slot); !s) return s;
         }
         live.reset();
         return Status::ok();
@@ -69,7 +66,7 @@ class SlotProvider : public engine::ResourceProvider {
         // Reserved at once, so the copy that follows finds its WAL kept.
         if (auto s = c.execute("SELECT pg_create_physical_replication_slot($1, true)", {slot}); !s) return s;
       }
-      auto after = read_slot(c, slot);
+      auto after = read_slot(ctx_, c, slot);
       if (!after) return after.status();
       live = *after;
       return Status::ok();
@@ -78,6 +75,31 @@ class SlotProvider : public engine::ResourceProvider {
   }
 
  private:
+  // An active slot cannot be dropped. A replica leaving the spec may still
+  // be connected, its container going at the same time as its slot: its WAL
+  // sender is ended and the drop tried again until the replica stops
+  // coming back.
+  Status drop_slot(Connection& c, const std::string& slot) {
+    const auto until = deadline();
+    for (auto interval = kFirstPoll;; interval = std::min(interval * 2, kLongestPoll)) {
+      auto ended = c.query(
+          "SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots "
+          "WHERE slot_name = $1 AND active_pid IS NOT NULL",
+          {slot});
+      Status dropped = c.execute("SELECT pg_drop_replication_slot($1)", {slot});
+      if (dropped) return dropped;
+      // Tried again only while a sender holds it: one just ended may not
+      // have exited yet, or the replica came back. Any other failure stands.
+      auto held =
+          c.query("SELECT active_pid IS NOT NULL FROM pg_replication_slots WHERE slot_name = $1", {slot});
+      if (!held) return dropped;
+      if (held->rows.empty()) return Status::ok();  // gone meanwhile
+      const bool in_use = held->rows[0][0] == "t" || (ended && !ended->rows.empty());
+      if (!in_use || Clock::now() + interval >= until) return dropped;
+      std::this_thread::sleep_for(interval);
+    }
+  }
+
   std::string master() const { return ctx_.spec.master.name; }
   Clock::time_point deadline() const { return Clock::now() + ctx_.ready_timeout; }
 

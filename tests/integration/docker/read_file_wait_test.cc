@@ -55,5 +55,52 @@ TEST_CASE("waiting for a container returns its exit code once it stops", "[docke
   CHECK(missing.status().code() == Status::Code::kNotFound);
 }
 
+TEST_CASE("a signal reaches the container's main process", "[docker]") {
+  auto client = connect_docker();
+  DockerCleanup cleanup(*client);
+  const std::string name = cleanup.container(unique_name("signal"));
+  ContainerConfig config = sleeper(name);
+  // Exits 7 on SIGUSR1 only; without the signal it would sleep on.
+  config.cmd = {"/bin/sh", "-c", "trap 'exit 7' USR1; while :; do sleep 0.05; done"};
+  REQUIRE(client->create_container(config).is_ok());
+  REQUIRE(client->start_container(name).is_ok());
+  Status sent = client->signal_container(name, "SIGUSR1");
+  INFO(describe(sent));
+  REQUIRE(sent.is_ok());
+  auto code = client->wait_container(name);
+  REQUIRE(code);
+  CHECK(*code == 7);
+}
+
+TEST_CASE("a container in another's network namespace has that container's interface", "[docker]") {
+  auto client = connect_docker();
+  DockerCleanup cleanup(*client);
+  const std::string host = cleanup.container(unique_name("netns-host"));
+  ContainerConfig hosting = sleeper(host);
+  hosting.cmd = {"/bin/sh", "-c", "cat /sys/class/net/eth0/address > /tmp/mac; exec sleep 300"};
+  REQUIRE(client->create_container(hosting).is_ok());
+  REQUIRE(client->start_container(host).is_ok());
+
+  const std::string guest = cleanup.container(unique_name("netns-guest"));
+  ContainerConfig joining = sleeper(guest);
+  joining.network_of_container = host;
+  joining.cmd = {"/bin/sh", "-c", "cat /sys/class/net/eth0/address > /tmp/mac"};
+  REQUIRE(client->create_container(joining).is_ok());
+  REQUIRE(client->start_container(guest).is_ok());
+  auto code = client->wait_container(guest);
+  REQUIRE(code);
+  CHECK(*code == 0);
+  // One interface, so one MAC address: a container of its own would have
+  // been given another.
+  auto host_mac = client->read_file(host, "/tmp/mac");
+  auto guest_mac = client->read_file(guest, "/tmp/mac");
+  REQUIRE(host_mac);
+  REQUIRE(guest_mac);
+  REQUIRE(host_mac->has_value());
+  REQUIRE(guest_mac->has_value());
+  CHECK(**guest_mac == **host_mac);
+  CHECK((*host_mac)->size() > 10);
+}
+
 }  // namespace
 }  // namespace pgdecl::docker::testing
