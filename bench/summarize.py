@@ -185,9 +185,12 @@ for count in (1, 3):
         failed = [v for v in flat("seed", "seed13", "x_failed") if v]
         if failed:
             w(f"The seed's 1+3 did not converge in {len(failed)} of {len(flat('seed', 'seed13', 'x_failed'))} "
-              "rounds: with no slot, one replica's copy lost the WAL it was streaming to another copy's "
-              "checkpoint (`requested WAL segment ... has already been removed`), and the replica went on "
-              "as an empty new cluster (see notes). pgdecl reserves each replica's slot before its copy.")
+              "rounds (each round's reason, in pg_basebackup's words, is under Notes). Its replica "
+              "entrypoint copies with no slot and no check that the copy worked, then starts whatever is "
+              "in the volume: a copy that lost its WAL to another copy's checkpoint, or that was cut off "
+              "by the master's entrypoint restarting its server, leaves a replica that never streams. "
+              "pgdecl reserves each replica's slot before its copy and starts a replica only on a whole "
+              "copy.")
             w("")
         if ratios:
             m = statistics.median(ratios)

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <iostream>
+#include <set>
 
 #include "engine/cli/options.h"
 #include "engine/cli/secret_resolver.h"
@@ -148,12 +149,19 @@ Result<engine::Plan> Session::make_plan(const Options& options, bool destroy) {
 
 void Session::prepare_apply(const engine::Plan& plan) {
   const Address master{resource_type::kContainer, spec_.master.name};
+  std::set<std::string> new_copies;
   for (const auto& change : plan.changes) {
     if (change.address == master &&
         (change.action == engine::Action::kCreate || change.action == engine::Action::kReplace)) {
       wiring_->node_context->master_started.arm();
     }
+    // A copy into a volume that did not exist when the plan was made.
+    if (change.address.type == resource_type::kReplica && change.action == engine::Action::kCreate &&
+        !change.before) {
+      new_copies.insert(change.address.name);
+    }
   }
+  wiring_->node_context->new_copies.arm(std::move(new_copies));
 }
 
 Status Session::wait_until_healthy() { return pg::wait_until_replicas_stream(*wiring_->node_context); }

@@ -26,31 +26,52 @@ std::string conninfo_value(const std::string& value) {
 }
 
 // The stage holds the passfile: the trap removes it however the copy ends.
+// Every volume the copy is for (the replica's own at @DATA@, those sharing
+// it under @SHARED_ROOT@) gets the data whole before any marker is written:
+// a replica's server starts on its marker, and a clone must not be taken
+// from a data directory a server already runs on.
 constexpr const char* kBootstrapScript = R"SH(set -eu
-pgdata=@PGDATA@
 data=@DATA@
 stage=@STAGE@/bootstrap
 trap 'rm -rf "$stage"' EXIT
 as_postgres() { setpriv --reuid=postgres --regid=postgres --init-groups "$@"; }
-rm -f @MARKER@
-if [ @WIPE@ = yes ]; then rm -rf "$pgdata"; fi
-if [ -d "$pgdata" ] && [ -n "$(ls -A "$pgdata")" ]; then
-  echo "pgdecl: $pgdata already holds data; it is not copied over" >&2
-  exit 3
-fi
-mkdir -p "$pgdata"
-chown postgres:postgres "$data" "$pgdata" "$stage/passfile"
-chmod 0700 "$pgdata"
-as_postgres pg_basebackup --pgdata="$pgdata" --wal-method=stream --checkpoint=@CHECKPOINT@ @SLOT@ \
+names=$(echo @REPLICA@ @SHARING@)
+volume_of() { if [ "$1" = @REPLICA@ ]; then echo "$data"; else echo "@SHARED_ROOT@/$1"; fi; }
+for name in $names; do
+  volume=$(volume_of "$name")
+  rm -f "$volume/@MARKER_NAME@"
+  if [ @WIPE@ = yes ]; then rm -rf "$volume/pgdata"; fi
+  if [ -d "$volume/pgdata" ] && [ -n "$(ls -A "$volume/pgdata")" ]; then
+    echo "pgdecl: the data directory of $name already holds data; it is not copied over" >&2
+    exit 3
+  fi
+  mkdir -p "$volume/pgdata"
+  chown postgres:postgres "$volume" "$volume/pgdata"
+  chmod 0700 "$volume/pgdata"
+done
+chown postgres:postgres "$stage/passfile"
+as_postgres pg_basebackup --pgdata="$data/pgdata" --wal-method=stream --checkpoint=@CHECKPOINT@ @SLOT@ \
   --no-password --dbname=@CONNINFO@
-install -o postgres -g postgres -m 0600 "$stage/pg_hba.conf" "$stage/pgdecl.conf" "$pgdata/"
-install -o postgres -g postgres -m 0600 "$stage/passfile" @PASSFILE@
-as_postgres touch "$pgdata/standby.signal"
-# pg_basebackup made its copy durable; these files and the marker that says
-# the copy is whole are made durable here, in that order.
-sync "$pgdata/pg_hba.conf" "$pgdata/pgdecl.conf" "$pgdata/standby.signal" @PASSFILE@ "$pgdata" "$data"
-echo "copied from @MASTER@" >@MARKER@
-sync @MARKER@ "$data"
+clones=""
+for name in @SHARING@; do
+  as_postgres cp -a "$data/pgdata/." "$(volume_of "$name")/pgdata/" &
+  clones="$clones $!"
+done
+for clone in $clones; do wait "$clone"; done
+for name in $names; do
+  volume=$(volume_of "$name")
+  install -o postgres -g postgres -m 0600 "$stage/$name/pg_hba.conf" "$stage/$name/pgdecl.conf" "$volume/pgdata/"
+  install -o postgres -g postgres -m 0600 "$stage/passfile" "$volume/@PASSFILE_NAME@"
+  as_postgres touch "$volume/pgdata/standby.signal"
+done
+# pg_basebackup made its copy durable, the clones and these files are made
+# durable here, and only then the markers that say each copy is whole.
+for name in $names; do sync -f "$(volume_of "$name")"; done
+for name in $names; do
+  volume=$(volume_of "$name")
+  echo "copied from @MASTER@" >"$volume/@MARKER_NAME@"
+  sync "$volume/@MARKER_NAME@" "$volume"
+done
 )SH";
 
 std::string replaced(std::string text, const std::string& key, const std::string& value) {
@@ -75,8 +96,8 @@ std::string replication_passfile(const std::string& user, const std::string& pas
   return "*:*:replication:" + passfile_field(user) + ":" + passfile_field(password) + "\n";
 }
 
-std::string replica_bootstrap_script(const spec::ClusterSpec& spec, const spec::NodeSpec& replica,
-                                     bool wipe) {
+std::string replica_bootstrap_script(const spec::ClusterSpec& spec, const spec::NodeSpec& replica, bool wipe,
+                                     const std::vector<std::string>& sharing) {
   // The copy's own application_name tells it apart from the replica's WAL
   // receiver in pg_stat_replication.
   const std::string conninfo =
@@ -84,11 +105,17 @@ std::string replica_bootstrap_script(const spec::ClusterSpec& spec, const spec::
       " user=" + conninfo_value(spec.replication.user) +
       " application_name=" + conninfo_value("pgdecl_bootstrap_" + replica.name) +
       " passfile=" + conninfo_value(std::string(kStagingDir) + "/bootstrap/passfile");
-  std::string script = replaced(kBootstrapScript, "@PGDATA@", kPgData);
-  script = replaced(script, "@DATA@", kDataMount);
+  std::string shared_names;
+  for (const auto& name : sharing) shared_names += (shared_names.empty() ? "" : " ") + quote_shell(name);
+  std::string script = replaced(kBootstrapScript, "@DATA@", kDataMount);
   script = replaced(script, "@STAGE@", kStagingDir);
-  script = replaced(script, "@MARKER@", kStandbyMarker);
-  script = replaced(script, "@PASSFILE@", kReplicationPassfile);
+  script = replaced(script, "@SHARED_ROOT@", kSharedCopyMounts);
+  script = replaced(script, "@SHARING@", shared_names);
+  script = replaced(script, "@REPLICA@", quote_shell(replica.name));
+  script = replaced(script, "@MARKER_NAME@",
+                    std::string(kStandbyMarker).substr(std::string(kDataMount).size() + 1));
+  script = replaced(script, "@PASSFILE_NAME@",
+                    std::string(kReplicationPassfile).substr(std::string(kDataMount).size() + 1));
   script = replaced(script, "@WIPE@", wipe ? "yes" : "no");
   script = replaced(script, "@CHECKPOINT@", spec.replication.checkpoint);
   script = replaced(script, "@SLOT@",

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "engine/spec/model.h"
 
@@ -30,10 +31,16 @@ std::string replica_conninfo(const spec::ClusterSpec& spec, const spec::NodeSpec
 // with ':' and '\' escaped as libpq expects.
 std::string replication_passfile(const std::string& user, const std::string& password);
 
+// Where the volumes of the replicas sharing a copy are mounted in the
+// copying container, one folder each by replica name.
+inline constexpr const char* kSharedCopyMounts = "/var/lib/postgresql/sharing";
+
 // The one-shot container's command: pg_basebackup from the master into the
-// replica's volume, then the replica's own config, then the marker. With
-// `wipe`, what the volume holds is removed first (an unfinished copy, or a
+// replica's volume, clones of it into the volumes of the replicas in
+// `sharing`, then each replica's own config, then the markers. With `wipe`,
+// what a volume holds is removed first (an unfinished copy, or a
 // replacement the user asked for); without, a volume with data is refused.
-std::string replica_bootstrap_script(const spec::ClusterSpec& spec, const spec::NodeSpec& replica, bool wipe);
+std::string replica_bootstrap_script(const spec::ClusterSpec& spec, const spec::NodeSpec& replica, bool wipe,
+                                     const std::vector<std::string>& sharing = {});
 
 }  // namespace pgdecl::engine

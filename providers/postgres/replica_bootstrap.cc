@@ -17,14 +17,19 @@ Result<const Secret*> replication_password(NodeContext& context) {
   return &*found->second;
 }
 
-docker::ContainerConfig copier_config(NodeContext& context, const spec::NodeSpec& replica, bool wipe) {
+docker::ContainerConfig copier_config(NodeContext& context, const spec::NodeSpec& replica, bool wipe,
+                                      const std::vector<std::string>& sharing) {
   const auto& spec = context.spec;
   docker::ContainerConfig config;
   config.name = engine::docker_name(spec.name, replica.name + "-bootstrap");
   config.image = spec.images.at(replica.image).tag;
-  config.cmd = {"/bin/sh", "-c", engine::replica_bootstrap_script(spec, replica, wipe)};
+  config.cmd = {"/bin/sh", "-c", engine::replica_bootstrap_script(spec, replica, wipe, sharing)};
   config.labels = context.docker.labels_for(std::string(resource_type::kReplica) + "." + replica.name);
   config.mounts = {{engine::docker_name(spec.name, replica.volume), engine::kDataMount}};
+  for (const auto& name : sharing) {
+    config.mounts.push_back({engine::docker_name(spec.name, node_spec(spec, name).volume),
+                             std::string(engine::kSharedCopyMounts) + "/" + name});
+  }
   // In the master's own network namespace: the alias still names the
   // master, and Docker need not wire up an interface for a container that
   // lives a second.
@@ -40,12 +45,20 @@ docker::ContainerConfig copier_config(NodeContext& context, const spec::NodeSpec
 // master were checked there already. The spec's pg_hba lines follow through
 // the checked path.
 std::vector<docker::ArchiveFile> copier_files(NodeContext& context, const spec::NodeSpec& replica,
+                                              const std::vector<std::string>& sharing,
                                               const Secret& password) {
   const std::string stage = std::string(engine::kStagingDir).substr(1) + "/bootstrap";
-  return {{stage + "/passfile",
-           engine::replication_passfile(context.spec.replication.user, password.reveal()), 0600},
-          {stage + "/pg_hba.conf", engine::render_own_hba_rules(context.spec), 0644},
-          {stage + "/pgdecl.conf", engine::render_settings_file(context.spec, replica), 0644}};
+  std::vector<docker::ArchiveFile> files{
+      {stage + "/passfile", engine::replication_passfile(context.spec.replication.user, password.reveal()),
+       0600}};
+  std::vector<std::string> names{replica.name};
+  names.insert(names.end(), sharing.begin(), sharing.end());
+  for (const auto& name : names) {
+    files.push_back({stage + "/" + name + "/pg_hba.conf", engine::render_own_hba_rules(context.spec), 0644});
+    files.push_back({stage + "/" + name + "/pgdecl.conf",
+                     engine::render_settings_file(context.spec, node_spec(context.spec, name)), 0644});
+  }
+  return files;
 }
 
 // The copy's last words, which say why it failed (authentication, a
@@ -84,7 +97,8 @@ Status wake_replica(NodeContext& context, const std::string& replica) {
 
 }  // namespace
 
-Status bootstrap_replica(NodeContext& context, const std::string& replica_name, bool wipe) {
+Status bootstrap_replica(NodeContext& context, const std::string& replica_name, bool wipe,
+                         const std::vector<std::string>& sharing) {
   const spec::NodeSpec& replica = node_spec(context.spec, replica_name);
   auto password = replication_password(context);
   if (!password) return password.status();
@@ -93,11 +107,11 @@ Status bootstrap_replica(NodeContext& context, const std::string& replica_name, 
   if (!stopped) return stopped.status();
 
   auto& client = context.docker.client();
-  docker::ContainerConfig config = copier_config(context, replica, wipe);
+  docker::ContainerConfig config = copier_config(context, replica, wipe, sharing);
   client.remove_container(config.name, true);  // left over by a run that was killed
   auto id = client.create_container(config);
   if (!id) return id.status();
-  Status copied = client.upload_archive(*id, "/", copier_files(context, replica, **password));
+  Status copied = client.upload_archive(*id, "/", copier_files(context, replica, sharing, **password));
   if (copied) copied = client.start_container(*id);
   if (copied) {
     auto code = client.wait_container(*id);
@@ -110,6 +124,9 @@ Status bootstrap_replica(NodeContext& context, const std::string& replica_name, 
     if (copied) copied = restarted;
   } else if (copied) {
     copied = wake_replica(context, replica_name);
+    for (const auto& name : sharing) {
+      if (Status woken = wake_replica(context, name); copied && !woken) copied = woken;
+    }
   }
   context.docker.invalidate();
   return copied;

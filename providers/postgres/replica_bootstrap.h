@@ -1,6 +1,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "providers/postgres/resource_providers.h"
 
@@ -13,7 +14,9 @@ namespace pgdecl::pg {
 // ends. `wipe`: what the volume holds goes first, and a server running on
 // it is stopped first and started again after. Without `wipe` the volume is
 // new: its container, if any, only waits for the copy, and is woken once
-// the copy is made.
-Status bootstrap_replica(NodeContext& context, const std::string& replica, bool wipe);
+// the copy is made. `sharing`: replicas with new, empty volumes that get a
+// clone of the same copy (their slots exist already), woken with it.
+Status bootstrap_replica(NodeContext& context, const std::string& replica, bool wipe,
+                         const std::vector<std::string>& sharing = {});
 
 }  // namespace pgdecl::pg

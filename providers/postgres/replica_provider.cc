@@ -1,3 +1,4 @@
+#include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
 
 #include <mutex>
@@ -12,6 +13,10 @@
 
 namespace pgdecl::pg {
 namespace {
+
+// How long the first replica ready to copy waits for the others of its
+// apply: their slots are made side by side with its own.
+constexpr std::chrono::milliseconds kGatherCopies{200};
 
 using engine::ApplyOutcome;
 using engine::LiveResource;
@@ -152,7 +157,7 @@ class ReplicaProvider : public engine::ResourceProvider {
     // A volume this apply has just made holds nothing to check: the copy
     // goes ahead (its script still refuses a data directory it finds full).
     if (change.action == engine::Action::kCreate && !change.before) {
-      Status copied = bootstrap_replica(ctx_, replica, false);
+      Status copied = copy_into_new_volume(replica);
       if (copied) copied = wait_until_serving(replica);
       return {copied, copied ? std::optional<LiveResource>(live_of(replica, kStandby)) : std::nullopt};
     }
@@ -209,6 +214,30 @@ class ReplicaProvider : public engine::ResourceProvider {
     LiveResource live = live_of(replica, kStandby);
     live.attributes[kPassfile] = written ? kPassfileCurrent : "holds another password";
     return {written, live};
+  }
+
+  // One copy serves every replica of the apply with a new volume that is
+  // ready within a moment of the first; see CopyGroup.
+  Status copy_into_new_volume(const std::string& replica) {
+    CopyGroup::Turn turn = ctx_.new_copies.join(replica, kGatherCopies);
+    switch (turn.kind) {
+      case CopyGroup::Turn::Kind::kFollow: {
+        Status copied = turn.copied.get();
+        return copied ? copied : copied.with_context("the copy " + replica + " shared");
+      }
+      case CopyGroup::Turn::Kind::kLead: {
+        if (!turn.followers.empty()) {
+          spdlog::info("{}: one copy of the master's data for {} and {}", replica, replica,
+                       fmt::join(turn.followers, ", "));
+        }
+        Status copied = bootstrap_replica(ctx_, replica, false, turn.followers);
+        ctx_.new_copies.finish(copied);
+        return copied;
+      }
+      case CopyGroup::Turn::Kind::kAlone:
+        break;
+    }
+    return bootstrap_replica(ctx_, replica, false);
   }
 
   // The copy is made when the replica's server runs on it and the master

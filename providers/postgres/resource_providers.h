@@ -6,6 +6,7 @@
 #include "engine/provider/provider.h"
 #include "engine/spec/model.h"
 #include "providers/docker/cluster_snapshot.h"
+#include "providers/postgres/copy_group.h"
 #include "providers/postgres/master_replication.h"
 #include "providers/postgres/node_sessions.h"
 #include "providers/postgres/start_gate.h"
@@ -24,6 +25,7 @@ struct NodeContext {
   std::map<std::string, Result<Secret>> role_passwords{};
   MasterReplicationCache master_replication{};
   StartGate master_started{};
+  CopyGroup new_copies{};
 };
 
 // The spec of a node by name: a replica's, or else the master's.

@@ -4,7 +4,9 @@
 #include <atomic>
 #include <catch2/catch.hpp>
 #include <thread>
+#include <vector>
 
+#include "providers/postgres/copy_group.h"
 #include "providers/postgres/master_replication.h"
 #include "providers/postgres/start_gate.h"
 
@@ -59,4 +61,43 @@ TEST_CASE("an armed start gate holds a replica until the master has started", "[
   gate.open();
   replica.join();
   CHECK_FALSE(passed_before_master);
+}
+
+TEST_CASE("replicas with new volumes share one copy; one that comes late copies alone", "[unit]") {
+  CopyGroup group;
+  group.arm({"replica1", "replica2", "replica3"});
+  std::vector<CopyGroup::Turn> turns(3);
+  std::vector<std::thread> replicas;
+  for (int i = 0; i < 3; ++i) {
+    replicas.emplace_back([&, i] {
+      // An hour at most: the test would hang if the leader did not stop
+      // waiting once all had come.
+      turns[i] = group.join("replica" + std::to_string(i + 1), std::chrono::hours(1));
+      if (turns[i].kind == CopyGroup::Turn::Kind::kLead) group.finish(pgdecl::Status::failed("master gone"));
+    });
+  }
+  for (auto& replica : replicas) replica.join();
+  int leaders = 0, followers = 0;
+  for (auto& turn : turns) {
+    if (turn.kind == CopyGroup::Turn::Kind::kLead) {
+      ++leaders;
+      CHECK(turn.followers.size() == 2);
+    } else if (turn.kind == CopyGroup::Turn::Kind::kFollow) {
+      ++followers;
+      CHECK(turn.copied.get().message() == "master gone");
+    }
+  }
+  CHECK(leaders == 1);
+  CHECK(followers == 2);
+  // The copy has started: a late member, or one not in the group, is alone.
+  CHECK(group.join("replica3", std::chrono::hours(1)).kind == CopyGroup::Turn::Kind::kAlone);
+  CHECK(group.join("replica9", std::chrono::hours(1)).kind == CopyGroup::Turn::Kind::kAlone);
+}
+
+TEST_CASE("a single new replica copies alone, without waiting", "[unit]") {
+  CopyGroup group;
+  group.arm({"replica1"});
+  CHECK(group.join("replica1", std::chrono::hours(1)).kind == CopyGroup::Turn::Kind::kAlone);
+  CopyGroup unarmed;
+  CHECK(unarmed.join("replica1", std::chrono::hours(1)).kind == CopyGroup::Turn::Kind::kAlone);
 }
