@@ -12,6 +12,7 @@
 #   BIG_ROUNDS  rounds for bench/big_data.sh (default: its own)
 #   SEED     0 skips the seed harness (its columns are then n/a; for trying the pgdecl side)
 #   SEED_HARNESS  the seed's run.sh (default /work/shared/bench/seed-compose/run.sh)
+#   SETTLE_S seconds of quiet before each side (default 30; see settle below)
 #
 # A round, pgdecl side (each case is its own script; helpers in lib.sh):
 #   case_cold.sh        1+1 cold apply → row on the replica                     (bench11)
@@ -32,6 +33,7 @@ source "$HERE/lib.sh"
 ROUNDS="${ROUNDS:-5}"
 GROWTH="${GROWTH:-1 4 8 16}"
 BIG="${BIG:-1}"
+SETTLE_S="${SETTLE_S:-30}"
 SEED="${SEED:-1}"
 SEED_HARNESS="${SEED_HARNESS:-/work/shared/bench/seed-compose/run.sh}"
 export GROWTH
@@ -80,7 +82,7 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 {
-  printf 'command=%s' "ROUNDS=$ROUNDS GROWTH=\"$GROWTH\" BIG=$BIG SEED=$SEED"
+  printf 'command=%s' "ROUNDS=$ROUNDS GROWTH=\"$GROWTH\" BIG=$BIG SEED=$SEED SETTLE_S=$SETTLE_S"
   [ -z "${PGDECL:-}" ] || printf ' PGDECL=%s' "$PGDECL"
   printf ' %s\n' "$0"
   echo "rounds=$ROUNDS"
@@ -110,9 +112,19 @@ for c in "${CLUSTERS[@]}"; do quiet_clean "$c"; done
 } > "$RUN_DIR/machine.txt"
 cat "$RUN_DIR/machine.txt" >&2
 
+# Each side starts on a quiet machine: the build before the seed, and the seed's own
+# teardown (its images and volumes removed) before pgdecl, leave Docker deleting layers and
+# the kernel writing back for a while, which slows whatever runs next.
+settle() {
+  say "settling for ${SETTLE_S}s before the $1 side"
+  sync
+  sleep "$SETTLE_S"
+}
+
 # ---------------------------------------------------------------- seed side
 # The seed harness, untouched: it makes only seedbench* objects and removes them itself.
 if [ "$SEED" != 0 ]; then
+  settle seed
   say "seed: $ROUNDS round(s) of the docker-compose harness (log: logs/seed.log)"
   if PROBES=0 ROUNDS=$ROUNDS OUT_DIR="$RUN_DIR/seed" "$SEED_HARNESS" > "$RUN_DIR/logs/seed.log" 2>&1; then
     seed_runs=("$RUN_DIR"/seed/run-*/raw.csv)   # one run-<UTC>/ per harness call: this one
@@ -126,12 +138,14 @@ if [ "$SEED" != 0 ]; then
   fi
   # The like-for-like side of the 1+3 cold apply: the seed with two more copies of its
   # replica service, as its harness adds replica2.
+  settle "seed 1+3"
   say "seed: $ROUNDS round(s) of the seed with three replicas (bench/seed_cold13.sh)"
   bash "$HERE/seed_cold13.sh" "$ROUNDS" "$(dirname "$SEED_HARNESS")" \
     || note "bench/seed_cold13.sh failed; the seed 1+3 column is n/a"
 fi
 
 # ---------------------------------------------------------------- pgdecl side
+settle pgdecl
 for r in $(seq 1 "$ROUNDS"); do
   say "pgdecl round $r/$ROUNDS"
   bash "$HERE/case_cold.sh" "$r" bench11 1

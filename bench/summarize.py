@@ -109,7 +109,9 @@ for k in ("rounds", "growth", "big", "seed", "started", "finished"):
 w("")
 w("Every round of each side starts from a clean slate (pgdecl: `destroy --purge-volumes`, then "
   "every Docker object labelled with the cluster removed, and a fresh spec folder, so no state "
-  "or secrets; the seed: its own clean slate, compose images included). The seed's harness runs "
+  "or secrets; the seed: its own clean slate, compose images included). Each side starts after "
+  "a pause (`sync`, then `SETTLE_S`, 30 s) so that what ran before it (the build, the other side's "
+  "teardown) has finished writing. The seed's harness runs "
   "all its rounds first, then pgdecl's rounds run: the two sides are not interleaved. "
   "Ratios are pgdecl round i / seed round i; below 1 means pgdecl is faster. "
   "min/median/max of the ratio column are over the per-round ratios.")
