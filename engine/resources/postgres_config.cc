@@ -105,15 +105,17 @@ mkdir -p "$pgdata" /var/run/postgresql
 chown postgres:postgres @DATA@ "$pgdata" /var/run/postgresql
 chmod 0700 "$pgdata"
 # A replica's data comes from pg_basebackup alone, and its server starts
-# only on a whole copy, which the copy's marker vouches for. Its container
-# is started before the copy is made, so Docker's part of the start is
-# done while the master initialises; pgdecl apply sends SIGUSR1 once the
-# copy is made, and the one-second sleep is only a fallback.
-if [ @REPLICA@ = yes ] && [ ! -s @MARKER@ ]; then
+# only on a whole copy: the copy's marker vouches for it (written last, and
+# removed first by a new copy), and PG_VERSION shows the data is still there.
+# Its container is started before the copy is made, so Docker's part of the
+# start is done while the master initialises; pgdecl apply sends SIGUSR1
+# once the copy is made, and the one-second sleep is only a fallback.
+whole_copy() { [ -s @MARKER@ ] && [ -s "$pgdata/PG_VERSION" ]; }
+if [ @REPLICA@ = yes ] && ! whole_copy; then
   echo "pgdecl: waiting for this replica's copy of the master's data; pgdecl apply makes it" >&2
   trap 'exit 0' INT TERM
   trap ':' USR1
-  while [ ! -s @MARKER@ ]; do
+  while ! whole_copy; do
     sleep 1 &
     sleeper=$!
     wait "$sleeper" || true
@@ -121,8 +123,8 @@ if [ @REPLICA@ = yes ] && [ ! -s @MARKER@ ]; then
   done
   trap - INT TERM USR1
 fi
-# initdb only on an empty volume: an existing cluster is never initialised
-# again.
+# initdb only on an empty volume, and never for a replica: an existing
+# cluster is never initialised again.
 if [ ! -s "$pgdata/PG_VERSION" ]; then
   chown postgres "$init/superuser.password"
   # One syncfs of the volume makes the new cluster durable sooner than

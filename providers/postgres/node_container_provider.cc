@@ -80,11 +80,12 @@ class NodeContainerProvider : public engine::ResourceProvider {
     }
     ctx_.docker.invalidate();
     if (is_replica(node)) {
-      // A replica without its copy waits for it: pg_replica makes the copy,
-      // wakes the server and waits until it streams.
-      auto marker = ctx_.docker.client().read_file(id, engine::kStandbyMarker);
-      if (!marker) return {marker.status(), std::nullopt};
-      if (!marker->has_value()) {
+      // A replica without a whole copy waits for one, as its start script
+      // does: pg_replica makes the copy, wakes the server and waits until it
+      // streams.
+      auto whole = has_whole_copy(id);
+      if (!whole) return {whole.status(), std::nullopt};
+      if (!*whole) {
         auto live = read(change.address);
         return {Status::ok(), live ? *live : std::nullopt};
       }
@@ -113,6 +114,18 @@ class NodeContainerProvider : public engine::ResourceProvider {
       return Status::ok();
     });
     return asked ? seen : "unknown (the master cannot be asked)";
+  }
+
+  // The copy's marker and the data it vouches for, read through Docker.
+  Result<bool> has_whole_copy(const std::string& container_id) {
+    auto& client = ctx_.docker.client();
+    for (const std::string& path :
+         {std::string(engine::kStandbyMarker), std::string(engine::kPgData) + "/PG_VERSION"}) {
+      auto file = client.read_file(container_id, path);
+      if (!file) return file.status();
+      if (!file->has_value()) return false;
+    }
+    return true;
   }
 
   Result<LiveResource> to_live(const docker::ContainerInfo& info) {

@@ -97,6 +97,25 @@ TEST_CASE(
           "replica1 streaming pgdecl_replica1 true, replica2 streaming pgdecl_replica2 true");
   }
 
+  SECTION("a replica whose data directory went is never started on nothing: it is copied again") {
+    REQUIRE(run_command("docker stop " + cluster.name() + "-replica2").exit_code == 0);
+    REQUIRE(
+        run_command("docker run --rm -v " + cluster.name() + "-replica2_data:/d postgres:15 rm -rf /d/pgdata")
+            .exit_code == 0);
+    // Started by hand, it waits for a copy: no initdb, no server of its own.
+    REQUIRE(run_command("docker start " + cluster.name() + "-replica2").exit_code == 0);
+    auto plan = cluster.run("plan -f spec.yaml --detailed-exitcode");
+    CHECK(plan.exit_code == 2);
+    CHECK(contains(plan.out, "# pg_replica.replica2 will be created"));
+    REQUIRE(cluster.run("apply -f spec.yaml --auto-approve").exit_code == 0);
+    auto c = connect_node(cluster, "replica2");
+    CHECK(scalar(*c, "select pg_is_in_recovery()") == "t");
+    CHECK(eventually(*c, "select v from written") == "on the master");
+    CHECK(replication_view(*master) ==
+          "replica1 streaming pgdecl_replica1 true, replica2 streaming pgdecl_replica2 true");
+    CHECK(cluster.run("plan -f spec.yaml --detailed-exitcode").exit_code == 0);
+  }
+
   SECTION("a restarted replica keeps its data and streams again") {
     const std::string inode = data_inode(cluster, "replica2");
     REQUIRE(run_command("docker restart " + cluster.name() + "-replica2").exit_code == 0);
