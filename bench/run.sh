@@ -41,6 +41,7 @@ export GROWTH
 # ---------------------------------------------------------------- preflight (changes nothing but Docker's state)
 [[ "$ROUNDS" =~ ^[1-9][0-9]*$ ]] || die "ROUNDS must be a positive integer"
 for n in $GROWTH; do [[ "$n" =~ ^[1-9][0-9]*$ ]] || die "GROWTH must list positive integers"; done
+[[ "$SETTLE_S" =~ ^[0-9]+$ ]] || die "SETTLE_S must be a whole number of seconds"
 if ! docker info > /dev/null 2>&1; then
   say "docker info failed: running scripts/setup.sh"
   bash "$REPO_DIR/scripts/setup.sh"

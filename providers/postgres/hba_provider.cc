@@ -4,7 +4,6 @@
 #include "engine/resources/postgres_config.h"
 #include "providers/postgres/node_files.h"
 #include "providers/postgres/node_probe.h"
-#include "providers/postgres/node_readiness.h"
 
 namespace pgdecl::pg {
 namespace {

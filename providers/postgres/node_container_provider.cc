@@ -5,6 +5,7 @@
 #include "engine/resources/postgres_config.h"
 #include "engine/resources/replica_config.h"
 #include "providers/postgres/node_readiness.h"
+#include "providers/postgres/replica_data.h"
 #include "providers/postgres/replica_health.h"
 #include "providers/postgres/resource_providers.h"
 
@@ -83,9 +84,9 @@ class NodeContainerProvider : public engine::ResourceProvider {
       // A replica without a whole copy waits for one, as its start script
       // does: pg_replica makes the copy, wakes the server and waits until it
       // streams.
-      auto whole = has_whole_copy(id);
-      if (!whole) return {whole.status(), std::nullopt};
-      if (!*whole) {
+      auto data = read_replica_data(ctx_, node);
+      if (!data) return {data.status(), std::nullopt};
+      if (!data->has_data || !data->complete) {
         auto live = read(change.address);
         return {Status::ok(), live ? *live : std::nullopt};
       }
@@ -114,18 +115,6 @@ class NodeContainerProvider : public engine::ResourceProvider {
       return Status::ok();
     });
     return asked ? seen : "unknown (the master cannot be asked)";
-  }
-
-  // The copy's marker and the data it vouches for, read through Docker.
-  Result<bool> has_whole_copy(const std::string& container_id) {
-    auto& client = ctx_.docker.client();
-    for (const std::string& path :
-         {std::string(engine::kStandbyMarker), std::string(engine::kPgData) + "/PG_VERSION"}) {
-      auto file = client.read_file(container_id, path);
-      if (!file) return file.status();
-      if (!file->has_value()) return false;
-    }
-    return true;
   }
 
   Result<LiveResource> to_live(const docker::ContainerInfo& info) {
@@ -177,7 +166,10 @@ class NodeContainerProvider : public engine::ResourceProvider {
 
   Result<std::string> create(const std::string& node, const Address& address) {
     auto& client = ctx_.docker.client();
-    if (is_replica(node)) ctx_.master_started.pass(std::chrono::seconds(10));
+    if (is_replica(node) && !ctx_.master_started.pass(std::chrono::seconds(10))) {
+      spdlog::debug("{}: the master's container has not started after 10 s; starting the replica's anyway",
+                    node);
+    }
     auto id = client.create_container(container_config(node, address));
     if (!id) return id.status();
     // A replica's data and config come from its bootstrap, never from here.

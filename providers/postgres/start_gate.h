@@ -28,11 +28,11 @@ class StartGate {
     }
     opened_.notify_all();
   }
-  // Returns once open, unarmed, or after `at_most`: the gate orders, it
-  // never blocks an apply.
-  void pass(std::chrono::milliseconds at_most) {
+  // Returns once open or unarmed (true), or after `at_most` (false): the
+  // gate orders starts, it never blocks an apply.
+  bool pass(std::chrono::milliseconds at_most) {
     std::unique_lock lock(mutex_);
-    opened_.wait_for(lock, at_most, [this] { return !armed_ || open_; });
+    return opened_.wait_for(lock, at_most, [this] { return !armed_ || open_; });
   }
 
  private:

@@ -5,10 +5,13 @@
 #include "engine/resources/desired.h"
 #include "engine/resources/role_attributes.h"
 #include "engine/spec/loader.h"
+#include "tests/support/desired_support.h"
 #include "tests/support/fake_provider.h"
 
 using namespace pgdecl;
 using namespace pgdecl::engine;
+
+using pgdecl::testing::depends;
 
 namespace {
 
@@ -36,21 +39,7 @@ databases:
   - name: scratch
 )";
 
-std::map<Address, DesiredResource> desired_by_address() {
-  Diagnostics diagnostics;
-  auto spec = spec::load_spec_text(kSpec, "/tmp/roles.yaml", diagnostics);
-  INFO(diagnostics.to_string());
-  REQUIRE(spec);
-  std::map<Address, DesiredResource> out;
-  for (auto& resource : desired_resources(*spec)) out[resource.address] = resource;
-  return out;
-}
-
-bool depends(const DesiredResource& resource, const char* address) {
-  auto wanted = *Address::parse(address);
-  return std::find(resource.depends_on.begin(), resource.depends_on.end(), wanted) !=
-         resource.depends_on.end();
-}
+std::map<Address, DesiredResource> desired_by_address() { return testing::desired_by_address(kSpec); }
 
 }  // namespace
 

@@ -41,26 +41,26 @@ TEST_CASE("a replica's stream is its own sender's, with its own slot's state", "
   CHECK_FALSE(seen.slot("pgdecl_replica3").has_value());
 }
 
-TEST_CASE("an unarmed start gate holds nobody", "[unit]") {
+TEST_CASE("a start gate holds only while armed and not yet open", "[unit]") {
+  const auto moment = std::chrono::milliseconds(1);
   StartGate gate;
-  gate.pass(std::chrono::hours(1));  // returns at once, or the test never ends
-  SUCCEED();
+  CHECK(gate.pass(moment));  // unarmed: nobody waits
+  gate.arm();
+  CHECK_FALSE(gate.pass(moment));  // armed: held until the master has started
+  gate.open();
+  CHECK(gate.pass(moment));
+  gate.arm();  // a new apply that makes the master again
+  CHECK_FALSE(gate.pass(moment));
 }
 
-TEST_CASE("an armed start gate holds a replica until the master has started", "[unit]") {
+TEST_CASE("an armed start gate lets a waiting replica through once the master has started", "[unit]") {
   StartGate gate;
   gate.arm();
-  std::atomic<bool> master_started{false};
-  std::atomic<bool> passed_before_master{false};
-  std::thread replica([&] {
-    gate.pass(std::chrono::hours(1));
-    passed_before_master = !master_started.load();
-  });
-  std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  master_started = true;
+  std::atomic<bool> passed{false};
+  std::thread replica([&] { passed = gate.pass(std::chrono::hours(1)); });
   gate.open();
   replica.join();
-  CHECK_FALSE(passed_before_master);
+  CHECK(passed);
 }
 
 TEST_CASE("replicas with new volumes share one copy; one that comes late copies alone", "[unit]") {
