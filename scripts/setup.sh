@@ -8,7 +8,7 @@ set -Eeuo pipefail
 log() { printf 'setup: %s\n' "$*" >&2; }
 
 BUILD_PACKAGES=(
-  build-essential cmake clang-format pkg-config
+  build-essential cmake ninja-build clang-format pkg-config
   libboost-graph-dev libyaml-cpp-dev libcurl4-openssl-dev nlohmann-json3-dev
   libspdlog-dev libpq-dev catch2 libcli11-dev libssl-dev libarchive-dev
 )
