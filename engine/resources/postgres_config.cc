@@ -1,6 +1,8 @@
 #include "engine/resources/postgres_config.h"
 
+#include <cctype>
 #include <cstdio>
+#include <sstream>
 
 #include "engine/resources/naming.h"
 #include "engine/resources/replica_config.h"
@@ -74,6 +76,8 @@ std::string render_owned_settings(const spec::ClusterSpec& spec, const spec::Nod
       std::string(kManagedHeader) + "listen_addresses = '*'\nport = " + std::to_string(kPostgresPort) + "\n";
   // A slot keeps WAL for a replica that is away; this bounds how much, so
   // an absent replica cannot fill the master's disk. The spec may change it.
+  // Logs and process titles name the node.
+  out += "cluster_name = " + quote_conf_value(node.name) + "\n";
   out += "max_slot_wal_keep_size = " + quote_conf_value(kDefaultMaxSlotWalKeepSize) + "\n";
   if (!is_master(spec, node)) {
     out += "hot_standby = on\n";
@@ -90,6 +94,27 @@ std::string render_settings_file(const spec::ClusterSpec& spec, const spec::Node
   std::string out = render_owned_settings(spec, node);
   for (const auto& [name, value] : node.parameters) out += name + " = " + quote_conf_value(value) + "\n";
   return out;
+}
+
+std::map<std::string, std::string> settings_in_file(const std::string& text) {
+  std::map<std::string, std::string> settings;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    auto equals = line.find(" = ");
+    if (line.empty() || line[0] == '#' || equals == std::string::npos) continue;
+    std::string name = line.substr(0, equals), value = line.substr(equals + 3);
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (value.size() >= 2 && value.front() == '\'' && value.back() == '\'') {
+      std::string unquoted;
+      for (std::size_t i = 1; i + 1 < value.size(); ++i) {
+        unquoted += value[i];
+        if (value[i] == '\'' && value[i + 1] == '\'') ++i;
+      }
+      value = unquoted;
+    }
+    settings[name] = value;
+  }
+  return settings;
 }
 
 namespace {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,11 @@ std::string render_own_hba_rules(const spec::ClusterSpec& spec);
 // A replica's owned settings also point it at the master, through its slot.
 std::string render_settings_file(const spec::ClusterSpec& spec, const spec::NodeSpec& node);
 std::string render_owned_settings(const spec::ClusterSpec& spec, const spec::NodeSpec& node);
+
+// The `name = value` lines of a settings file as rendered above, values
+// unquoted, the last of a name winning (as the server reads it). Names in
+// lower case. Comments and blank lines are skipped.
+std::map<std::string, std::string> settings_in_file(const std::string& text);
 
 bool is_master(const spec::ClusterSpec& spec, const spec::NodeSpec& node);
 

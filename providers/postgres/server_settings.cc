@@ -5,10 +5,10 @@
 namespace pgdecl::pg {
 namespace {
 
-std::string joined_names(const std::map<std::string, std::string>& parameters) {
-  std::string names;
-  for (const auto& [name, value] : parameters) names += (names.empty() ? "" : ",") + name;
-  return names;
+std::string joined_names(const std::vector<std::string>& names) {
+  std::string joined;
+  for (const auto& name : names) joined += (joined.empty() ? "" : ",") + name;
+  return joined;
 }
 
 std::vector<std::string> split(const std::string& text) {
@@ -20,23 +20,35 @@ std::vector<std::string> split(const std::string& text) {
 
 }  // namespace
 
-Result<ServerSettings> read_server_settings(Connection& connection,
-                                            const std::map<std::string, std::string>& parameters) {
+Result<NodeSettings> read_node_settings(Connection& connection, const std::vector<std::string>& names) {
   // The spec's names are lower case; the server spells a few in mixed
-  // case (TimeZone, DateStyle, IntervalStyle).
+  // case (TimeZone, DateStyle, IntervalStyle). pg_file_settings parses the
+  // files as they are on disk now; the last line of a name wins.
   auto rows = connection.query(
-      "SELECT lower(s.name), current_setting(s.name), s.setting, s.vartype, coalesce(s.unit, ''), s.context, "
-      "coalesce(s.min_val, ''), coalesce(s.max_val, ''), coalesce(array_to_string(s.enumvals, ','), ''), "
-      "(SELECT f.setting FROM pg_file_settings f WHERE lower(f.name) = lower(s.name) "
-      "AND f.sourcefile LIKE '%/postgresql.auto.conf' ORDER BY f.seqno DESC LIMIT 1) "
-      "FROM pg_settings s WHERE lower(s.name) = ANY(string_to_array($1, ','))",
-      {joined_names(parameters)});
+      "WITH file AS (SELECT DISTINCT ON (lower(name), sourcefile) lower(name) AS name, setting, sourcefile "
+      "FROM pg_file_settings WHERE sourcefile LIKE '%/pgdecl.conf' OR sourcefile LIKE "
+      "'%/postgresql.auto.conf' "
+      "ORDER BY lower(name), sourcefile, seqno DESC), "
+      "own AS (SELECT name, setting FROM file WHERE sourcefile LIKE '%/pgdecl.conf'), "
+      "auto AS (SELECT name, setting FROM file WHERE sourcefile LIKE '%/postgresql.auto.conf'), "
+      "wanted AS (SELECT unnest(string_to_array($1, ',')) AS name UNION SELECT name FROM own) "
+      "SELECT w.name, s.name IS NOT NULL, current_setting(s.name), s.setting, s.vartype, coalesce(s.unit, "
+      "''), "
+      "s.context, coalesce(s.min_val, ''), coalesce(s.max_val, ''), "
+      "coalesce(array_to_string(s.enumvals, ','), ''), a.setting, o.setting, s.pending_restart "
+      "FROM wanted w LEFT JOIN pg_settings s ON lower(s.name) = w.name "
+      "LEFT JOIN auto a ON a.name = w.name LEFT JOIN own o ON o.name = w.name",
+      {joined_names(names)});
   if (!rows) return rows.status();
-  ServerSettings out;
+  NodeSettings out;
   for (const auto& row : rows->rows) {
-    ServerSetting s{*row[1], "", *row[5], {*row[3], *row[4], *row[6], *row[7], split(*row[8])}, row[9]};
-    s.canonical = canonical_setting(*row[2], s.definition.vartype, s.definition.unit).value_or(*row[2]);
-    out[*row[0]] = std::move(s);
+    const std::string& name = *row[0];
+    if (row[11]) out.pgdecl_conf[name] = *row[11];
+    if (row[1] != "t") continue;
+    ServerSetting s{*row[2],       "", *row[6], {*row[4], *row[5], *row[7], *row[8], split(*row[9])}, row[10],
+                    row[12] == "t"};
+    s.canonical = canonical_setting(*row[3], s.definition.vartype, s.definition.unit).value_or(*row[3]);
+    out.server[name] = std::move(s);
   }
   return out;
 }
@@ -65,18 +77,27 @@ bool all_in_force(const ServerSettings& server, const std::map<std::string, std:
   return true;
 }
 
-bool needs_restart(const ServerSettings& server, const std::map<std::string, std::string>& parameters) {
-  for (const auto& [name, value] : parameters) {
-    const ServerSetting& s = server.at(name);
-    if (s.context != "postmaster") continue;
-    if (canonical_setting(value, s.definition.vartype, s.definition.unit) != s.canonical) return true;
+bool needs_restart(const NodeSettings& now, const std::map<std::string, std::string>& file) {
+  auto read_at_start = [&](const std::string& name) -> const ServerSetting* {
+    auto found = now.server.find(name);
+    return found != now.server.end() && found->second.context == "postmaster" ? &found->second : nullptr;
+  };
+  for (const auto& [name, value] : file) {
+    const ServerSetting* s = read_at_start(name);
+    if (s && canonical_setting(value, s->definition.vartype, s->definition.unit) != s->canonical) return true;
+  }
+  // A value the file no longer sets goes back to its default at the next
+  // start only.
+  for (const auto& [name, value] : now.pgdecl_conf) {
+    if (!file.count(name) && read_at_start(name)) return true;
   }
   return false;
 }
 
-Status reset_alter_system(Connection& connection, const ServerSettings& server) {
+Status reset_alter_system(Connection& connection, const ServerSettings& server,
+                          const std::map<std::string, std::string>& file) {
   for (const auto& [name, setting] : server) {
-    if (!setting.set_by_alter_system) continue;
+    if (!setting.set_by_alter_system || !file.count(name)) continue;
     if (auto s = connection.execute("ALTER SYSTEM RESET " + connection.escape_identifier(name)); !s) return s;
   }
   return Status::ok();

@@ -7,6 +7,7 @@
 #include "providers/postgres/replica_health.h"
 #include "providers/postgres/server_settings.h"
 #include "providers/postgres/setting_value.h"
+#include "providers/postgres/settings_live.h"
 
 namespace pgdecl::pg {
 namespace {
@@ -15,22 +16,10 @@ using engine::ApplyOutcome;
 using engine::LiveResource;
 using engine::PlannedChange;
 
-LiveResource to_live(const ServerSettings& settings) {
-  LiveResource live{"settings", {}, {}};
-  for (const auto& [name, s] : settings) {
-    live.attributes[name] = s.display;
-    live.meta["canonical." + name] = s.canonical;
-    live.meta["vartype." + name] = s.definition.vartype;
-    live.meta["unit." + name] = s.definition.unit;
-    live.meta["context." + name] = s.context;
-    if (s.set_by_alter_system) live.meta["alter_system." + name] = *s.set_by_alter_system;
-  }
-  return live;
-}
-
-std::string meta(const LiveResource& live, const std::string& key) {
-  auto found = live.meta.find(key);
-  return found == live.meta.end() ? "" : found->second;
+std::vector<std::string> names_of(const std::map<std::string, std::string>& file) {
+  std::vector<std::string> names;
+  for (const auto& [name, value] : file) names.push_back(name);
+  return names;
 }
 
 class SettingsProvider : public engine::ResourceProvider {
@@ -40,17 +29,19 @@ class SettingsProvider : public engine::ResourceProvider {
   std::string type() const override { return resource_type::kSettings; }
 
   Result<std::optional<LiveResource>> read(const Address& address) override {
-    const auto& wanted = parameters(address.name);
+    const auto file = rendered_file(address.name);
     return probe_node(ctx_, address.name, [&](Connection& c) -> Result<LiveResource> {
-      auto settings = read_server_settings(c, wanted);
+      auto settings = read_node_settings(c, names_of(file));
       if (!settings) return settings.status();
-      return to_live(*settings);
+      return settings_to_live(*settings, parameters(address.name));
     });
   }
 
   // Values compare in canonical form, so "1GB" matches the server's "1GB"
   // as well as "1024MB"; a parameter the server only reads at start is
-  // marked as restarting it.
+  // marked as restarting it. pgdecl.conf itself is compared too, so an
+  // edit waiting for a reload or restart, or a parameter the spec dropped,
+  // shows.
   PlannedChange plan(const Address& address, const engine::DesiredResource* desired,
                      const LiveResource* live) const override {
     if (is_unknown(live)) return plan_unknown(address, desired, *live);
@@ -59,8 +50,10 @@ class SettingsProvider : public engine::ResourceProvider {
     }
     engine::DesiredResource want = *desired;
     for (auto& [name, value] : want.attributes) {
-      auto canonical = canonical_setting(value, meta(*live, "vartype." + name), meta(*live, "unit." + name));
-      if (live->attributes.count(name) && canonical && *canonical == meta(*live, "canonical." + name)) {
+      auto canonical = canonical_setting(value, settings_meta(*live, "vartype." + name),
+                                         settings_meta(*live, "unit." + name));
+      if (live->attributes.count(name) && canonical &&
+          *canonical == settings_meta(*live, "canonical." + name)) {
         value = live->attributes.at(name);
       }
     }
@@ -74,27 +67,31 @@ class SettingsProvider : public engine::ResourceProvider {
       }
       change.reasons.push_back(attribute.name + " is " + *attribute.before +
                                " on the server, the spec says " + attribute.after.value_or(""));
-      if (meta(*live, "context." + attribute.name) == "postmaster") {
+      if (settings_meta(*live, "context." + attribute.name) == "postmaster") {
         attribute.kind = engine::ChangeKind::kRestart;
         change.restart = true;
       }
     }
-    add_alter_system_overrides(change, *desired, *live);
+    const auto file = rendered_file(address.name);
+    add_alter_system_overrides(change, file, *live);
+    add_file_drift(change, file, *live);
     return change;
   }
 
   // A value ALTER SYSTEM left in postgresql.auto.conf overrides the spec
   // at the next reload or restart, even when the server runs the spec's
   // value now: it is drift, and apply takes it out.
-  static void add_alter_system_overrides(PlannedChange& change, const engine::DesiredResource& desired,
+  static void add_alter_system_overrides(PlannedChange& change,
+                                         const std::map<std::string, std::string>& file,
                                          const LiveResource& live) {
-    for (const auto& [name, value] : desired.attributes) {
+    for (const auto& [name, value] : file) {
       if (!live.meta.count("alter_system." + name)) continue;
-      change.reasons.push_back("ALTER SYSTEM set " + name + " = " + meta(live, "alter_system." + name) +
+      change.reasons.push_back("ALTER SYSTEM set " + name + " = " +
+                               settings_meta(live, "alter_system." + name) +
                                " in postgresql.auto.conf, which overrides the spec");
       bool listed = false;
       for (const auto& attribute : change.changes) listed |= attribute.name == name;
-      if (!listed) change.changes.push_back({name, live.attributes.at(name), value});
+      if (!listed) change.changes.push_back({name, settings_meta(live, "display." + name), value});
     }
     if (!change.changes.empty()) change.action = engine::Action::kUpdate;
   }
@@ -113,8 +110,8 @@ class SettingsProvider : public engine::ResourceProvider {
     if (done && pending.restart) done = restart_or_put_back(node, *container_id, pending);
     std::optional<LiveResource> live = change.before;
     ctx_.sessions.with_connection(node, Clock::now() + ctx_.ready_timeout, [&](Connection& c) {
-      auto after = read_server_settings(c, parameters(node));
-      if (after) live = to_live(*after);
+      auto after = read_node_settings(c, names_of(rendered_file(node)));
+      if (after) live = settings_to_live(*after, parameters(node));
       return after.status();
     });
     return {done, live};
@@ -132,29 +129,35 @@ class SettingsProvider : public engine::ResourceProvider {
     return node_spec(ctx_.spec, node).parameters;
   }
 
+  std::map<std::string, std::string> rendered_file(const std::string& node) const {
+    return engine::settings_in_file(engine::render_settings_file(ctx_.spec, node_spec(ctx_.spec, node)));
+  }
+
   // Checks every value against the server's own catalog before writing,
   // writes, and reloads.
   Status install_checked(Connection& c, const std::string& node, const std::string& container_id,
                          Pending& pending) {
-    auto server = read_server_settings(c, parameters(node));
-    if (!server) return server.status();
-    if (auto s = check_parameters(*server, parameters(node), node); !s) return s;
-    if (auto s = reset_alter_system(c, *server); !s) return s;
-    auto previous = c.query("SELECT pg_read_file('pgdecl.conf')");
+    const std::string file = engine::render_settings_file(ctx_.spec, node_spec(ctx_.spec, node));
+    auto now = read_node_settings(c, names_of(engine::settings_in_file(file)));
+    if (!now) return now.status();
+    const ServerSettings& server = now->server;
+    if (auto s = check_parameters(server, parameters(node), node); !s) return s;
+    if (auto s = reset_alter_system(c, server, engine::settings_in_file(file)); !s) return s;
+    // Missing when someone took it away: NULL, not an error.
+    auto previous = c.query("SELECT pg_read_file('pgdecl.conf', 0, 1048576, true)");
     if (!previous) return previous.status();
     pending.previous_file = previous->rows.at(0).at(0).value_or("");
-    pending.restart = needs_restart(*server, parameters(node));
+    pending.restart = needs_restart(*now, engine::settings_in_file(file));
     if (pending.restart) {
       auto owner = data_owner(ctx_.docker.client(), container_id);
       if (!owner) return owner.status();
       pending.owner = *owner;
     }
-    const std::string file = engine::render_settings_file(ctx_.spec, node_spec(ctx_.spec, node));
     // Already written and in force (a new replica starts with its file
     // whole): nothing to write, nothing to reload.
     bool overridden = false;
-    for (const auto& [name, setting] : *server) overridden |= setting.set_by_alter_system.has_value();
-    if (pending.previous_file == file && !overridden && all_in_force(*server, parameters(node))) {
+    for (const auto& [name, setting] : server) overridden |= setting.set_by_alter_system.has_value();
+    if (pending.previous_file == file && !overridden && all_in_force(server, parameters(node))) {
       pending.restart = false;
       return Status::ok();
     }

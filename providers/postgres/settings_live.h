@@ -1,0 +1,31 @@
+#pragma once
+
+#include <map>
+#include <string>
+
+#include "engine/diff/change.h"
+#include "engine/provider/resource.h"
+#include "providers/postgres/server_settings.h"
+
+namespace pgdecl::pg {
+
+// A node's settings as a resource. Attributes: the spec's `parameters` as
+// the server runs them. Meta: what plans need to compare values (canonical
+// form, type, unit, context) for those and every other parameter read, and
+// what pgdecl.conf on disk says.
+engine::LiveResource settings_to_live(const NodeSettings& now,
+                                      const std::map<std::string, std::string>& parameters);
+
+// Adds to `change` how pgdecl.conf on the server differs from `file`, the
+// one the spec renders, beyond the parameters already in the change: an
+// edit made behind pgdecl's back (waiting for a reload or a restart), a
+// line gone, or a parameter the spec no longer sets (it goes back to its
+// default). Each is an update of the node's settings, a restart when the
+// parameter is read only at start.
+void add_file_drift(engine::PlannedChange& change, const std::map<std::string, std::string>& file,
+                    const engine::LiveResource& live);
+
+// The value of a meta key, or "".
+std::string settings_meta(const engine::LiveResource& live, const std::string& key);
+
+}  // namespace pgdecl::pg
