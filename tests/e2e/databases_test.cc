@@ -69,6 +69,32 @@ TEST_CASE("databases: owner, encoding and locale are created, kept and repaired"
     CHECK(cluster.run("plan -f spec.yaml --detailed-exitcode").exit_code == 0);
   }
 
+  SECTION("the spec's owner is applied; a locale spelt another way is the same; a new locale is refused") {
+    std::string spec = slurp(cluster.dir() / "spec.yaml");
+    spec.replace(spec.find("locale: C.UTF-8"), 15, "locale: c.utf8");
+    spec.replace(spec.find("owner: other"), 12, "owner: app");
+    cluster.write_spec(spec);
+    auto owner = cluster.run("plan -f spec.yaml --detailed-exitcode");
+    CHECK(owner.exit_code == 2);
+    CHECK(contains(owner.out,
+                   "# pg_database.utf will be updated in place\n  #   because owner is other on the "
+                   "server, the spec says app"));
+    CHECK_FALSE(contains(owner.out, "locale"));
+    CHECK(contains(owner.out, "Plan: 0 to add, 1 to change, 0 to destroy."));
+    REQUIRE(cluster.run("apply -f spec.yaml --auto-approve").exit_code == 0);
+    CHECK(database_row(*c, "utf") == "app,UTF8,C.UTF-8,C.UTF-8");
+    CHECK(cluster.run("plan -f spec.yaml --detailed-exitcode").exit_code == 0);
+
+    spec.replace(spec.find("locale: c.utf8"), 14, "locale: C");
+    cluster.write_spec(spec);
+    auto refused = cluster.run("apply -f spec.yaml --auto-approve");
+    CHECK(refused.exit_code == 1);
+    CHECK(contains(refused.out,
+                   "locale is C.UTF-8 on the server, the spec says C; it is fixed when a database "
+                   "is created, so apply refuses"));
+    CHECK(database_row(*c, "utf") == "app,UTF8,C.UTF-8,C.UTF-8");
+  }
+
   SECTION("an encoding change is refused in place; only --replace re-creates the database") {
     {
       auto latin = pg::Connection::open({"127.0.0.1", cluster.published_port(), "postgres", "latin"},

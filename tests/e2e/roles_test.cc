@@ -110,7 +110,12 @@ TEST_CASE("every role attribute is created, drifts out of band and is put back",
     CHECK(contains(drift.out, "connection_limit is 5 on the server, the spec says 20"));
     CHECK(contains(drift.out, "valid_until is 2031-06-01"));
     CHECK(contains(drift.out, "member of [\"pg_monitor\"] on the server, the spec says [\"readers\"]"));
+    CHECK(contains(drift.out, "createrole is false on the server, the spec says true"));
+    CHECK(contains(drift.out, "bypassrls is false on the server, the spec says true"));
     CHECK(contains(drift.out, "superuser is false on the server, the spec says true"));
+    CHECK(contains(drift.out, "replication is false on the server, the spec says true"));
+    CHECK(contains(drift.out, "login is true on the server, the spec says false"));
+    CHECK(contains(drift.out, "createdb is true on the server, the spec says false"));
     CHECK(contains(drift.out, "# pg_role.ops will be updated in place"));
     CHECK_FALSE(contains(drift.out, "# pg_role.readers"));
 
@@ -126,13 +131,19 @@ TEST_CASE("every role attribute is created, drifts out of band and is put back",
     spec.replace(spec.find("connection_limit: 20"), 20, "connection_limit: 3");
     spec.replace(spec.find("member_of: [readers]"), 20, "member_of: []");
     spec.replace(spec.find("'2030-01-01 00:00:00+00'"), 24, "infinity");
+    spec.replace(spec.find("createrole: true"), 16, "createrole: false");
+    spec.replace(spec.find("bypassrls: true"), 15, "bypassrls: false");
+    spec.replace(spec.find("inherit: false"), 14, "inherit: true");
+    spec.replace(spec.find("    superuser: true\n    replication: true\n"), 42,
+                 "    superuser: false\n    replication: false\n    login: true\n    inherit: false\n");
     cluster.write_spec(spec);
     auto changed = plan(cluster);
     INFO(changed.out << changed.err);
     CHECK(changed.exit_code == 2);
-    CHECK(contains(changed.out, "Plan: 0 to add, 1 to change, 0 to destroy."));
+    CHECK(contains(changed.out, "Plan: 0 to add, 2 to change, 0 to destroy."));
     apply(cluster);
-    CHECK(role_row(*c, "app") == "t,f,f,t,f,t,f,3,never,-");
+    CHECK(role_row(*c, "app") == "t,f,f,f,f,f,t,3,never,-");
+    CHECK(role_row(*c, "ops") == "t,f,f,f,f,f,f,-1,never,-");
     CHECK(login(cluster, "app", "app-secret-1"));
     require_no_changes(cluster);
   }
@@ -188,6 +199,22 @@ TEST_CASE("a password changed out of band is detected against the stored verifie
   CHECK(scalar(*c, "select rolpassword like 'SCRAM-SHA-256$4096:%' from pg_authid where rolname = 'app'") ==
         "t");
   require_no_changes(cluster);
+
+  SECTION("a new password in the spec is set; the old one stops working") {
+    std::ofstream(cluster.dir() / "app.password") << "the-next-password\n";
+    auto changed = plan(cluster);
+    INFO(changed.out << changed.err);
+    CHECK(changed.exit_code == 2);
+    CHECK(contains(changed.out,
+                   "# pg_role.app will be updated in place\n  #   because the password on the "
+                   "server is not the spec's"));
+    CHECK_FALSE(contains(changed.out, "the-next-password"));
+    apply(cluster);
+    CHECK(login(cluster, "app", "the-next-password"));
+    CHECK_FALSE(login(cluster, "app", "the-spec-password"));
+    CHECK(login(cluster, "keeper", "kept-by-the-dba"));
+    require_no_changes(cluster);
+  }
 
   SECTION("a password stored as md5 is re-stored as SCRAM") {
     REQUIRE(c->execute("set password_encryption = 'md5'"));
@@ -246,7 +273,8 @@ TEST_CASE("role passwords show nowhere: state, plans, logs, the server's log, do
                                     app_verifier.substr(app_verifier.rfind(':') + 1)}) {
     for (const std::string* text : std::initializer_list<const std::string*>{
              &applied.out, &applied.err, &reapplied.out, &reapplied.err, &plan_text.out, &plan_text.err,
-             &plan_json.out, &shown.out, &inspect.out, &server_log.out, &state, &saved}) {
+             &plan_json.out, &plan_json.err, &shown.out, &shown.err, &inspect.out, &server_log.out, &state,
+             &saved}) {
       CHECK_FALSE(contains(*text, secret));
     }
   }

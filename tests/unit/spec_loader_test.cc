@@ -86,6 +86,29 @@ TEST_CASE("the single-node example loads", "[spec]") {
   CHECK(spec->master.hba == std::vector<std::string>{"host all all samenet scram-sha-256"});
 }
 
+TEST_CASE("the application example loads: its roles, their group and the database's owner", "[spec]") {
+  Diagnostics diagnostics;
+  auto spec = pgdecl::spec::load_spec_file(kSourceDir / "specs" / "examples" / "app.yaml", diagnostics);
+  INFO(diagnostics.to_string());
+  REQUIRE(spec.has_value());
+  CHECK(diagnostics.all().empty());
+  REQUIRE(spec->roles.size() == 4);
+  CHECK(spec->roles[0].name == "app_readers");
+  CHECK_FALSE(spec->roles[0].password.has_value());
+  CHECK(spec->roles[1].name == "app_owner");
+  CHECK(spec->roles[1].login == true);
+  CHECK(spec->roles[2].name == "app_rw");
+  CHECK(spec->roles[2].member_of == std::vector<std::string>{"app_readers"});
+  CHECK(spec->roles[2].connection_limit == 20);
+  CHECK(spec->roles[3].name == "legacy_report");
+  CHECK_FALSE(spec->roles[3].present);
+  REQUIRE(spec->databases.size() == 1);
+  CHECK(spec->databases[0].name == "appdb");
+  CHECK(spec->databases[0].owner == "app_owner");
+  CHECK(spec->databases[0].encoding == "UTF8");
+  CHECK(spec->databases[0].locale == "C.UTF-8");
+}
+
 TEST_CASE("a minimal spec gets the documented defaults", "[spec]") {
   ClusterSpec spec = load_ok(kMinimal);
   CHECK(spec.version == 1);
