@@ -3,8 +3,10 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <deque>
 #include <map>
 #include <mutex>
+#include <set>
 
 #include "engine/apply/walker.h"
 
@@ -32,12 +34,40 @@ const char* verb(Action action) {
 struct Steps {
   std::vector<const PlannedChange*> changes;
   std::vector<std::vector<std::size_t>> prerequisites;
+  std::deque<PlannedChange> gates;  // the steps no plan holds
 };
+
+bool is_gate(const std::string& address, const ProviderRegistry& providers) {
+  auto parsed = Address::parse(address);
+  auto* provider = parsed ? providers.find(parsed->type) : nullptr;
+  return provider && provider->is_gate();
+}
+
+// The gates that a create or an update depends on: each is passed once,
+// before them.
+void add_gates(const Plan& plan, const ProviderRegistry& providers, Steps& steps,
+               std::map<std::string, std::size_t>& index) {
+  std::set<std::string> needed;
+  for (const auto* change : steps.changes) {
+    if (change->action == Action::kDelete || change->action == Action::kForget) continue;
+    auto found = plan.dependencies.find(change->address.to_string());
+    if (found == plan.dependencies.end()) continue;
+    for (const auto& dependency : found->second) {
+      if (is_gate(dependency, providers)) needed.insert(dependency);
+    }
+  }
+  for (const auto& gate : needed) {
+    PlannedChange& step = steps.gates.emplace_back();
+    step.address = *Address::parse(gate);
+    index[gate] = steps.changes.size();
+    steps.changes.push_back(&step);
+  }
+}
 
 // Creates and updates wait for what they depend on; a delete (or forget)
 // waits for the things that depended on it, so nothing is removed from
 // under a user.
-Steps order_steps(const Plan& plan) {
+Steps order_steps(const Plan& plan, const ProviderRegistry& providers) {
   Steps steps;
   std::map<std::string, std::size_t> index;
   for (const auto& change : plan.changes) {
@@ -45,6 +75,7 @@ Steps order_steps(const Plan& plan) {
     index[change.address.to_string()] = steps.changes.size();
     steps.changes.push_back(&change);
   }
+  add_gates(plan, providers, steps, index);
   steps.prerequisites.resize(steps.changes.size());
   for (const auto& [dependent, dependencies] : plan.dependencies) {
     auto d = index.find(dependent);
@@ -75,7 +106,7 @@ std::string seconds_since(std::chrono::steady_clock::time_point start) {
 
 ApplyReport apply_plan(const Plan& plan, const ProviderRegistry& providers, StateRecorder& recorder,
                        const ApplyOptions& options) {
-  Steps steps = order_steps(plan);
+  Steps steps = order_steps(plan, providers);
   std::mutex record_mutex;
   auto say = [&](const std::string& line) {
     if (options.progress) options.progress(line);
@@ -87,13 +118,19 @@ ApplyReport apply_plan(const Plan& plan, const ProviderRegistry& providers, Stat
     auto deps_it = plan.dependencies.find(address);
     const auto depends_on = deps_it == plan.dependencies.end() ? std::vector<std::string>{} : deps_it->second;
     auto start = std::chrono::steady_clock::now();
+    auto* provider = providers.find(change.address.type);
+    if (provider && provider->is_gate()) {
+      spdlog::trace("{}: waiting", address);
+      Status passed = provider->apply(change).status;
+      spdlog::debug("{}: {} after {}", address, passed ? "ready" : "not ready", seconds_since(start));
+      return passed;
+    }
     say(address + ": " + verb(change.action) + "...");
     spdlog::trace("{}: {}", address, verb(change.action));
     ApplyOutcome outcome;
     if (change.action == Action::kForget) {
       outcome.live = std::nullopt;
     } else {
-      auto* provider = providers.find(change.address.type);
       outcome = provider->apply(change);
     }
     {

@@ -87,6 +87,7 @@ Result<std::unique_ptr<Session>> Session::open(const spec::ClusterSpec& spec, co
   registry.add(docker::make_image_provider(*wiring->snapshot, session->spec_));
   registry.add(docker::make_volume_provider(*wiring->snapshot, session->spec_, {options.purge_volumes}));
   registry.add(pg::make_node_container_provider(*wiring->node_context));
+  registry.add(pg::make_connection_gate(*wiring->node_context));
   registry.add(pg::make_hba_provider(*wiring->node_context));
   registry.add(pg::make_settings_provider(*wiring->node_context));
   registry.add(pg::make_role_provider(*wiring->node_context));

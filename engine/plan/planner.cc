@@ -93,12 +93,16 @@ void propagate_replacements(Plan& plan, const ResourceGraph& graph, const std::v
   std::map<Address, PlannedChange*> by_address;
   for (auto& change : plan.changes) by_address[change.address] = &change;
   for (auto v : order) {
-    PlannedChange* change = by_address[graph.address(v)];
+    auto found = by_address.find(graph.address(v));
+    if (found == by_address.end()) continue;  // a gate
+    PlannedChange* change = found->second;
     auto* provider = providers.find(change->address.type);
     if (!provider || !provider->replaced_with_dependencies() || !change->before || !change->after) continue;
     if (change->action == Action::kReplace || change->action == Action::kDelete) continue;
     for (auto dependency : graph.dependencies(v)) {
-      const PlannedChange* upstream = by_address[graph.address(dependency)];
+      auto upstream_found = by_address.find(graph.address(dependency));
+      if (upstream_found == by_address.end()) continue;
+      const PlannedChange* upstream = upstream_found->second;
       if (upstream->action != Action::kReplace) continue;
       change->action = Action::kReplace;
       change->reasons.push_back(upstream->address.to_string() + " is replaced");
@@ -125,6 +129,7 @@ Result<std::vector<std::optional<LiveResource>>> read_all(const ResourceGraph& g
   std::vector<std::optional<LiveResource>> live(order.size());
   auto read_one = [&](std::size_t i) -> Status {
     const Address& address = graph.address(order[i]);
+    if (providers.find(address.type)->is_gate()) return Status::ok();
     const auto read_start = std::chrono::steady_clock::now();
     auto read = providers.find(address.type)->read(address);
     if (!read) return read.status().with_context("reading " + address.to_string());
@@ -163,6 +168,7 @@ Result<Plan> make_plan(const PlanRequest& request, const ProviderRegistry& provi
       plan.dependencies[address.to_string()].push_back(graph.address(dependency).to_string());
     }
     auto* provider = providers.find(address.type);
+    if (provider->is_gate()) continue;
     const std::optional<LiveResource>& live = (*reads)[i];
     auto desired = inputs->desired.find(address);
     const DesiredResource* want = desired == inputs->desired.end() ? nullptr : desired->second;

@@ -45,6 +45,13 @@ class ResourceProvider {
   // True when deleting or replacing the object loses user data (a
   // database): the plan says so in words no one can miss.
   virtual bool holds_user_data() const { return false; }
+
+  // True for a point in the graph rather than a resource: a node's
+  // connection, which is ready only when its server accepts connections.
+  // A gate is neither read, planned, shown nor recorded; apply passes it
+  // (calls apply() with a no-op change) before any change that depends on
+  // it, so those wait for it and fail together when it cannot be passed.
+  virtual bool is_gate() const { return false; }
 };
 
 // The providers of one run, by resource type.

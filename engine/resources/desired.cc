@@ -47,10 +47,16 @@ DesiredResource container(const spec::ClusterSpec& spec, const spec::NodeSpec& n
   return out;
 }
 
+// The node's one connection: what runs on the node waits until its server
+// accepts connections, and shares it.
+DesiredResource connection(const spec::NodeSpec& node) {
+  return {{resource_type::kConnection, node.name}, {}, {{resource_type::kContainer, node.name}}};
+}
+
 DesiredResource hba(const spec::ClusterSpec& spec, const spec::NodeSpec& node) {
   return {{resource_type::kHba, node.name},
           {{attr::kHbaRules, render_hba(spec, node)}},
-          {{resource_type::kContainer, node.name}}};
+          {{resource_type::kContainer, node.name}, {resource_type::kConnection, node.name}}};
 }
 
 // After pg_hba: a settings change may restart the node, which must not
@@ -58,35 +64,43 @@ DesiredResource hba(const spec::ClusterSpec& spec, const spec::NodeSpec& node) {
 DesiredResource settings(const spec::NodeSpec& node) {
   DesiredResource out{{resource_type::kSettings, node.name},
                       {},
-                      {{resource_type::kContainer, node.name}, {resource_type::kHba, node.name}}};
+                      {{resource_type::kContainer, node.name},
+                       {resource_type::kConnection, node.name},
+                       {resource_type::kHba, node.name}}};
   for (const auto& [name, value] : node.parameters) out.attributes[name] = value;
   return out;
 }
 
 // A replica: its container, started at once and waiting for its data; its
 // slot on the master; its copy from the master into its volume, which
-// wakes the container and waits until it streams; then its pg_hba and
-// settings, checked by its running server.
+// wakes the container and waits until it streams; then its connection, and
+// its pg_hba and settings, checked by its running server.
 void add_replica(std::vector<DesiredResource>& out, const spec::ClusterSpec& spec,
                  const spec::ReplicaSpec& replica) {
   const Address master{resource_type::kContainer, spec.master.name};
   const Address master_settings{resource_type::kSettings, spec.master.name};
+  const Address master_connection{resource_type::kConnection, spec.master.name};
   DesiredResource node = container(spec, replica, "replica");
   // Health, not only a running process: the master sees it streaming.
   node.attributes[attr::kReplication] = kStreaming;
-  DesiredResource copy{{resource_type::kReplica, replica.name},
-                       {{"source", spec.master.name}},
-                       {master, master_settings, {resource_type::kVolume, replica.volume}, node.address}};
+  DesiredResource copy{
+      {resource_type::kReplica, replica.name},
+      {{"source", spec.master.name}},
+      {master, master_connection, master_settings, {resource_type::kVolume, replica.volume}, node.address}};
   if (spec.replication.slots) {
     out.push_back({{resource_type::kSlot, replica.name},
                    {{"slot_name", slot_name(replica.name)}},
-                   {master, master_settings}});
+                   {master, master_connection, master_settings}});
     copy.depends_on.push_back({resource_type::kSlot, replica.name});
   }
   if (!spec.replication.user.empty())
     copy.depends_on.push_back({resource_type::kRole, spec.replication.user});
   out.push_back(node);
   out.push_back(copy);
+  // Its server starts on the copy.
+  DesiredResource session = connection(replica);
+  session.depends_on.push_back(copy.address);
+  out.push_back(session);
   DesiredResource rules = hba(spec, replica);
   rules.depends_on.push_back(copy.address);
   out.push_back(rules);
@@ -101,6 +115,7 @@ std::vector<DesiredResource> desired_resources(const spec::ClusterSpec& spec) {
   for (const auto& [name, spec_image] : spec.images) out.push_back(image(spec_image));
   for (const auto& [name, spec_volume] : spec.volumes) out.push_back(volume(spec, spec_volume));
   out.push_back(container(spec, spec.master, "master"));
+  out.push_back(connection(spec.master));
   out.push_back(hba(spec, spec.master));
   out.push_back(settings(spec.master));
   for (const auto& spec_role : spec.roles) out.push_back(role_resource(spec, spec_role));

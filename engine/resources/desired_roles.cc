@@ -5,11 +5,13 @@
 namespace pgdecl::engine {
 namespace {
 
-// Roles and databases wait until the master's settings are in force: a
-// settings change may restart the server, which must not happen under a
-// statement.
+// Roles and databases run on the master's connection, once its settings are
+// in force: a settings change may restart the server, which must not happen
+// under a statement.
 std::vector<Address> on_master(const spec::ClusterSpec& spec) {
-  return {{resource_type::kContainer, spec.master.name}, {resource_type::kSettings, spec.master.name}};
+  return {{resource_type::kContainer, spec.master.name},
+          {resource_type::kConnection, spec.master.name},
+          {resource_type::kSettings, spec.master.name}};
 }
 
 bool declared(const spec::ClusterSpec& spec, const std::string& role) {

@@ -35,6 +35,9 @@ const spec::NodeSpec& node_spec(const spec::ClusterSpec& spec, const std::string
 // without any image entrypoint, initialised once, reported ready only when
 // it accepts connections.
 std::unique_ptr<engine::ResourceProvider> make_node_container_provider(NodeContext& context);
+// pg_connection.<node>: not a resource but a gate (ResourceProvider::is_gate)
+// that what runs on a node passes once its server accepts connections.
+std::unique_ptr<engine::ResourceProvider> make_connection_gate(NodeContext& context);
 // pg_hba.<node> and pg_settings.<node>.
 std::unique_ptr<engine::ResourceProvider> make_hba_provider(NodeContext& context);
 std::unique_ptr<engine::ResourceProvider> make_settings_provider(NodeContext& context);
