@@ -17,14 +17,22 @@ ReplicaStream MasterReplication::stream_of(const std::string& replica) const {
   return stream;
 }
 
+void MasterReplication::add_sender(const std::string& application_name, const ReplicaStream& stream) {
+  auto kept = senders.find(application_name);
+  if (kept != senders.end() && kept->second.state == "streaming" && stream.state != "streaming") return;
+  senders[application_name] = stream;
+}
+
 Result<MasterReplication> read_master_replication(Connection& master) {
+  // Senders oldest first, as add_sender expects.
   auto rows = master.query(
-      "SELECT 'slot', slot_name::text, active::text, coalesce(wal_status, ''), NULL FROM "
+      "SELECT 'slot', slot_name::text, active::text, coalesce(wal_status, ''), NULL, NULL FROM "
       "pg_replication_slots "
       "UNION ALL "
       "SELECT 'sender', application_name, state, "
-      "pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn)::bigint::text, extract(epoch from replay_lag)::text "
-      "FROM pg_stat_replication");
+      "pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn)::bigint::text, extract(epoch from "
+      "replay_lag)::text, "
+      "backend_start FROM pg_stat_replication ORDER BY 6");
   if (!rows) return rows.status();
   MasterReplication out;
   for (const Row& row : rows->rows) {
@@ -33,13 +41,11 @@ Result<MasterReplication> read_master_replication(Connection& master) {
       out.slots[name] = SlotState{row.at(2) == "true", row.at(3).value_or("")};
       continue;
     }
-    // Two senders under one name (a replica reconnecting): the first stays.
-    if (out.senders.count(name)) continue;
     ReplicaStream stream;
     if (row.at(2)) stream.state = *row.at(2);
     if (row.at(3)) stream.lag_bytes = std::stoll(*row.at(3));
     if (row.at(4)) stream.lag_seconds = std::stod(*row.at(4));
-    out.senders[name] = stream;
+    out.add_sender(name, stream);
   }
   return out;
 }

@@ -29,6 +29,10 @@ struct MasterReplication {
   std::map<std::string, SlotState> slots;        // by slot name
   std::map<std::string, ReplicaStream> senders;  // by application_name
   std::optional<SlotState> slot(const std::string& name) const;
+  // Senders come oldest first. A replica can have two under its name for a
+  // moment (it reconnects before the old one is gone): a streaming one
+  // speaks for it over any other, and of two alike the newer one.
+  void add_sender(const std::string& application_name, const ReplicaStream& stream);
   ReplicaStream stream_of(const std::string& replica) const;  // with its slot's state
 };
 Result<MasterReplication> read_master_replication(Connection& master);

@@ -85,12 +85,15 @@ TEST_CASE("a reloadable parameter changes without restarting the server", "[e2e]
   REQUIRE(applied.exit_code == 0);
   const std::string started = scalar(*cluster.connect(), kStartTime);
 
-  cluster.write_spec(with_parameters(cluster.name(), "    max_connections: 50\n    work_mem: 16MB\n"));
+  // pgdecl's default for max_slot_wal_keep_size gives way to the spec's.
+  cluster.write_spec(with_parameters(
+      cluster.name(), "    max_connections: 50\n    work_mem: 16MB\n    max_slot_wal_keep_size: 2GB\n"));
   auto planned = run_pgdecl(cluster.dir(), "plan -f spec.yaml --detailed-exitcode");
   INFO(planned.out << planned.err);
   CHECK(planned.exit_code == 2);
   CHECK(planned.out.find("# pg_settings.master will be updated in place\n") != std::string::npos);
-  CHECK(planned.out.find("~ work_mem = \"8MB\" -> \"16MB\"\n") != std::string::npos);
+  CHECK(planned.out.find("~ max_slot_wal_keep_size = \"1GB\" -> \"2GB\"\n") != std::string::npos);
+  CHECK(planned.out.find("~ work_mem               = \"8MB\" -> \"16MB\"\n") != std::string::npos);
   CHECK(planned.out.find("(restart)") == std::string::npos);
   CHECK(planned.out.find("restarts the server") == std::string::npos);
 
@@ -101,6 +104,7 @@ TEST_CASE("a reloadable parameter changes without restarting the server", "[e2e]
   {
     auto c = cluster.connect();
     CHECK(scalar(*c, "show work_mem") == "16MB");
+    CHECK(scalar(*c, "show max_slot_wal_keep_size") == "2GB");
     CHECK(scalar(*c, kStartTime) == started);
   }
   CHECK(run_pgdecl(cluster.dir(), "plan -f spec.yaml --detailed-exitcode").exit_code == 0);

@@ -1,5 +1,7 @@
+#include <atomic>
 #include <catch2/catch.hpp>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <regex>
 #include <thread>
 
@@ -15,6 +17,7 @@ using pgdecl::testing::replica_spec;
 using pgdecl::testing::run_command;
 using pgdecl::testing::run_pgdecl;
 using pgdecl::testing::scalar;
+using pgdecl::testing::slurp;
 
 namespace {
 
@@ -28,12 +31,97 @@ std::string replication_view(pg::Connection& master) {
       "join pg_replication_slots s on s.active_pid = r.pid");
 }
 
+// A replica that was restarted streams again shortly after; polls the
+// view until it says `expected` (or 20 seconds pass), and returns it.
+std::string replication_view_reaching(pg::Connection& master, const std::string& expected) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  std::string view = replication_view(master);
+  while (view != expected && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    view = replication_view(master);
+  }
+  return view;
+}
+
 // The inode of the replica's PG_VERSION: a copy made again gets a new one.
 std::string data_inode(ClusterFixture& cluster, const std::string& node) {
   auto stat = run_command("docker exec " + cluster.name() + "-" + node +
                           " stat -c %i /var/lib/postgresql/data/pgdata/PG_VERSION");
   REQUIRE(stat.exit_code == 0);
   return stat.out;
+}
+
+// pg_controldata of what a replica's volume holds, read with no server on it.
+pgdecl::testing::CliResult volume_controldata(ClusterFixture& cluster, const std::string& volume) {
+  return run_command("docker run --rm -v " + cluster.name() + "-" + volume +
+                     ":/d postgres:15 pg_controldata /d/pgdata");
+}
+
+std::string system_identifier(const std::string& controldata) {
+  std::smatch found;
+  if (!std::regex_search(controldata, found, std::regex("Database system identifier: *([0-9]+)"))) return "";
+  return found[1];
+}
+
+// What Docker says of a container (its inspect JSON), seen from a thread of
+// its own while an apply runs: a replica's copy container lives only while
+// it copies. Empty when it was never seen.
+class ContainerWatch {
+ public:
+  explicit ContainerWatch(const std::string& container)
+      : transport_(docker::make_curl_transport("")), thread_([this, container] { watch(container); }) {}
+  ~ContainerWatch() { stop(); }
+  std::string stop() {
+    done_ = true;
+    if (thread_.joinable()) thread_.join();
+    return seen_;
+  }
+
+ private:
+  void watch(const std::string& container) {
+    while (!done_ && seen_.empty()) {
+      auto inspected = transport_->send({"GET", "/containers/" + container + "/json", "", ""});
+      if (inspected && inspected->status == 200) {
+        seen_ = inspected->body;
+      } else {
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      }
+    }
+  }
+
+  std::unique_ptr<docker::Transport> transport_;
+  std::atomic<bool> done_{false};
+  std::string seen_;
+  std::thread thread_;
+};
+
+// Where the replication password must not be, and the one place it is: the
+// replica's passfile, readable by postgres alone.
+void check_replication_password_kept(ClusterFixture& cluster, const std::string& password) {
+  INFO("the replication password " << password);
+  const std::string replica = cluster.name() + "-replica1";
+  auto inspected = run_command("docker inspect " + replica);
+  REQUIRE(inspected.exit_code == 0);
+  CHECK_FALSE(contains(inspected.out, password));
+  const auto state = slurp(cluster.dir() / ".pgdecl" / (cluster.name() + ".state.json"));
+  REQUIRE_FALSE(state.empty());
+  CHECK_FALSE(contains(state, password));
+
+  auto conninfo = scalar(*connect_node(cluster, "replica1"), "show primary_conninfo");
+  INFO("primary_conninfo: " << conninfo);
+  CHECK_FALSE(contains(conninfo, password));
+  CHECK_FALSE(contains(conninfo, "password="));
+  // The master by its alias on the cluster's network: an address would
+  // go stale when the master's container is made again.
+  CHECK(contains(conninfo, "host='master'"));
+  CHECK_FALSE(std::regex_search(conninfo, std::regex("[0-9]+\\.[0-9]+\\.[0-9]+\\.[0-9]+")));
+  CHECK(contains(conninfo, "passfile='/var/lib/postgresql/data/replication.pass'"));
+
+  auto passfile =
+      run_command("docker exec " + replica + " stat -c '%a %U %G' /var/lib/postgresql/data/replication.pass");
+  CHECK(passfile.out == "600 postgres postgres\n");
+  auto holds = run_command("docker exec " + replica + " cat /var/lib/postgresql/data/replication.pass");
+  CHECK(holds.out == "*:*:replication:replicator:" + password + "\n");
 }
 
 }  // namespace
@@ -49,6 +137,8 @@ TEST_CASE(
   auto master = connect_node(cluster, "master");
   CHECK(replication_view(*master) ==
         "replica1 streaming pgdecl_replica1 true, replica2 streaming pgdecl_replica2 true");
+  // The slots may hold back this much WAL for a replica that is away, no more.
+  CHECK(scalar(*master, "show max_slot_wal_keep_size") == "1GB");
   REQUIRE(master->execute("create table written (v text)"));
   REQUIRE(master->execute("insert into written values ('on the master')"));
   for (const char* replica : {"replica1", "replica2"}) {
@@ -65,6 +155,22 @@ TEST_CASE(
     const std::regex row(std::string("streaming  [0-9.]+ (B|kB|MB) / [0-9.]+ s  pgdecl_") + replica +
                          " active");
     CHECK(std::regex_search(status.out, row));
+  }
+  auto status_json = cluster.run("status -f spec.yaml --json");
+  CHECK(status_json.exit_code == 0);
+  const auto nodes = nlohmann::json::parse(status_json.out).at("nodes");
+  REQUIRE(nodes.size() == 3);
+  for (int i = 1; i <= 2; ++i) {
+    const auto& replica = nodes.at(i);
+    const std::string name = "replica" + std::to_string(i);
+    CHECK(replica.at("name") == name);
+    CHECK(replica.at("role") == "replica");
+    CHECK(replica.at("streaming").at("state") == "streaming");
+    CHECK(replica.at("streaming").at("reason").is_null());
+    CHECK(replica.at("slot") ==
+          nlohmann::json({{"name", "pgdecl_" + name}, {"exists", true}, {"active", true}}));
+    CHECK(replica.at("lag").at("bytes").is_number_integer());
+    CHECK(replica.at("lag").at("bytes") >= 0);
   }
 
   SECTION("a removed replica container comes back on its data, not a new copy") {
@@ -119,7 +225,13 @@ TEST_CASE(
   SECTION("a restarted replica keeps its data and streams again") {
     const std::string inode = data_inode(cluster, "replica2");
     REQUIRE(run_command("docker restart " + cluster.name() + "-replica2").exit_code == 0);
+    // Read once it is back: a replica copied anew on its way up would show.
+    CHECK(replication_view_reaching(*master,
+                                    "replica1 streaming pgdecl_replica1 true, replica2 streaming "
+                                    "pgdecl_replica2 true") ==
+          "replica1 streaming pgdecl_replica1 true, replica2 streaming pgdecl_replica2 true");
     CHECK(data_inode(cluster, "replica2") == inode);
+    CHECK(cluster.run("plan -f spec.yaml --detailed-exitcode").exit_code == 0);
     auto c = connect_node(cluster, "replica2");
     CHECK(eventually(*c, "select v from written") == "on the master");
     REQUIRE(master->execute("insert into written values ('after the restart')"));
@@ -206,6 +318,9 @@ TEST_CASE("a replica volume holding another cluster's data is reported and re-cl
       "setpriv --reuid=postgres --regid=postgres --init-groups initdb -D /var/lib/postgresql/data/pgdata "
       ">/dev/null'");
   REQUIRE(swapped.exit_code == 0);
+  const std::string other_id = system_identifier(volume_controldata(cluster, "replica1_data").out);
+  REQUIRE_FALSE(other_id.empty());
+  REQUIRE(other_id != master_id);
 
   auto plan = cluster.run("plan -f spec.yaml");
   CHECK(contains(plan.out, "# pg_replica.replica1 will be updated in place"));
@@ -216,9 +331,10 @@ TEST_CASE("a replica volume holding another cluster's data is reported and re-cl
   auto refused = cluster.run("apply -f spec.yaml --auto-approve");
   CHECK(refused.exit_code == 1);
   CHECK(contains(refused.out + refused.err, "it is not copied over"));
-  auto still_other = run_command("docker run --rm -v " + cluster.name() +
-                                 "-replica1_data:/d postgres:15 pg_controldata /d/pgdata");
-  CHECK_FALSE(contains(still_other.out, master_id));
+  // Refused, the other cluster's data is still all there.
+  auto still_other = volume_controldata(cluster, "replica1_data");
+  CHECK(still_other.exit_code == 0);
+  CHECK(system_identifier(still_other.out) == other_id);
 
   auto replace_plan = cluster.run("plan -f spec.yaml --replace pg_replica.replica1");
   CHECK(contains(replace_plan.out, "# pg_replica.replica1 must be replaced, and the data in it is lost"));
@@ -233,6 +349,7 @@ TEST_CASE("destroy leaves nothing of the cluster but the kept volumes", "[e2e][d
   ClusterFixture cluster("repdestroy");
   cluster.write_spec(replica_spec(cluster.name(), 1));
   REQUIRE(cluster.run("apply -f spec.yaml --auto-approve").exit_code == 0);
+  const std::string inode = data_inode(cluster, "replica1");
   REQUIRE(cluster.run("destroy -f spec.yaml --auto-approve").exit_code == 0);
   docker::Labels mine{{"pgdecl.cluster", cluster.name()}};
   CHECK(cluster.docker().list_containers(mine)->empty());
@@ -244,8 +361,10 @@ TEST_CASE("destroy leaves nothing of the cluster but the kept volumes", "[e2e][d
   auto again = cluster.run("apply -f spec.yaml --auto-approve");
   REQUIRE(again.exit_code == 0);
   CHECK_FALSE(contains(again.out, "pg_replica.replica1: Creating"));
+  CHECK(data_inode(cluster, "replica1") == inode);
   auto master = connect_node(cluster, "master");
   CHECK(replication_view(*master) == "replica1 streaming pgdecl_replica1 true");
+  CHECK(cluster.run("plan -f spec.yaml --detailed-exitcode").exit_code == 0);
 }
 
 TEST_CASE("a master killed during a replica's copy fails the apply with the reason; the next apply converges",
@@ -326,14 +445,24 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "a new replication password reaches the replica's password file, so it signs in again after a restart",
+    "the replication password is only in the replica's password file; a new one reaches it and signs in "
+    "after a restart",
     "[e2e][docker][postgres][replica]") {
   ClusterFixture cluster("reppw");
   std::string spec = replica_spec(cluster.name(), 1);
   spec.replace(spec.rfind("password: { generate: true }"), 28, "password: { file: repl.password }");
   std::ofstream(cluster.dir() / "repl.password") << "the-first-one\n";
   cluster.write_spec(spec);
-  REQUIRE(cluster.run("apply -f spec.yaml --auto-approve").exit_code == 0);
+  ContainerWatch copy(cluster.name() + "-replica1-bootstrap");
+  auto applied = cluster.run("apply -f spec.yaml --auto-approve");
+  const std::string copy_inspected = copy.stop();
+  REQUIRE(applied.exit_code == 0);
+  CHECK_FALSE(contains(applied.out + applied.err, "the-first-one"));
+  // The copy signs in with a passfile handed to it as a file, not through
+  // its command or environment.
+  CHECK(contains(copy_inspected, "pg_basebackup"));
+  CHECK_FALSE(contains(copy_inspected, "the-first-one"));
+  check_replication_password_kept(cluster, "the-first-one");
   CHECK(cluster.run("plan -f spec.yaml --detailed-exitcode").exit_code == 0);
 
   std::ofstream(cluster.dir() / "repl.password") << "the-second-one\n";
@@ -342,19 +471,25 @@ TEST_CASE(
   CHECK(contains(plan.out,
                  "# pg_replica.replica1 will be updated in place\n  #   because the replica's password file "
                  "holds another password"));
-  CHECK_FALSE(contains(plan.out, "the-second-one"));
-  REQUIRE(cluster.run("apply -f spec.yaml --auto-approve").exit_code == 0);
+  CHECK_FALSE(contains(plan.out + plan.err, "the-second-one"));
+  auto plan_json = cluster.run("plan -f spec.yaml --json");
+  CHECK(plan_json.exit_code == 0);
+  CHECK_FALSE(contains(plan_json.out + plan_json.err, "the-second-one"));
+  REQUIRE(cluster.run("plan -f spec.yaml --out next.plan").exit_code == 0);
+  const auto plan_file = slurp(cluster.dir() / "next.plan");
+  REQUIRE_FALSE(plan_file.empty());
+  CHECK_FALSE(contains(plan_file, "the-second-one"));
+  auto rotated = cluster.run("apply -f spec.yaml --auto-approve");
+  REQUIRE(rotated.exit_code == 0);
+  CHECK_FALSE(contains(rotated.out + rotated.err, "the-second-one"));
+  check_replication_password_kept(cluster, "the-second-one");
   CHECK(cluster.run("plan -f spec.yaml --detailed-exitcode").exit_code == 0);
 
   // A restart makes the WAL receiver sign in afresh, with the file.
   REQUIRE(run_command("docker restart " + cluster.name() + "-replica1").exit_code == 0);
   auto master = connect_node(cluster, "master");
-  std::string view;
-  for (int i = 0; i < 200 && view != "replica1 streaming pgdecl_replica1 true"; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    view = replication_view(*master);
-  }
-  CHECK(view == "replica1 streaming pgdecl_replica1 true");
+  CHECK(replication_view_reaching(*master, "replica1 streaming pgdecl_replica1 true") ==
+        "replica1 streaming pgdecl_replica1 true");
 }
 
 TEST_CASE("a new replica starts with the master's settings, even ones a standby needs at least as high",

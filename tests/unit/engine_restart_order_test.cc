@@ -7,12 +7,13 @@ using namespace pgdecl::engine;
 
 namespace {
 
-PlannedChange settings_change(const std::string& node, const std::string& before, const std::string& after) {
+PlannedChange settings_change(const std::string& node, const std::string& before, const std::string& after,
+                              const std::string& parameter = "max_connections") {
   PlannedChange change;
   change.address = {resource_type::kSettings, node};
   change.action = Action::kUpdate;
   change.restart = true;
-  change.changes.push_back({"max_connections", before, after, ChangeKind::kRestart});
+  change.changes.push_back({parameter, before, after, ChangeKind::kRestart});
   return change;
 }
 
@@ -51,6 +52,31 @@ TEST_CASE("a lowered standby minimum restarts the master first", "[unit]") {
   CHECK(depends(plan, "pg_settings.replica1", "pg_settings.master"));
   CHECK_FALSE(depends(plan, "pg_settings.master", "pg_settings.replica1"));
   CHECK(lowers_standby_minimum(plan.changes[0]));
+}
+
+TEST_CASE("every parameter a standby needs at least as high orders the restarts by its direction", "[unit]") {
+  // PostgreSQL's list (hot standby, "Administrator's Overview"), and one
+  // restart-only parameter outside it.
+  const std::string parameter =
+      GENERATE(as<std::string>{}, "max_connections", "max_worker_processes", "max_wal_senders",
+               "max_prepared_transactions", "max_locks_per_transaction", "max_replication_slots");
+  const bool standby_minimum = parameter != "max_replication_slots";
+  struct Step {
+    const char* before;
+    const char* after;
+    bool goes_down;
+  };
+  for (const auto& [before, after, goes_down] : {Step{"20", "10", true}, Step{"10", "20", false}}) {
+    INFO(parameter << " " << before << " -> " << after);
+    Plan plan;
+    plan.changes = {settings_change("master", before, after, parameter),
+                    settings_change("replica1", before, after, parameter)};
+    order_restarts(plan, two_replicas());
+    const bool master_first = standby_minimum && goes_down;
+    CHECK(lowers_standby_minimum(plan.changes[0]) == master_first);
+    CHECK(depends(plan, "pg_settings.replica1", "pg_settings.master") == master_first);
+    CHECK(depends(plan, "pg_settings.master", "pg_settings.replica1") == !master_first);
+  }
 }
 
 TEST_CASE("a replica being made again is not ordered against the master's restart", "[unit]") {

@@ -12,18 +12,26 @@
 
 using namespace pgdecl::pg;
 
+namespace {
+
+ReplicaStream sender(const std::string& state, long long lag_bytes) {
+  ReplicaStream stream;
+  stream.state = state;
+  stream.lag_bytes = lag_bytes;
+  return stream;
+}
+
+}  // namespace
+
 TEST_CASE("a replica's stream is its own sender's, with its own slot's state", "[unit]") {
   MasterReplication seen;
   seen.slots["pgdecl_replica1"] = SlotState{true, "reserved"};
   seen.slots["pgdecl_replica2"] = SlotState{false, "extended"};
-  ReplicaStream streaming;
-  streaming.state = "streaming";
-  streaming.lag_bytes = 0;
-  seen.senders["replica1"] = streaming;
-  // A copy in progress has its own name: it is not the replica streaming.
-  ReplicaStream copying;
-  copying.state = "backup";
-  seen.senders["pgdecl_bootstrap_replica2"] = copying;
+  seen.add_sender("replica1", sender("streaming", 0));
+  // A copy in progress has its own name: it is not the replica streaming,
+  // though pg_basebackup -X stream's WAL stream is in state streaming.
+  seen.add_sender("pgdecl_bootstrap_replica2", sender("backup", 4096));
+  seen.add_sender("pgdecl_bootstrap_replica2", sender("streaming", 0));
 
   ReplicaStream one = seen.stream_of("replica1");
   CHECK(one.state == "streaming");
@@ -39,6 +47,31 @@ TEST_CASE("a replica's stream is its own sender's, with its own slot's state", "
   CHECK_FALSE(three.slot_active.has_value());
   CHECK(seen.slot("pgdecl_replica2")->wal_status == "extended");
   CHECK_FALSE(seen.slot("pgdecl_replica3").has_value());
+}
+
+TEST_CASE("of two senders under a replica's name, a streaming one speaks for it, else the newer", "[unit]") {
+  // Senders are added oldest first.
+  MasterReplication reconnecting;
+  reconnecting.add_sender("replica1", sender("streaming", 100));
+  reconnecting.add_sender("replica1", sender("startup", 0));
+  CHECK(reconnecting.stream_of("replica1").state == "streaming");
+  CHECK(reconnecting.stream_of("replica1").lag_bytes == 100);
+
+  MasterReplication caught_up;
+  caught_up.add_sender("replica1", sender("catchup", 100));
+  caught_up.add_sender("replica1", sender("streaming", 0));
+  CHECK(caught_up.stream_of("replica1").state == "streaming");
+  CHECK(caught_up.stream_of("replica1").lag_bytes == 0);
+
+  MasterReplication both_streaming;
+  both_streaming.add_sender("replica1", sender("streaming", 100));
+  both_streaming.add_sender("replica1", sender("streaming", 0));
+  CHECK(both_streaming.stream_of("replica1").lag_bytes == 0);
+
+  MasterReplication neither;
+  neither.add_sender("replica1", sender("startup", 100));
+  neither.add_sender("replica1", sender("catchup", 0));
+  CHECK(neither.stream_of("replica1").state == "catchup");
 }
 
 TEST_CASE("a start gate holds only while armed and not yet open", "[unit]") {
