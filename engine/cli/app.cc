@@ -32,6 +32,9 @@ void add_spec_options(CLI::App* command, Options& options) {
 void add_plan_options(CLI::App* command, Options& options) {
   command->add_option("--target", options.targets, "Limit to this resource address and what it needs");
   command->add_option("--replace", options.replace, "Replace this resource even if it matches the spec");
+  command->add_flag("--purge-volumes", options.purge_volumes,
+                    "Remove the data volumes that leave the spec (a removed replica's) instead of keeping "
+                    "them; never the master's");
 }
 
 }  // namespace
@@ -70,6 +73,13 @@ int run(int argc, char** argv) {
   add_spec_options(destroy, options);
   destroy->add_flag("--auto-approve", options.auto_approve, "Do not ask for confirmation");
   destroy->add_flag("--purge-volumes", options.purge_volumes, "Remove the data volumes too");
+  // The same words wherever volumes can go.
+  const char* volumes_footer =
+      "Data volumes are kept unless --purge-volumes is given or the spec (or, once the volume has left\n"
+      "the spec, the state) says prevent_destroy: false; the plan says which it keeps.";
+  plan->footer(volumes_footer);
+  apply->footer(std::string(volumes_footer) + "\nApplying a PLANFILE does what it says about volumes.");
+  destroy->footer(volumes_footer);
 
   auto* show = app.add_subcommand("show", "Print what the state holds");
   add_spec_options(show, options);

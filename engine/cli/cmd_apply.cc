@@ -49,6 +49,15 @@ int apply_saved_plan(Options options) {
     print_error(saved.status().message());
     return kExitError;
   }
+  // What becomes of volumes was decided when the plan was made.
+  if (options.purge_volumes && !saved->plan.purge_volumes) {
+    print_error("plan " + options.plan_in +
+                " was made without --purge-volumes, and apply PLANFILE does only what the plan says; run "
+                "pgdecl plan --purge-volumes --out " +
+                options.plan_in + " again");
+    return kExitError;
+  }
+  options.purge_volumes = saved->plan.purge_volumes;
   options.spec_file = saved->spec_path;
   if (sha256_of_file(options.spec_file) != saved->spec_sha256) {
     print_error("plan " + options.plan_in + " is stale: the spec " + options.spec_file +

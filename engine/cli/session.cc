@@ -9,6 +9,7 @@
 #include "engine/cli/secret_resolver.h"
 #include "engine/resources/desired.h"
 #include "engine/resources/restart_order.h"
+#include "engine/resources/volume_removal.h"
 #include "engine/spec/loader.h"
 #include "providers/docker/resource_providers.h"
 #include "providers/postgres/node_connections.h"
@@ -85,7 +86,7 @@ Result<std::unique_ptr<Session>> Session::open(const spec::ClusterSpec& spec, co
   auto& registry = session->providers_;
   registry.add(docker::make_network_provider(*wiring->snapshot, session->spec_));
   registry.add(docker::make_image_provider(*wiring->snapshot, session->spec_));
-  registry.add(docker::make_volume_provider(*wiring->snapshot, session->spec_, {options.purge_volumes}));
+  registry.add(docker::make_volume_provider(*wiring->snapshot, session->spec_));
   registry.add(pg::make_node_container_provider(*wiring->node_context));
   registry.add(pg::make_connection_gate(*wiring->node_context));
   registry.add(pg::make_hba_provider(*wiring->node_context));
@@ -121,7 +122,7 @@ Result<engine::Plan> Session::make_plan(const Options& options, bool destroy) {
   for (const auto& resource : desired) request.prior.push_back({resource.address, resource.depends_on});
   if (!destroy) request.desired = std::move(desired);
   for (const auto& [address, record] : state_.resources) {
-    engine::PriorResource prior{*Address::parse(address), {}, true};
+    engine::PriorResource prior{*Address::parse(address), {}, true, record.attributes};
     for (const auto& dependency : record.depends_on) prior.depends_on.push_back(*Address::parse(dependency));
     request.prior.push_back(std::move(prior));
   }
@@ -144,7 +145,12 @@ Result<engine::Plan> Session::make_plan(const Options& options, bool destroy) {
     return engine::make_plan(request, providers_);
   }();
   wiring_->node_context->master_replication.release();
-  if (plan) engine::order_restarts(*plan, spec_);
+  if (!plan) return plan;
+  plan->purge_volumes = options.purge_volumes;
+  engine::RecordedAttributes recorded;
+  for (const auto& [address, record] : state_.resources) recorded[address] = record.attributes;
+  engine::decide_volume_removals(*plan, spec_, recorded, options.purge_volumes);
+  engine::order_restarts(*plan, spec_);
   return plan;
 }
 

@@ -32,7 +32,6 @@ class Session {
   };
   static Paths paths_for(const spec::ClusterSpec& spec, const Options& options);
 
-  // purge_volumes: what destroy does with data volumes.
   static Result<std::unique_ptr<Session>> open(const spec::ClusterSpec& spec, const Options& options);
   ~Session();
 
@@ -44,7 +43,9 @@ class Session {
   // What the PostgreSQL providers share, for reads outside a plan (status).
   pg::NodeContext& node_context();
 
-  // Refresh and diff; `destroy` plans the removal of everything.
+  // Refresh and diff; `destroy` plans the removal of everything. Data
+  // volumes that leave go only as options.purge_volumes and their
+  // prevent_destroy allow.
   Result<engine::Plan> make_plan(const Options& options, bool destroy);
   // Before an apply of `plan`: a master container it makes starts before
   // the replica containers it makes.

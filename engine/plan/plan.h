@@ -22,6 +22,9 @@ struct Plan {
   std::string lineage;            // of the state it was made against
   std::int64_t state_serial = 0;  // ditto: a plan for an older state is stale
   bool destroy = false;
+  // --purge-volumes: data volumes leaving with their containers are removed
+  // too. Saved with the plan, so applying it plans again the same way.
+  bool purge_volumes = false;
   // Every resource considered, dependencies before dependents.
   std::vector<PlannedChange> changes;
   // address → addresses it depends on (from the spec and from the state).

@@ -91,6 +91,7 @@ std::string serialize_plan_file(const PlanFile& file) {
                         {"lineage", file.plan.lineage},
                         {"state_serial", file.plan.state_serial},
                         {"destroy", file.plan.destroy},
+                        {"purge_volumes", file.plan.purge_volumes},
                         {"dependencies", file.plan.dependencies},
                         {"changes", changes}};
   return out.dump(2) + "\n";
@@ -110,6 +111,8 @@ Result<PlanFile> parse_plan_file(const std::string& text, const std::string& nam
     file.plan.lineage = json.at("lineage").get<std::string>();
     file.plan.state_serial = json.at("state_serial").get<std::int64_t>();
     file.plan.destroy = json.at("destroy").get<bool>();
+    // Absent from files written before the flag existed, which had no way to purge.
+    file.plan.purge_volumes = json.value("purge_volumes", false);
     file.plan.dependencies = json.at("dependencies").get<std::map<std::string, std::vector<std::string>>>();
     for (const auto& change : json.at("changes")) file.plan.changes.push_back(change_from_json(change));
     return file;

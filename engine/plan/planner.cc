@@ -21,6 +21,7 @@ struct Inputs {
   ResourceGraph graph;
   std::map<Address, const DesiredResource*> desired;
   std::set<Address> recorded;
+  std::map<Address, const Attributes*> recorded_attributes;
 };
 
 Result<Inputs> build_graph(const PlanRequest& request) {
@@ -38,7 +39,10 @@ Result<Inputs> build_graph(const PlanRequest& request) {
   // their destruction.
   for (const auto& prior : request.prior) {
     inputs.graph.add(prior.address);
-    if (prior.recorded) inputs.recorded.insert(prior.address);
+    if (prior.recorded) {
+      inputs.recorded.insert(prior.address);
+      inputs.recorded_attributes[prior.address] = &prior.attributes;
+    }
     if (inputs.desired.count(prior.address)) continue;
     for (const auto& dependency : prior.depends_on) inputs.graph.add_dependency(prior.address, dependency);
   }
@@ -110,6 +114,16 @@ void propagate_replacements(Plan& plan, const ResourceGraph& graph, const std::v
   }
 }
 
+// What only the state knows of a live object stands in for what its read
+// cannot see.
+void overlay_recorded(LiveResource& live, const ResourceProvider& provider, const Attributes* recorded) {
+  if (!recorded) return;
+  for (const auto& name : provider.recorded_attributes()) {
+    auto found = recorded->find(name);
+    if (found != recorded->end()) live.attributes[name] = found->second;
+  }
+}
+
 double milliseconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
 }
@@ -157,7 +171,11 @@ Result<Plan> make_plan(const PlanRequest& request, const ProviderRegistry& provi
   auto order = graph.topological_order();
   if (!order) return order.status();
 
-  Plan plan{request.cluster, request.lineage, request.state_serial, request.destroy, {}, {}};
+  Plan plan;
+  plan.cluster = request.cluster;
+  plan.lineage = request.lineage;
+  plan.state_serial = request.state_serial;
+  plan.destroy = request.destroy;
   std::set<std::size_t> in_scope = targeted(request.targets, graph);
   auto reads = read_all(graph, *order, providers);
   if (!reads) return reads.status();
@@ -169,7 +187,12 @@ Result<Plan> make_plan(const PlanRequest& request, const ProviderRegistry& provi
     }
     auto* provider = providers.find(address.type);
     if (provider->is_gate()) continue;
-    const std::optional<LiveResource>& live = (*reads)[i];
+    std::optional<LiveResource>& live = (*reads)[i];
+    if (live) {
+      auto recorded = inputs->recorded_attributes.find(address);
+      overlay_recorded(*live, *provider,
+                       recorded == inputs->recorded_attributes.end() ? nullptr : recorded->second);
+    }
     auto desired = inputs->desired.find(address);
     const DesiredResource* want = desired == inputs->desired.end() ? nullptr : desired->second;
     PlannedChange change = provider->plan(address, want, live.has_value() ? &*live : nullptr);

@@ -14,7 +14,8 @@ namespace pgdecl::engine {
 struct PriorResource {
   Address address;
   std::vector<Address> depends_on;
-  bool recorded = false;  // the state holds it (it was made or seen before)
+  bool recorded = false;       // the state holds it (it was made or seen before)
+  Attributes attributes = {};  // what the state recorded of it
 };
 
 struct PlanRequest {

@@ -4,6 +4,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "engine/core/result.h"
 #include "engine/diff/change.h"
@@ -45,6 +46,12 @@ class ResourceProvider {
   // True when deleting or replacing the object loses user data (a
   // database): the plan says so in words no one can miss.
   virtual bool holds_user_data() const { return false; }
+
+  // Attributes no read can see (a volume's prevent_destroy): the planner
+  // puts the value the state recorded over what read() returned, so they
+  // converge like the others and are still known once the resource has
+  // left the spec.
+  virtual std::vector<std::string> recorded_attributes() const { return {}; }
 
   // True for a point in the graph rather than a resource: a node's
   // connection, which is ready only when its server accepts connections.

@@ -22,8 +22,13 @@ DesiredResource image(const spec::ImageSpec& image) {
   return out;
 }
 
+// prevent_destroy goes to the state with the volume: once the volume has
+// left the spec, it still says whether its data may go.
 DesiredResource volume(const spec::ClusterSpec& spec, const spec::VolumeSpec& volume) {
-  return {{resource_type::kVolume, volume.name}, {{attr::kName, docker_name(spec.name, volume.name)}}, {}};
+  return {{resource_type::kVolume, volume.name},
+          {{attr::kName, docker_name(spec.name, volume.name)},
+           {attr::kPreventDestroy, volume.prevent_destroy ? "true" : "false"}},
+          {}};
 }
 
 std::string publish_text(const spec::PublishSpec& publish) {

@@ -24,7 +24,8 @@ inline constexpr const char* kRole = "role";
 inline constexpr const char* kCommand = "command_digest";
 inline constexpr const char* kState = "state";
 inline constexpr const char* kHbaRules = "rules";
-inline constexpr const char* kReplication = "replication";  // a replica container's health
+inline constexpr const char* kReplication = "replication";         // a replica container's health
+inline constexpr const char* kPreventDestroy = "prevent_destroy";  // a volume's; "true" or "false"
 }  // namespace attr
 
 // What attr::kReplication says of a replica the master sees streaming.

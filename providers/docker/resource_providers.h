@@ -8,15 +8,12 @@
 
 namespace pgdecl::docker {
 
-struct VolumeOptions {
-  bool purge = false;  // --purge-volumes: destroy removes data volumes too
-};
-
 std::unique_ptr<engine::ResourceProvider> make_network_provider(ClusterSnapshot& docker,
                                                                 const spec::ClusterSpec& spec);
+// A volume that leaves is planned as kept; engine::decide_volume_removals
+// decides whether its data goes.
 std::unique_ptr<engine::ResourceProvider> make_volume_provider(ClusterSnapshot& docker,
-                                                               const spec::ClusterSpec& spec,
-                                                               VolumeOptions options);
+                                                               const spec::ClusterSpec& spec);
 std::unique_ptr<engine::ResourceProvider> make_image_provider(ClusterSnapshot& docker,
                                                               const spec::ClusterSpec& spec);
 

@@ -11,32 +11,33 @@ using engine::PlannedChange;
 
 class VolumeProvider : public engine::ResourceProvider {
  public:
-  VolumeProvider(ClusterSnapshot& docker, const spec::ClusterSpec& spec, VolumeOptions options)
-      : docker_(docker), spec_(spec), options_(options) {}
+  VolumeProvider(ClusterSnapshot& docker, const spec::ClusterSpec& spec) : docker_(docker), spec_(spec) {}
 
   std::string type() const override { return resource_type::kVolume; }
 
+  // Docker knows nothing of prevent_destroy: a volume is protected until
+  // the state says otherwise.
   Result<std::optional<LiveResource>> read(const Address& address) override {
     auto volume = docker_.volume(engine::docker_name(spec_.name, address.name));
     if (!volume) return volume.status();
     if (!volume->has_value()) return std::optional<LiveResource>();
-    return std::optional<LiveResource>(to_live(**volume));
+    return std::optional<LiveResource>(to_live(**volume, "true"));
   }
 
-  // Data volumes outlive their containers: leaving the spec, or a destroy,
-  // keeps them unless the user says otherwise.
+  std::vector<std::string> recorded_attributes() const override { return {engine::attr::kPreventDestroy}; }
+
+  // Data volumes outlive their containers: one that leaves is kept here,
+  // and only engine::decide_volume_removals, which sees the whole plan,
+  // lets its data go.
   PlannedChange plan(const Address& address, const engine::DesiredResource* desired,
                      const LiveResource* live) const override {
     PlannedChange change = engine::ResourceProvider::plan(address, desired, live);
     if (change.action == engine::Action::kReplace) {
-      change.action = engine::Action::kCreate;  // a volume's only attribute is its name
+      change.action = engine::Action::kCreate;  // a volume's only Docker attribute is its name
     }
     if (change.action != engine::Action::kDelete) return change;
-    change.destroys_data = true;
-    if (options_.purge || !prevent_destroy(address.name)) return change;
     change.action = engine::Action::kForget;
-    change.reasons = {
-        "volumes hold data and are kept; --purge-volumes (or prevent_destroy: false) removes them"};
+    change.reasons = {"volumes hold data and are kept"};
     return change;
   }
 
@@ -47,34 +48,38 @@ class VolumeProvider : public engine::ResourceProvider {
       if (!s && s.code() != Status::Code::kNotFound) return {s, change.before};
       return {Status::ok(), std::nullopt};
     }
-    auto made = docker_.client().create_volume(change.after->attributes.at(engine::attr::kName),
+    const auto& wanted = change.after->attributes;
+    auto given = wanted.find(engine::attr::kPreventDestroy);  // absent from older plan files
+    const std::string prevent_destroy = given == wanted.end() ? "true" : given->second;
+    if (change.action == engine::Action::kUpdate) {
+      // Only prevent_destroy differs, and it lives in the state alone.
+      LiveResource live = *change.before;
+      live.attributes[engine::attr::kPreventDestroy] = prevent_destroy;
+      return {Status::ok(), live};
+    }
+    auto made = docker_.client().create_volume(wanted.at(engine::attr::kName),
                                                docker_.labels_for(change.address.to_string()));
     docker_.invalidate();
     if (!made) return {made.status(), std::nullopt};
-    return {Status::ok(), to_live(*made)};
+    return {Status::ok(), to_live(*made, prevent_destroy)};
   }
 
  private:
-  bool prevent_destroy(const std::string& name) const {
-    auto found = spec_.volumes.find(name);
-    return found == spec_.volumes.end() || found->second.prevent_destroy;
-  }
-
-  static LiveResource to_live(const VolumeInfo& volume) {
-    return {volume.name, {{engine::attr::kName, volume.name}}, {}};
+  static LiveResource to_live(const VolumeInfo& volume, const std::string& prevent_destroy) {
+    return {volume.name,
+            {{engine::attr::kName, volume.name}, {engine::attr::kPreventDestroy, prevent_destroy}},
+            {}};
   }
 
   ClusterSnapshot& docker_;
   const spec::ClusterSpec& spec_;
-  VolumeOptions options_;
 };
 
 }  // namespace
 
 std::unique_ptr<engine::ResourceProvider> make_volume_provider(ClusterSnapshot& docker,
-                                                               const spec::ClusterSpec& spec,
-                                                               VolumeOptions options) {
-  return std::make_unique<VolumeProvider>(docker, spec, options);
+                                                               const spec::ClusterSpec& spec) {
+  return std::make_unique<VolumeProvider>(docker, spec);
 }
 
 }  // namespace pgdecl::docker

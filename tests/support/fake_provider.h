@@ -47,6 +47,21 @@ class FakeProvider : public engine::ResourceProvider {
   bool replaced_with_dependencies() const override { return follows_; }
   bool holds_user_data() const override { return holds_data_; }
   void set_holds_user_data(bool holds) { holds_data_ = holds; }
+  std::vector<std::string> recorded_attributes() const override { return recorded_; }
+  void set_recorded_attributes(std::vector<std::string> names) { recorded_ = std::move(names); }
+  // Like what lives in a node's data directory: leaving the spec, it is
+  // let go rather than removed.
+  void set_forgotten_when_removed(bool forgotten) { forgotten_ = forgotten; }
+
+  engine::PlannedChange plan(const Address& address, const engine::DesiredResource* desired,
+                             const engine::LiveResource* live) const override {
+    auto change = engine::ResourceProvider::plan(address, desired, live);
+    if (forgotten_ && change.action == engine::Action::kDelete) {
+      change.action = engine::Action::kForget;
+      change.reasons = {"it stays in its volume"};
+    }
+    return change;
+  }
 
   Result<std::optional<engine::LiveResource>> read(const Address& address) override {
     std::lock_guard lock(world_.mutex);
@@ -78,6 +93,8 @@ class FakeProvider : public engine::ResourceProvider {
   engine::AttributeSchema schema_;
   bool follows_;
   bool holds_data_ = false;
+  std::vector<std::string> recorded_;
+  bool forgotten_ = false;
 };
 
 }  // namespace pgdecl::testing
