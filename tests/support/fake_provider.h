@@ -47,6 +47,17 @@ class FakeProvider : public engine::ResourceProvider {
   bool replaced_with_dependencies() const override { return follows_; }
   bool holds_user_data() const override { return holds_data_; }
   void set_holds_user_data(bool holds) { holds_data_ = holds; }
+  bool reapplied_with_new_data() const override { return reapplied_; }
+  void set_reapplied_with_new_data(bool reapplied) { reapplied_ = reapplied; }
+  // Its updates make its data anew, as a replica copied again.
+  void set_updates_remake_data(bool remakes) { remakes_ = remakes; }
+
+  engine::PlannedChange plan(const Address& address, const engine::DesiredResource* desired,
+                             const engine::LiveResource* live) const override {
+    engine::PlannedChange change = engine::ResourceProvider::plan(address, desired, live);
+    change.remakes_data = remakes_ && change.action == engine::Action::kUpdate;
+    return change;
+  }
 
   Result<std::optional<engine::LiveResource>> read(const Address& address) override {
     std::lock_guard lock(world_.mutex);
@@ -78,6 +89,8 @@ class FakeProvider : public engine::ResourceProvider {
   engine::AttributeSchema schema_;
   bool follows_;
   bool holds_data_ = false;
+  bool reapplied_ = false;
+  bool remakes_ = false;
 };
 
 }  // namespace pgdecl::testing
