@@ -67,9 +67,11 @@ int run(int argc, char** argv) {
   apply->add_flag("--auto-approve", options.auto_approve, "Do not ask for confirmation");
   apply->add_option("--parallelism", options.parallelism, "Steps run at once (default 4)")
       ->check(CLI::Range(1, 64));
-  apply->add_option("--timeout", timeout,
-                    "How long to wait for a server to accept connections and for each replica to stream, "
-                    "e.g. 90s, 5m, 1m30s (default 120s)");
+  apply
+      ->add_option("--timeout", timeout,
+                   "How long to wait for a server to accept connections and for each replica to stream, "
+                   "e.g. 90s, 5m, 1m30s (default 120s)")
+      ->type_name("DURATION");
 
   auto* destroy = app.add_subcommand("destroy", "Remove the cluster's containers and network");
   add_spec_options(destroy, options);

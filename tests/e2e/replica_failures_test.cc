@@ -250,6 +250,10 @@ TEST_CASE("a promoted replica is reported and kept until --replace copies it aga
     auto replica = connect_node(cluster, "replica1");
     CHECK(scalar(*replica, "select count(*) from written where v = 'on the promoted copy'") == "1");
   }
+  // Stopped, it is known by its files: no standby.signal any more.
+  REQUIRE(run_command("docker stop " + cluster.name() + "-replica1").exit_code == 0);
+  CHECK(contains(cluster.run("plan -f spec.yaml").out,
+                 "because the volume holds a copy of this master promoted to a primary of its own"));
 
   auto replace = cluster.run("plan -f spec.yaml --replace pg_replica.replica1");
   CHECK(contains(replace.out, "# pg_replica.replica1 must be replaced, and the data in it is lost"));
