@@ -7,6 +7,7 @@
 #include <cstdlib>
 
 #include "engine/cli/options.h"
+#include "engine/cli/output.h"
 
 namespace pgdecl::cli {
 namespace {
@@ -42,6 +43,7 @@ void add_plan_options(CLI::App* command, Options& options) {
 int run(int argc, char** argv) {
   Options options;
   std::string log_level;
+  std::string timeout = "120s";
   CLI::App app{"pgdecl: a PostgreSQL primary and its streaming replicas on Docker, declared in one spec"};
   app.set_version_flag("--version", std::string("pgdecl ") + PGDECL_VERSION);
   app.add_option("--log-level", log_level, "trace, debug, info, warn (default), error")
@@ -68,6 +70,11 @@ int run(int argc, char** argv) {
   apply->add_flag("--auto-approve", options.auto_approve, "Do not ask for confirmation");
   apply->add_option("--parallelism", options.parallelism, "Steps run at once (default 4)")
       ->check(CLI::Range(1, 64));
+  apply
+      ->add_option("--timeout", timeout,
+                   "How long to wait for a server to accept connections and for each replica to stream, "
+                   "e.g. 90s, 5m, 1m30s (default 120s)")
+      ->type_name("DURATION");
 
   auto* destroy = app.add_subcommand("destroy", "Remove the cluster's containers and network");
   add_spec_options(destroy, options);
@@ -100,6 +107,12 @@ int run(int argc, char** argv) {
     return app.exit(e) == 0 ? kExitOk : kExitError;
   }
   set_up_logging(log_level);
+  auto waited = parse_duration(timeout);
+  if (!waited) {
+    print_error("--timeout " + timeout + ": " + waited.status().message());
+    return kExitError;
+  }
+  options.timeout = *waited;
 
   if (*validate) return command_validate(options);
   if (*graph) return command_graph(options);

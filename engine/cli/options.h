@@ -1,7 +1,10 @@
 #pragma once
 
+#include <chrono>
 #include <string>
 #include <vector>
+
+#include "engine/cli/duration.h"
 
 namespace pgdecl::cli {
 
@@ -16,6 +19,9 @@ struct Options {
   bool auto_approve = false;
   bool purge_volumes = false;
   int parallelism = 4;
+  // How long apply waits for a server to accept connections and for a
+  // replica to stream.
+  std::chrono::seconds timeout = kDefaultTimeout;
   std::vector<std::string> targets;
   std::vector<std::string> replace;
 };

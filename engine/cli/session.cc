@@ -32,6 +32,21 @@ struct Session::Wiring {
   std::unique_ptr<pg::NodeContext> node_context;
 };
 
+namespace {
+
+// A pg_replica change that copies the replica's data again, or refuses to
+// copy over what its volume holds, rather than keep the copy it has.
+bool decides_copy(const engine::PlannedChange& change) {
+  if (change.action == engine::Action::kReplace) return true;
+  if (change.action != engine::Action::kCreate && change.action != engine::Action::kUpdate) return false;
+  for (const auto& changed : change.changes) {
+    if (changed.name == "data") return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 Session::Session(const spec::ClusterSpec& spec, Paths paths) : spec_(spec), paths_(std::move(paths)) {}
 Session::~Session() = default;
 
@@ -74,7 +89,7 @@ Result<std::unique_ptr<Session>> Session::open(const spec::ClusterSpec& spec, co
   wiring->snapshot = std::make_unique<docker::ClusterSnapshot>(*wiring->client, spec.name);
   wiring->sessions = std::make_unique<pg::NodeSessions>(spec.master.superuser.name, std::move(*password));
   wiring->node_context = std::make_unique<pg::NodeContext>(
-      pg::NodeContext{*wiring->snapshot, session->spec_, *wiring->sessions});
+      pg::NodeContext{*wiring->snapshot, session->spec_, *wiring->sessions, options.timeout});
 
   for (const auto& role : spec.roles) {
     if (role.password && role.present) {
@@ -156,19 +171,19 @@ Result<engine::Plan> Session::make_plan(const Options& options, bool destroy) {
 
 void Session::prepare_apply(const engine::Plan& plan) {
   const Address master{resource_type::kContainer, spec_.master.name};
-  std::set<std::string> new_copies;
+  std::set<std::string> new_copies, copies_decided;
   for (const auto& change : plan.changes) {
     if (change.address == master &&
         (change.action == engine::Action::kCreate || change.action == engine::Action::kReplace)) {
       wiring_->node_context->master_started.arm();
     }
+    if (change.address.type != resource_type::kReplica) continue;
     // A copy into a volume that did not exist when the plan was made.
-    if (change.address.type == resource_type::kReplica && change.action == engine::Action::kCreate &&
-        !change.before) {
-      new_copies.insert(change.address.name);
-    }
+    if (change.action == engine::Action::kCreate && !change.before) new_copies.insert(change.address.name);
+    if (decides_copy(change)) copies_decided.insert(change.address.name);
   }
   wiring_->node_context->new_copies.arm(std::move(new_copies));
+  wiring_->node_context->copies_decided = std::move(copies_decided);
 }
 
 Status Session::wait_until_healthy() { return pg::wait_until_replicas_stream(*wiring_->node_context); }

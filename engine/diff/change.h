@@ -26,6 +26,9 @@ struct PlannedChange {
   std::optional<DesiredResource> after;
   bool restart = false;        // an in-place change that restarts the node
   bool destroys_data = false;  // a delete that loses user data
+  // An update that makes the object's data anew (a replica copied again):
+  // what lives in that data is applied again, as after a replacement.
+  bool remakes_data = false;
 
   bool is_change() const { return action != Action::kNoOp; }
 };

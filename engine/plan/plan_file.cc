@@ -19,7 +19,8 @@ nlohmann::json change_json(const PlannedChange& change) {
                         {"reasons", change.reasons},
                         {"changes", attributes},
                         {"restart", change.restart},
-                        {"destroys_data", change.destroys_data}};
+                        {"destroys_data", change.destroys_data},
+                        {"remakes_data", change.remakes_data}};
   if (change.before) {
     out["before"] = {{"id", change.before->id},
                      {"attributes", attributes_json(change.before->attributes)},
@@ -64,6 +65,7 @@ PlannedChange change_from_json(const nlohmann::json& json) {
   }
   change.restart = json.at("restart").get<bool>();
   change.destroys_data = json.at("destroys_data").get<bool>();
+  change.remakes_data = json.value("remakes_data", false);
   if (json.contains("before")) {
     const auto& b = json["before"];
     change.before = LiveResource{b.at("id").get<std::string>(), attributes_from_json(b.at("attributes")),

@@ -124,6 +124,35 @@ void overlay_recorded(LiveResource& live, const ResourceProvider& provider, cons
   }
 }
 
+// What lives in data made anew is written again into it: a replica copied
+// again starts with pgdecl's own pg_hba rules only.
+void propagate_new_data(Plan& plan, const ResourceGraph& graph, const std::vector<std::size_t>& order,
+                        const ProviderRegistry& providers) {
+  std::map<Address, PlannedChange*> by_address;
+  for (auto& change : plan.changes) by_address[change.address] = &change;
+  for (auto v : order) {
+    auto found = by_address.find(graph.address(v));
+    if (found == by_address.end()) continue;  // a gate
+    PlannedChange* change = found->second;
+    auto* provider = providers.find(change->address.type);
+    if (!provider || !provider->reapplied_with_new_data() || change->action != Action::kNoOp) continue;
+    if (!change->before || !change->after) continue;
+    for (auto dependency : graph.dependencies(v)) {
+      auto upstream_found = by_address.find(graph.address(dependency));
+      if (upstream_found == by_address.end()) continue;
+      const PlannedChange* upstream = upstream_found->second;
+      // A replaced container keeps its volume; replaced data is new.
+      const bool data_replaced =
+          upstream->action == Action::kReplace && providers.find(upstream->address.type)->holds_user_data();
+      if (!data_replaced && !upstream->remakes_data) continue;
+      change->action = Action::kUpdate;
+      change->reasons.push_back(upstream->address.to_string() +
+                                " makes the data it lives in anew, so it is written again");
+      break;
+    }
+  }
+}
+
 double milliseconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
 }
@@ -209,6 +238,7 @@ Result<Plan> make_plan(const PlanRequest& request, const ProviderRegistry& provi
     plan.changes.push_back(std::move(change));
   }
   propagate_replacements(plan, graph, *order, providers);
+  propagate_new_data(plan, graph, *order, providers);
   return plan;
 }
 

@@ -43,6 +43,12 @@ class ResourceProvider {
   // network, its image) means this resource must be made again too.
   virtual bool replaced_with_dependencies() const { return false; }
 
+  // True when this resource lives in a dependency's data (a node's
+  // pg_hba.conf): once that data is made anew (a replaced resource that
+  // holds user data, or a change with remakes_data) it is applied again,
+  // even when it matched.
+  virtual bool reapplied_with_new_data() const { return false; }
+
   // True when deleting or replacing the object loses user data (a
   // database): the plan says so in words no one can miss.
   virtual bool holds_user_data() const { return false; }

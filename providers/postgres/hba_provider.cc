@@ -48,6 +48,8 @@ class HbaProvider : public engine::ResourceProvider {
   explicit HbaProvider(NodeContext& context) : ctx_(context) {}
 
   std::string type() const override { return resource_type::kHba; }
+  // A replica's new copy starts with pgdecl's own rules only.
+  bool reapplied_with_new_data() const override { return true; }
 
   engine::AttributeSchema schema() const override {
     return {{engine::attr::kHbaRules,

@@ -7,6 +7,7 @@
 #include "providers/postgres/node_readiness.h"
 #include "providers/postgres/replica_data.h"
 #include "providers/postgres/replica_health.h"
+#include "providers/postgres/replica_log.h"
 #include "providers/postgres/resource_providers.h"
 
 namespace pgdecl::pg {
@@ -20,6 +21,8 @@ namespace attr = engine::attr;
 constexpr const char* kRoleLabel = "pgdecl.role";
 constexpr const char* kImageLabel = "pgdecl.image";
 constexpr const char* kCommandLabel = "pgdecl.command-digest";
+// What a running replica that does not stream says about why, for the plan.
+constexpr const char* kComplaint = "complaint";
 
 std::string label(const docker::ContainerInfo& info, const char* key) {
   auto found = info.labels.find(key);
@@ -55,9 +58,30 @@ class NodeContainerProvider : public engine::ResourceProvider {
     if (!live) return live.status();
     if ((*info)->running() && (*info)->published)
       ctx_.sessions.set_port(address.name, (*info)->published->host_port);
-    if (is_replica(address.name))
-      live->attributes[attr::kReplication] = replication_seen((*info)->running(), address.name);
+    if (is_replica(address.name)) {
+      const std::string seen = replication_seen((*info)->running(), address.name);
+      live->attributes[attr::kReplication] = seen;
+      if ((*info)->running() && seen != engine::kStreaming) {
+        if (auto complaint = read_streaming_complaint(ctx_.docker.client(), (*info)->id))
+          live->meta[kComplaint] = *complaint;
+      }
+    }
     return std::optional<LiveResource>(std::move(*live));
+  }
+
+  // A replica that does not stream says why in its own words, when its
+  // server has said it: the reason a plan gives is the server's.
+  PlannedChange plan(const Address& address, const engine::DesiredResource* desired,
+                     const LiveResource* live) const override {
+    PlannedChange change = engine::ResourceProvider::plan(address, desired, live);
+    if (!live || !live->meta.count(kComplaint)) return change;
+    for (const auto& changed : change.changes) {
+      if (changed.name == attr::kReplication) {
+        change.reasons.push_back(address.name + " says: " + live->meta.at(kComplaint));
+        break;
+      }
+    }
+    return change;
   }
 
   ApplyOutcome apply(const PlannedChange& change) override {
@@ -92,7 +116,10 @@ class NodeContainerProvider : public engine::ResourceProvider {
       }
     }
     Status ready = wait_until_ready(ctx_, node, id);
-    if (ready && is_replica(node)) ready = wait_until_streaming(ctx_, node, id);
+    // A replica whose data this apply copies again (or refuses to copy
+    // over) streams, if ever, after its pg_replica step, which waits for it.
+    if (ready && is_replica(node) && !ctx_.copies_decided.count(node))
+      ready = wait_until_streaming(ctx_, node, id);
     auto live = read(change.address);
     std::optional<LiveResource> known = live ? *live : std::nullopt;
     return {ready, known};

@@ -23,6 +23,11 @@ Result<ReplicaData> read_through(docker::Client& client, const std::string& cont
   auto marker = client.read_file(container, engine::kStandbyMarker);
   if (!marker) return marker.status();
   data.complete = marker->has_value();
+  if (data.complete) {
+    auto signal = client.read_file(container, pgdata + "/standby.signal");
+    if (!signal) return signal.status();
+    data.promoted = !signal->has_value();
+  }
   auto passfile = client.read_file(container, engine::kReplicationPassfile);
   if (!passfile) return passfile.status();
   if (passfile->has_value()) data.passfile = Secret(std::move(**passfile));
@@ -41,7 +46,7 @@ std::optional<ReplicaData> read_through_server(NodeContext& context, const std::
   Status asked = context.sessions.with_connection(replica, Clock::now(), [&](Connection& c) {
     auto rows = c.query(
         "SELECT system_identifier::text, pg_read_file($1, 0, 4096, true) IS NOT NULL, "
-        "pg_read_file($2, 0, 65536, true) FROM pg_control_system()",
+        "pg_read_file($2, 0, 65536, true), pg_is_in_recovery() FROM pg_control_system()",
         {std::string(engine::kStandbyMarker), std::string(engine::kReplicationPassfile)});
     if (!rows) return rows.status();
     const Row& row = rows->rows.at(0);
@@ -49,6 +54,7 @@ std::optional<ReplicaData> read_through_server(NodeContext& context, const std::
     data.system_identifier = std::stoull(row.at(0).value_or("0"));
     data.complete = row.at(1) == "t";
     if (row.at(2)) data.passfile = Secret(*row.at(2));
+    data.promoted = data.complete && row.at(3) == "f";
     return Status::ok();
   });
   if (!asked) return std::nullopt;

@@ -14,7 +14,11 @@ namespace pgdecl::pg {
 struct ReplicaData {
   bool has_data = false;  // a data directory with PG_VERSION
   std::optional<std::uint64_t> system_identifier;
-  bool complete = false;           // the bootstrap's marker is there
+  bool complete = false;  // the bootstrap's marker is there
+  // A whole copy whose server left recovery (pg_promote(), or its
+  // standby.signal removed): a primary of its own, which may hold writes
+  // its master never saw, and which can follow the master no more.
+  bool promoted = false;
   std::optional<Secret> passfile;  // the WAL receiver's password file
 };
 

@@ -4,15 +4,24 @@
 
 #include "engine/resources/naming.h"
 #include "engine/resources/replica_config.h"
+#include "providers/postgres/replica_log.h"
 
 namespace pgdecl::pg {
 namespace {
 
-std::string last_log_lines(NodeContext& context, const std::string& container_id) {
-  auto logs = context.docker.client().container_logs(container_id, 8);
-  if (!logs) return "(its logs could not be read: " + logs.status().message() + ")";
-  std::string text = *logs;
-  while (!text.empty() && text.back() == '\n') text.pop_back();
+constexpr int kLogLines = 8;
+
+// The reason in the replica's own words, when its log gives one; a
+// replica that needs WAL the master has removed is told how to get out.
+std::string replica_says(NodeContext& context, const std::string& replica, const std::string& container_id) {
+  auto complaint = read_streaming_complaint(context.docker.client(), container_id);
+  if (!complaint) return "";
+  std::string text = "; " + replica + " says: " + *complaint;
+  if (complaint->find("has already been removed") != std::string::npos) {
+    text += "\n" + replica +
+            " needs WAL the master no longer has and can never catch up: pgdecl apply --replace pg_replica." +
+            replica + " copies it again";
+  }
   return text;
 }
 
@@ -55,13 +64,16 @@ Status wait_until_streaming(NodeContext& context, const std::string& replica,
     if (is_healthy(last, slots)) return Status::ok();
     auto container = context.docker.client().inspect_container(container_id);
     if (container && container->has_value() && !(*container)->running()) {
-      return Status::failed(replica + " stopped before it streamed from the master; its last words:\n" +
-                            last_log_lines(context, container_id));
+      return Status::failed(replica + " stopped before it streamed from the master" +
+                            replica_says(context, replica, container_id) + "\nits last words:\n" +
+                            last_log_lines(context.docker.client(), container_id, kLogLines));
     }
     if (Clock::now() + interval >= deadline) {
-      return Status::timeout(replica +
-                             " is not streaming from the master in time (the master sees: " + describe(last) +
-                             "); its last log lines:\n" + last_log_lines(context, container_id));
+      return Status::timeout(replica + " is not streaming from the master within " +
+                             std::to_string(context.ready_timeout.count()) +
+                             "s (apply --timeout): the master sees it " + describe(last) +
+                             replica_says(context, replica, container_id) + "\nits last log lines:\n" +
+                             last_log_lines(context.docker.client(), container_id, kLogLines));
     }
     std::this_thread::sleep_for(interval);
     interval = std::min(interval * 2, kLongestPoll);

@@ -18,9 +18,11 @@ Result<ReplicaStream> read_replica_stream(NodeContext& context, Connection& mast
 inline constexpr long long kHealthyLagBytes = 16LL * 1024 * 1024;
 bool is_healthy(const ReplicaStream& stream, bool slots);
 
-// Waits until the master sees the replica healthy. Stops early when the
-// replica's container stops; a timeout says what the master saw last and
-// the replica's own last log lines (authentication failed, WAL removed).
+// Waits until the master sees the replica healthy, for the context's
+// ready_timeout. Stops early when the replica's container stops; a timeout
+// says what the master saw last, the replica's own complaint (password
+// authentication failed, requested WAL already removed) and its last log
+// lines.
 Status wait_until_streaming(NodeContext& context, const std::string& replica,
                             const std::string& container_id);
 

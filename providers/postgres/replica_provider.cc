@@ -26,6 +26,8 @@ constexpr const char* kData = "data";
 constexpr const char* kPassfile = "passfile";
 constexpr const char* kPassfileCurrent = "holds the replication user's password";
 constexpr const char* kStandby = "a standby of this master";
+constexpr const char* kWalGone = "a standby of this master that needs WAL the master has removed";
+constexpr const char* kPromoted = "a copy of this master promoted to a primary of its own";
 
 // What the master is, as far as a replica's data is concerned: its system
 // identifier, none yet (a new master), or not known now (not running).
@@ -60,11 +62,14 @@ std::string describe(const ReplicaData& data, const MasterIdentity& master) {
     return "data of another cluster (system identifier " + mine + "; the master's is " +
            std::to_string(master.system_identifier) + ")";
   }
-  return data.complete ? kStandby : "an unfinished copy of this master";
+  if (!data.complete) return "an unfinished copy of this master";
+  return data.promoted ? kPromoted : kStandby;
 }
 
-bool belongs_elsewhere(const std::string& described) {
-  return described.rfind("data of another cluster", 0) == 0;
+// What apply never copies over unless --replace asks: another cluster's
+// data, or a promoted copy, which may hold writes the master never saw.
+bool kept_unless_replaced(const std::string& described) {
+  return described.rfind("data of another cluster", 0) == 0 || described == kPromoted;
 }
 
 // pg_replica.<replica>: the replica's data, copied from the master. A copy
@@ -87,8 +92,13 @@ class ReplicaProvider : public engine::ResourceProvider {
     const MasterIdentity* master = &*master_identity;
     auto data = read_replica_data(ctx_, address.name);
     if (!data) return data.status();
-    LiveResource live{
-        address.name, {{"source", ctx_.spec.master.name}, {kData, describe(*data, *master)}}, {}};
+    std::string described = describe(*data, *master);
+    if (described == kStandby && master->kind == MasterIdentity::Kind::kKnown) {
+      auto lost = slot_lost(address.name);
+      if (!lost) return lost.status();
+      if (*lost) described = kWalGone;
+    }
+    LiveResource live{address.name, {{"source", ctx_.spec.master.name}, {kData, described}}, {}};
     if (master->kind == MasterIdentity::Kind::kUnknown && data->has_data) live.meta["unknown"] = "master";
     // Only a replica the spec still has is checked for its password: one
     // leaving the spec may have no replication user left to compare with.
@@ -130,13 +140,21 @@ class ReplicaProvider : public engine::ResourceProvider {
     } else if (data == "no data yet") {
       change.action = engine::Action::kCreate;
       change.reasons.push_back("the volume holds no data yet: pg_basebackup copies it from the master");
-    } else if (belongs_elsewhere(data)) {
+      change.remakes_data = true;
+    } else if (kept_unless_replaced(data)) {
       change.action = engine::Action::kUpdate;
       change.reasons.push_back("the volume holds " + data + ": apply does not copy over it; --replace " +
                                address.to_string() + " re-clones it, and its data is lost");
+    } else if (data == kWalGone) {
+      change.action = engine::Action::kUpdate;
+      change.reasons.push_back("the master removed WAL " + address.name + " still needs (its slot " +
+                               engine::slot_name(address.name) +
+                               " has wal_status lost): it can never catch up, so it is copied again");
+      change.remakes_data = true;
     } else if (data != kStandby) {
       change.action = engine::Action::kUpdate;
       change.reasons.push_back("the volume holds " + data + ": it is copied again");
+      change.remakes_data = true;
     }
     if (change.action != engine::Action::kNoOp) change.changes.push_back({kData, data, kStandby});
     auto passfile = live->attributes.find(kPassfile);
@@ -166,8 +184,13 @@ class ReplicaProvider : public engine::ResourceProvider {
     auto data = read_replica_data(ctx_, replica);
     if (!data) return {data.status(), change.before};
     const std::string found = describe(*data, *master);
-    if (found == kStandby && change.action != engine::Action::kReplace) return keep_copy(replica, *data);
-    if (belongs_elsewhere(found) && change.action != engine::Action::kReplace) {
+    // The plan found the WAL gone; by now its slot may have been made again
+    // and look sound, but the copy still cannot catch up.
+    const bool wal_gone = change.before && change.before->attributes.count(kData) &&
+                          change.before->attributes.at(kData) == kWalGone;
+    if (found == kStandby && change.action != engine::Action::kReplace && !wal_gone)
+      return keep_copy(replica, *data);
+    if (kept_unless_replaced(found) && change.action != engine::Action::kReplace) {
       return {
           Status::failed("the volume of " + replica + " holds " + found + "; it is not copied over. " +
                          "--replace " + change.address.to_string() + " re-clones it, and its data is lost"),
@@ -190,6 +213,24 @@ class ReplicaProvider : public engine::ResourceProvider {
       if (spec_replica.name == replica) return true;
     }
     return false;
+  }
+
+  // Whether the replica's slot on the master lost WAL it held for it. The
+  // master answers from the one read that serves the whole refresh.
+  Result<bool> slot_lost(const std::string& replica) {
+    if (!ctx_.spec.replication.slots) return false;
+    bool lost = false;
+    Status asked = ctx_.sessions.with_connection(ctx_.spec.master.name, Clock::now(), [&](Connection& c) {
+      auto replication = ctx_.master_replication.get(c);
+      if (!replication) return replication.status();
+      auto slot = replication->slot(engine::slot_name(replica));
+      lost = slot && slot->wal_status == "lost";
+      return Status::ok();
+    });
+    // A master gone since the refresh asked it: checked again next time.
+    if (asked.code() == Status::Code::kUnavailable) return false;
+    if (!asked) return asked;
+    return lost;
   }
 
   Result<Secret> wanted_passfile() const {

@@ -2,6 +2,7 @@
 
 #include <map>
 #include <memory>
+#include <set>
 
 #include "engine/provider/provider.h"
 #include "engine/spec/model.h"
@@ -18,6 +19,8 @@ struct NodeContext {
   docker::ClusterSnapshot& docker;
   const spec::ClusterSpec& spec;
   NodeSessions& sessions;
+  // How long an apply waits for a server to accept connections and for a
+  // replica to stream (apply --timeout).
   std::chrono::seconds ready_timeout{120};
   // The spec's role passwords (or their SCRAM verifiers) by role name, or
   // why one could not be had; a role reports that when it is read, so a
@@ -26,6 +29,9 @@ struct NodeContext {
   MasterReplicationCache master_replication{};
   StartGate master_started{};
   CopyGroup new_copies{};
+  // Replicas whose pg_replica step in this apply copies their data again
+  // or refuses to: their containers do not wait for them to stream.
+  std::set<std::string> copies_decided{};
 };
 
 // The spec of a node by name: a replica's, or else the master's.

@@ -12,6 +12,12 @@ using engine::LiveResource;
 using engine::PlannedChange;
 
 constexpr const char* kSlotName = "slot_name";
+constexpr const char* kWalStatus = "wal_status";
+
+bool is_lost(const LiveResource& live) {
+  auto status = live.meta.find(kWalStatus);
+  return status != live.meta.end() && status->second == "lost";
+}
 
 Result<std::optional<LiveResource>> read_slot(NodeContext& context, Connection& c, const std::string& slot) {
   auto replication = context.master_replication.get(c);
@@ -20,7 +26,7 @@ Result<std::optional<LiveResource>> read_slot(NodeContext& context, Connection& 
   if (!state) return std::optional<LiveResource>();
   LiveResource live{slot, {{kSlotName, slot}}, {}};
   live.meta["active"] = state->active ? "true" : "false";
-  live.meta["wal_status"] = state->wal_status;
+  live.meta[kWalStatus] = state->wal_status;
   return std::optional<LiveResource>(std::move(live));
 }
 
@@ -46,6 +52,14 @@ class SlotProvider : public engine::ResourceProvider {
       change.reasons = {
           "the replica is no longer in the spec: its slot would keep WAL on the master for ever"};
     }
+    if (desired && live && is_lost(*live)) {
+      // The slot can serve no replica again: the WAL it was to keep is gone.
+      change.action = engine::Action::kReplace;
+      change.reasons.push_back("its wal_status is lost: the master removed WAL it held for " + address.name +
+                               " (more than max_slot_wal_keep_size behind), so it is made again and " +
+                               address.name + " copied again");
+      change.changes.push_back({"wal_status", "lost", "reserved", engine::ChangeKind::kReplace});
+    }
     return change;
   }
 
@@ -55,12 +69,13 @@ class SlotProvider : public engine::ResourceProvider {
     Status done = ctx_.sessions.with_connection(master(), deadline(), [&](Connection& c) -> Status {
       auto current = read_slot(ctx_, c, slot);
       if (!current) return current.status();
-      if (change.action == engine::Action::kDelete) {
+      if (change.action == engine::Action::kDelete || change.action == engine::Action::kReplace) {
         if (*current) {
           if (auto s = drop_slot(c, slot); !s) return s;
         }
         live.reset();
-        return Status::ok();
+        if (change.action == engine::Action::kDelete) return Status::ok();
+        current = std::optional<LiveResource>();
       }
       if (!*current) {
         // Reserved at once, so the copy that follows finds its WAL kept.

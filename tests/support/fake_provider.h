@@ -52,6 +52,10 @@ class FakeProvider : public engine::ResourceProvider {
   // Like what lives in a node's data directory: leaving the spec, it is
   // let go rather than removed.
   void set_forgotten_when_removed(bool forgotten) { forgotten_ = forgotten; }
+  bool reapplied_with_new_data() const override { return reapplied_; }
+  void set_reapplied_with_new_data(bool reapplied) { reapplied_ = reapplied; }
+  // Its updates make its data anew, as a replica copied again.
+  void set_updates_remake_data(bool remakes) { remakes_ = remakes; }
 
   engine::PlannedChange plan(const Address& address, const engine::DesiredResource* desired,
                              const engine::LiveResource* live) const override {
@@ -60,6 +64,7 @@ class FakeProvider : public engine::ResourceProvider {
       change.action = engine::Action::kForget;
       change.reasons = {"it stays in its volume"};
     }
+    change.remakes_data = remakes_ && change.action == engine::Action::kUpdate;
     return change;
   }
 
@@ -95,6 +100,8 @@ class FakeProvider : public engine::ResourceProvider {
   bool holds_data_ = false;
   std::vector<std::string> recorded_;
   bool forgotten_ = false;
+  bool reapplied_ = false;
+  bool remakes_ = false;
 };
 
 }  // namespace pgdecl::testing
