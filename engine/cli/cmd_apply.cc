@@ -57,7 +57,15 @@ int apply_saved_plan(Options options) {
                 options.plan_in + " again");
     return kExitError;
   }
+  if (!options.targets.empty() || !options.replace.empty()) {
+    print_error("apply " + options.plan_in +
+                " does exactly what the saved plan says, with the --target and --replace it was made with; "
+                "give them to pgdecl plan --out instead");
+    return kExitError;
+  }
   options.purge_volumes = saved->plan.purge_volumes;
+  options.targets = saved->plan.targets;
+  options.replace = saved->plan.replace;
   options.spec_file = saved->spec_path;
   if (sha256_of_file(options.spec_file) != saved->spec_sha256) {
     print_error("plan " + options.plan_in + " is stale: the spec " + options.spec_file +

@@ -25,6 +25,10 @@ struct Plan {
   // --purge-volumes: data volumes leaving with their containers are removed
   // too. Saved with the plan, so applying it plans again the same way.
   bool purge_volumes = false;
+  // --target and --replace, as addresses: saved with the plan for the same
+  // reason.
+  std::vector<std::string> targets;
+  std::vector<std::string> replace;
   // Every resource considered, dependencies before dependents.
   std::vector<PlannedChange> changes;
   // address → addresses it depends on (from the spec and from the state).

@@ -94,6 +94,8 @@ std::string serialize_plan_file(const PlanFile& file) {
                         {"state_serial", file.plan.state_serial},
                         {"destroy", file.plan.destroy},
                         {"purge_volumes", file.plan.purge_volumes},
+                        {"targets", file.plan.targets},
+                        {"replace", file.plan.replace},
                         {"dependencies", file.plan.dependencies},
                         {"changes", changes}};
   return out.dump(2) + "\n";
@@ -115,6 +117,8 @@ Result<PlanFile> parse_plan_file(const std::string& text, const std::string& nam
     file.plan.destroy = json.at("destroy").get<bool>();
     // Absent from files written before the flag existed, which had no way to purge.
     file.plan.purge_volumes = json.value("purge_volumes", false);
+    file.plan.targets = json.value("targets", std::vector<std::string>{});
+    file.plan.replace = json.value("replace", std::vector<std::string>{});
     file.plan.dependencies = json.at("dependencies").get<std::map<std::string, std::vector<std::string>>>();
     for (const auto& change : json.at("changes")) file.plan.changes.push_back(change_from_json(change));
     return file;

@@ -205,6 +205,8 @@ Result<Plan> make_plan(const PlanRequest& request, const ProviderRegistry& provi
   plan.lineage = request.lineage;
   plan.state_serial = request.state_serial;
   plan.destroy = request.destroy;
+  for (const auto& target : request.targets) plan.targets.push_back(target.to_string());
+  for (const auto& replaced : request.replace) plan.replace.push_back(replaced.to_string());
   std::set<std::size_t> in_scope = targeted(request.targets, graph);
   auto reads = read_all(graph, *order, providers);
   if (!reads) return reads.status();

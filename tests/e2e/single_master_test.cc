@@ -182,6 +182,32 @@ TEST_CASE("a saved plan applies exactly, and a stale one is refused", "[e2e][doc
   CHECK(edited.err.find("has changed since it was made") != std::string::npos);
 }
 
+TEST_CASE("a saved plan keeps its --target and --replace, and takes no new ones", "[e2e][docker][postgres]") {
+  ClusterFixture cluster("planfile-target");
+  cluster.write_spec(spec_text(cluster.name()) + "roles:\n  - name: first\n  - name: second\n");
+  REQUIRE(cluster.run("apply -f spec.yaml --auto-approve").exit_code == 0);
+  {
+    auto c = cluster.connect();
+    REQUIRE(c->execute("alter role first createdb"));
+    REQUIRE(c->execute("alter role second createdb"));
+  }
+  auto saved = cluster.run("plan -f spec.yaml --target pg_role.first --out first.plan");
+  REQUIRE(saved.exit_code == 0);
+  CHECK(saved.out.find("Plan: 0 to add, 1 to change, 0 to destroy.") != std::string::npos);
+
+  auto refused = cluster.run("apply first.plan --target pg_role.second");
+  CHECK(refused.exit_code == 1);
+  CHECK(refused.err.find("does exactly what the saved plan says, with the --target and --replace it was made "
+                         "with") != std::string::npos);
+
+  auto applied = cluster.run("apply first.plan");
+  REQUIRE(applied.exit_code == 0);
+  CHECK(applied.out.find("Resources: 0 added, 1 changed, 0 destroyed.") != std::string::npos);
+  auto c = cluster.connect();
+  CHECK(scalar(*c, "select rolcreatedb from pg_roles where rolname = 'first'") == "f");
+  CHECK(scalar(*c, "select rolcreatedb from pg_roles where rolname = 'second'") == "t");
+}
+
 TEST_CASE("a broken spec is reported in full and nothing is touched", "[e2e]") {
   auto dir = std::filesystem::temp_directory_path() / ("pgdecl-e2e-broken-" + std::to_string(getpid()));
   std::filesystem::create_directories(dir);
