@@ -74,6 +74,15 @@ class NodeContainerProvider : public engine::ResourceProvider {
   PlannedChange plan(const Address& address, const engine::DesiredResource* desired,
                      const LiveResource* live) const override {
     PlannedChange change = engine::ResourceProvider::plan(address, desired, live);
+    for (const auto& changed : change.changes) {
+      // What a user must not miss: the data is not moved.
+      if (changed.name == attr::kVolume && !is_replica(address.name) && changed.before) {
+        change.reasons.push_back(
+            "the master serves the data in the new volume (initdb makes a new, empty "
+            "cluster when it holds none); the data in " +
+            *changed.before + " stays there, not moved");
+      }
+    }
     if (!live || !live->meta.count(kComplaint)) return change;
     for (const auto& changed : change.changes) {
       if (changed.name == attr::kReplication) {

@@ -208,6 +208,29 @@ TEST_CASE("a saved plan keeps its --target and --replace, and takes no new ones"
   CHECK(scalar(*c, "select rolcreatedb from pg_roles where rolname = 'second'") == "t");
 }
 
+TEST_CASE("a master moved to another volume says its data stays behind; moved back, it is all there",
+          "[e2e][docker][postgres]") {
+  ClusterFixture cluster("master-volume");
+  REQUIRE(cluster.run("apply -f spec.yaml --auto-approve").exit_code == 0);
+  REQUIRE(cluster.connect()->execute("create table kept as select 'a row' as v"));
+
+  std::string moved = spec_text(cluster.name());
+  moved.replace(moved.find("  data: {}\n"), 11, "  data: {}\n  data2: {}\n");
+  moved.replace(moved.find("  volume: data\n"), 15, "  volume: data2\n");
+  cluster.write_spec(moved);
+  auto planned = cluster.run("plan -f spec.yaml");
+  CHECK(planned.out.find("# docker_container.master must be replaced") != std::string::npos);
+  CHECK(planned.out.find("the master serves the data in the new volume (initdb makes a new, empty cluster "
+                         "when it holds none); the data in " +
+                         cluster.name() + "-data stays there, not moved") != std::string::npos);
+  REQUIRE(cluster.run("apply -f spec.yaml --auto-approve").exit_code == 0);
+  CHECK(scalar(*cluster.connect(), "select count(*) from pg_tables where tablename = 'kept'") == "0");
+
+  cluster.write_spec(spec_text(cluster.name()));
+  REQUIRE(cluster.run("apply -f spec.yaml --auto-approve").exit_code == 0);
+  CHECK(scalar(*cluster.connect(), "select v from kept") == "a row");
+}
+
 TEST_CASE("a broken spec is reported in full and nothing is touched", "[e2e]") {
   auto dir = std::filesystem::temp_directory_path() / ("pgdecl-e2e-broken-" + std::to_string(getpid()));
   std::filesystem::create_directories(dir);
