@@ -91,23 +91,35 @@ void force_replacement(PlannedChange& change) {
   change.reasons.push_back("replacement requested with --replace");
 }
 
+// The plan's changes by address, for the passes below. A gate in the graph
+// has no change: nullptr.
+class ChangesByAddress {
+ public:
+  explicit ChangesByAddress(Plan& plan) {
+    for (auto& change : plan.changes) changes_[change.address] = &change;
+  }
+  PlannedChange* at(const Address& address) const {
+    auto found = changes_.find(address);
+    return found == changes_.end() ? nullptr : found->second;
+  }
+
+ private:
+  std::map<Address, PlannedChange*> changes_;
+};
+
 // A container whose network or image is made again must be made again too.
 void propagate_replacements(Plan& plan, const ResourceGraph& graph, const std::vector<std::size_t>& order,
                             const ProviderRegistry& providers) {
-  std::map<Address, PlannedChange*> by_address;
-  for (auto& change : plan.changes) by_address[change.address] = &change;
+  const ChangesByAddress changes(plan);
   for (auto v : order) {
-    auto found = by_address.find(graph.address(v));
-    if (found == by_address.end()) continue;  // a gate
-    PlannedChange* change = found->second;
+    PlannedChange* change = changes.at(graph.address(v));
+    if (!change) continue;
     auto* provider = providers.find(change->address.type);
     if (!provider || !provider->replaced_with_dependencies() || !change->before || !change->after) continue;
     if (change->action == Action::kReplace || change->action == Action::kDelete) continue;
     for (auto dependency : graph.dependencies(v)) {
-      auto upstream_found = by_address.find(graph.address(dependency));
-      if (upstream_found == by_address.end()) continue;
-      const PlannedChange* upstream = upstream_found->second;
-      if (upstream->action != Action::kReplace) continue;
+      const PlannedChange* upstream = changes.at(graph.address(dependency));
+      if (!upstream || upstream->action != Action::kReplace) continue;
       change->action = Action::kReplace;
       change->reasons.push_back(upstream->address.to_string() + " is replaced");
     }
@@ -128,19 +140,16 @@ void overlay_recorded(LiveResource& live, const ResourceProvider& provider, cons
 // again starts with pgdecl's own pg_hba rules only.
 void propagate_new_data(Plan& plan, const ResourceGraph& graph, const std::vector<std::size_t>& order,
                         const ProviderRegistry& providers) {
-  std::map<Address, PlannedChange*> by_address;
-  for (auto& change : plan.changes) by_address[change.address] = &change;
+  const ChangesByAddress changes(plan);
   for (auto v : order) {
-    auto found = by_address.find(graph.address(v));
-    if (found == by_address.end()) continue;  // a gate
-    PlannedChange* change = found->second;
+    PlannedChange* change = changes.at(graph.address(v));
+    if (!change) continue;
     auto* provider = providers.find(change->address.type);
     if (!provider || !provider->reapplied_with_new_data() || change->action != Action::kNoOp) continue;
     if (!change->before || !change->after) continue;
     for (auto dependency : graph.dependencies(v)) {
-      auto upstream_found = by_address.find(graph.address(dependency));
-      if (upstream_found == by_address.end()) continue;
-      const PlannedChange* upstream = upstream_found->second;
+      const PlannedChange* upstream = changes.at(graph.address(dependency));
+      if (!upstream) continue;
       // A replaced container keeps its volume; replaced data is new.
       const bool data_replaced =
           upstream->action == Action::kReplace && providers.find(upstream->address.type)->holds_user_data();

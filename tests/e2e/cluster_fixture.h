@@ -33,6 +33,18 @@ inline std::string spec_text(const std::string& cluster, const std::string& extr
          extra_hba;
 }
 
+// The same spec with its parameters block (max_connections and work_mem)
+// replaced.
+inline std::string with_parameters(const std::string& cluster, const std::string& parameters) {
+  std::string spec = spec_text(cluster);
+  const std::string block = "    max_connections: 50\n    work_mem: 8MB\n";
+  spec.replace(spec.find(block), block.size(), parameters);
+  return spec;
+}
+
+// When the server last started: a restart changes it, a reload does not.
+inline const std::string kStartTime = "select extract(epoch from pg_postmaster_start_time())::text";
+
 class ClusterFixture {
  public:
   explicit ClusterFixture(const std::string& purpose)

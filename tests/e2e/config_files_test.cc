@@ -8,21 +8,13 @@
 using namespace pgdecl;
 using pgdecl::testing::ClusterFixture;
 using pgdecl::testing::contains;
+using pgdecl::testing::kStartTime;
 using pgdecl::testing::run_command;
 using pgdecl::testing::scalar;
 using pgdecl::testing::spec_text;
+using pgdecl::testing::with_parameters;
 
 namespace {
-
-const std::string kStartTime = "select extract(epoch from pg_postmaster_start_time())::text";
-
-// The fixture's spec with its parameters block replaced.
-std::string with_parameters(const std::string& cluster, const std::string& parameters) {
-  std::string spec = spec_text(cluster);
-  const std::string block = "    max_connections: 50\n    work_mem: 8MB\n";
-  spec.replace(spec.find(block), block.size(), parameters);
-  return spec;
-}
 
 // A shell command run in the master's container as the server's user, in
 // its data directory.
@@ -32,6 +24,8 @@ void on_master(ClusterFixture& cluster, const std::string& command) {
   INFO(command << "\n" << done.out << done.err);
   REQUIRE(done.exit_code == 0);
 }
+
+void reload(ClusterFixture& cluster) { REQUIRE(cluster.connect()->execute("select pg_reload_conf()")); }
 
 // Plans align attribute names in columns; one space apart is easier to
 // look for.
@@ -94,10 +88,7 @@ TEST_CASE("pgdecl.conf edited on the server is drift, shown line by line and put
     on_master(cluster,
               "sed -i \"s/^max_connections = .*/max_connections = 70/\" pgdecl.conf && "
               "echo \"statement_timeout = 5s\" >>pgdecl.conf");
-    {
-      auto c = cluster.connect();
-      REQUIRE(c->execute("select pg_reload_conf()"));
-    }
+    reload(cluster);
     auto c = cluster.connect();
     REQUIRE(scalar(*c, "show statement_timeout") == "5s");
     REQUIRE(scalar(*c, "select pending_restart from pg_settings where name = 'max_connections'") == "t");
@@ -122,10 +113,7 @@ TEST_CASE("pgdecl.conf edited on the server is drift, shown line by line and put
 
   SECTION("the file taken away") {
     on_master(cluster, "rm pgdecl.conf");
-    {
-      auto c = cluster.connect();
-      REQUIRE(c->execute("select pg_reload_conf()"));
-    }
+    reload(cluster);
     auto planned = cluster.run("plan -f spec.yaml --detailed-exitcode");
     CHECK(planned.exit_code == 2);
     CHECK(contains(planned.out, "pgdecl.conf on the server is missing or sets nothing"));
@@ -160,10 +148,7 @@ TEST_CASE(
   CHECK(scalar(*cluster.connect(), rules) == in_order);
 
   on_master(cluster, "echo \"host all all 0.0.0.0/0 trust\" >>pg_hba.conf");
-  {
-    auto c = cluster.connect();
-    REQUIRE(c->execute("select pg_reload_conf()"));
-  }
+  reload(cluster);
   auto planned = cluster.run("plan -f spec.yaml --detailed-exitcode");
   CHECK(planned.exit_code == 2);
   CHECK(contains(planned.out, "# pg_hba.master will be updated in place\n"));

@@ -32,6 +32,12 @@ std::vector<std::string> connections_since(ClusterFixture& cluster, std::size_t 
   return authorized;
 }
 
+std::string joined(const std::vector<std::string>& lines) {
+  std::string all;
+  for (const auto& line : lines) all += line + "\n";
+  return all;
+}
+
 }  // namespace
 
 TEST_CASE("one connection per node per run, named pgdecl, whatever the number of resources",
@@ -48,12 +54,7 @@ TEST_CASE("one connection per node per run, named pgdecl, whatever the number of
   std::size_t mark = server_log(cluster).size();
   REQUIRE(cluster.run("plan -f spec.yaml --detailed-exitcode").exit_code == 0);
   auto planned = connections_since(cluster, mark);
-  INFO("plan:\n"
-       << [&] {
-            std::string all;
-            for (const auto& line : planned) all += line + "\n";
-            return all;
-          }());
+  INFO("plan:\n" << joined(planned));
   REQUIRE(planned.size() == 1);
   CHECK(planned[0].find("user=postgres") != std::string::npos);
   CHECK(planned[0].find("application_name=pgdecl") != std::string::npos);
@@ -73,12 +74,7 @@ TEST_CASE("one connection per node per run, named pgdecl, whatever the number of
   REQUIRE(repaired.exit_code == 0);
   REQUIRE(repaired.out.find("0 added, 5 changed, 0 destroyed") != std::string::npos);
   auto applied = connections_since(cluster, mark);
-  INFO("apply:\n"
-       << [&] {
-            std::string all;
-            for (const auto& line : applied) all += line + "\n";
-            return all;
-          }());
+  INFO("apply:\n" << joined(applied));
   REQUIRE(applied.size() == 1);
   CHECK(applied[0].find("application_name=pgdecl") != std::string::npos);
   CHECK(cluster.run("plan -f spec.yaml --detailed-exitcode").exit_code == 0);

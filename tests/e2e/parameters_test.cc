@@ -4,23 +4,11 @@
 
 using namespace pgdecl;
 using pgdecl::testing::ClusterFixture;
+using pgdecl::testing::kStartTime;
 using pgdecl::testing::run_pgdecl;
 using pgdecl::testing::scalar;
 using pgdecl::testing::spec_text;
-
-namespace {
-
-// The fixture's spec with its parameters block (lines 19 on) replaced.
-std::string with_parameters(const std::string& cluster, const std::string& parameters) {
-  std::string spec = spec_text(cluster);
-  const std::string block = "    max_connections: 50\n    work_mem: 8MB\n";
-  spec.replace(spec.find(block), block.size(), parameters);
-  return spec;
-}
-
-const std::string kStartTime = "select extract(epoch from pg_postmaster_start_time())::text";
-
-}  // namespace
+using pgdecl::testing::with_parameters;
 
 TEST_CASE("parameters compare by value: units and boolean spellings the server takes as equal plan nothing",
           "[e2e][docker][postgres]") {
