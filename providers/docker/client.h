@@ -134,6 +134,8 @@ class Client {
   Result<std::optional<ContainerInfo>> inspect_container(const std::string& name_or_id);
   Result<std::string> create_container(const ContainerConfig& config);  // the new id
   Status start_container(const std::string& id);
+  // A paused container (docker pause) takes no start: it is unpaused.
+  Status unpause_container(const std::string& id);
   Status stop_container(const std::string& id, int timeout_seconds);
   Status remove_container(const std::string& id, bool force);
   // Sends a signal ("SIGUSR1") to the container's main process.

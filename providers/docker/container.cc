@@ -71,6 +71,11 @@ Status Client::start_container(const std::string& id) {
   return call("starting container " + id, post_request("/containers/" + path_escape(id) + "/start")).status();
 }
 
+Status Client::unpause_container(const std::string& id) {
+  return call("unpausing container " + id, post_request("/containers/" + path_escape(id) + "/unpause"))
+      .status();
+}
+
 Status Client::stop_container(const std::string& id, int timeout_seconds) {
   std::string path = "/containers/" + path_escape(id) + "/stop?t=" + std::to_string(timeout_seconds);
   return call("stopping container " + id, post_request(path)).status();

@@ -105,7 +105,11 @@ class NodeContainerProvider : public engine::ResourceProvider {
     std::string id;
     if (change.action == engine::Action::kUpdate) {
       id = change.before->id;
-      if (auto s = ctx_.docker.client().start_container(id); !s) return {s, change.before};
+      auto& client = ctx_.docker.client();
+      const bool paused = change.before->attributes.count(attr::kState) &&
+                          change.before->attributes.at(attr::kState) == "paused";
+      if (auto s = paused ? client.unpause_container(id) : client.start_container(id); !s)
+        return {s, change.before};
     } else {
       auto created = create(node, change.address);
       if (!is_replica(node)) ctx_.master_started.open();

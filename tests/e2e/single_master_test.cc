@@ -152,6 +152,19 @@ TEST_CASE("a stopped master is started again, and its settings and hba follow th
   CHECK(run_pgdecl(cluster.dir(), "plan -f spec.yaml --detailed-exitcode").exit_code == 0);
 }
 
+TEST_CASE("a paused master is unpaused, its data as it was", "[e2e][docker][postgres]") {
+  ClusterFixture cluster("paused");
+  REQUIRE(cluster.run("apply -f spec.yaml --auto-approve").exit_code == 0);
+  REQUIRE(cluster.connect()->execute("create table kept as select 'a row' as v"));
+  REQUIRE(pgdecl::testing::run_command("docker pause " + cluster.name() + "-master").exit_code == 0);
+  auto drift = cluster.run("plan -f spec.yaml --detailed-exitcode");
+  CHECK(drift.exit_code == 2);
+  CHECK(drift.out.find("because the container is paused, not running") != std::string::npos);
+  REQUIRE(cluster.run("apply -f spec.yaml --auto-approve").exit_code == 0);
+  CHECK(scalar(*cluster.connect(), "select v from kept") == "a row");
+  CHECK(cluster.run("plan -f spec.yaml --detailed-exitcode").exit_code == 0);
+}
+
 TEST_CASE("a saved plan applies exactly, and a stale one is refused", "[e2e][docker][postgres]") {
   ClusterFixture cluster("planfile");
   auto saved = run_pgdecl(cluster.dir(), "plan -f spec.yaml --out first.plan");
