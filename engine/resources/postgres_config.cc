@@ -26,9 +26,14 @@ std::string hba_name(const std::string& name) {
 
 }  // namespace
 
+// The server's config parser reads backslash escapes inside quotes, so a
+// backslash is written twice, as a quote is.
 std::string quote_conf_value(const std::string& value) {
   std::string out = "'";
-  for (char c : value) out += c == '\'' ? std::string("''") : std::string(1, c);
+  for (char c : value) {
+    if (c == '\'' || c == '\\') out += c;
+    out += c;
+  }
   return out + "'";
 }
 
@@ -108,7 +113,7 @@ std::map<std::string, std::string> settings_in_file(const std::string& text) {
       std::string unquoted;
       for (std::size_t i = 1; i + 1 < value.size(); ++i) {
         unquoted += value[i];
-        if (value[i] == '\'' && value[i + 1] == '\'') ++i;
+        if ((value[i] == '\'' || value[i] == '\\') && value[i + 1] == value[i]) ++i;
       }
       value = unquoted;
     }

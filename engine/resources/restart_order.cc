@@ -42,9 +42,9 @@ bool lowers_standby_minimum(const PlannedChange& master_settings) {
       continue;
     auto before = number(attribute.before), after = number(attribute.after);
     if (before && after && *after < *before) return true;
-    // Taken out of the spec: back to a default this side cannot see, which
-    // may be lower. A standby that restarts below its master does not start;
-    // one above it only waits for its own restart, which follows.
+    // Going to a value not known here, which may be lower. A standby that
+    // restarts below its master does not start; one above it only waits
+    // for its own restart, which follows.
     if (before && !attribute.after) return true;
   }
   return false;

@@ -18,36 +18,61 @@ std::vector<std::string> split(const std::string& text) {
   return parts;
 }
 
+// One row per name asked for and per name pgdecl.conf sets. pg_file_settings
+// parses the files as they are on disk now, and the last line of a name
+// wins. The fallback is what the server takes when pgdecl.conf does not set
+// a name: postgresql.conf's line, else the built-in default.
+constexpr const char* kReadSettings = R"(
+WITH file AS (
+  SELECT DISTINCT ON (lower(name), sourcefile) lower(name) AS name, setting, sourcefile
+  FROM pg_file_settings
+  WHERE sourcefile LIKE '%/pgdecl.conf' OR sourcefile LIKE '%/postgresql.auto.conf'
+     OR sourcefile LIKE '%/postgresql.conf'
+  ORDER BY lower(name), sourcefile, seqno DESC),
+own AS (SELECT name, setting FROM file WHERE sourcefile LIKE '%/pgdecl.conf'),
+auto AS (SELECT name, setting FROM file WHERE sourcefile LIKE '%/postgresql.auto.conf'),
+base AS (SELECT name, setting FROM file WHERE sourcefile LIKE '%/postgresql.conf'),
+wanted AS (SELECT unnest(string_to_array($1, ',')) AS name UNION SELECT name FROM own)
+SELECT w.name, s.name IS NOT NULL, current_setting(s.name), s.setting, s.vartype, coalesce(s.unit, ''),
+       s.context, coalesce(s.min_val, ''), coalesce(s.max_val, ''),
+       coalesce(array_to_string(s.enumvals, ','), ''), a.setting, o.setting, s.pending_restart,
+       b.setting, s.boot_val
+FROM wanted w
+LEFT JOIN pg_settings s ON lower(s.name) = w.name
+LEFT JOIN auto a ON a.name = w.name
+LEFT JOIN own o ON o.name = w.name
+LEFT JOIN base b ON b.name = w.name)";
+
+// A built-in default in pg_settings' units, as a value a config file could
+// hold: 1024 with unit 8kB is 8192kB.
+std::string with_unit(const std::string& value, const std::string& unit) {
+  if (unit.empty() || value.empty() || value.find_first_not_of("-0123456789") != std::string::npos)
+    return value;
+  std::size_t digits = unit.find_first_not_of("0123456789");
+  if (digits == 0) return value + unit;
+  return std::to_string(std::stoll(value) * std::stoll(unit.substr(0, digits))) + unit.substr(digits);
+}
+
 }  // namespace
 
 Result<NodeSettings> read_node_settings(Connection& connection, const std::vector<std::string>& names) {
   // The spec's names are lower case; the server spells a few in mixed
-  // case (TimeZone, DateStyle, IntervalStyle). pg_file_settings parses the
-  // files as they are on disk now; the last line of a name wins.
-  auto rows = connection.query(
-      "WITH file AS (SELECT DISTINCT ON (lower(name), sourcefile) lower(name) AS name, setting, sourcefile "
-      "FROM pg_file_settings WHERE sourcefile LIKE '%/pgdecl.conf' OR sourcefile LIKE "
-      "'%/postgresql.auto.conf' "
-      "ORDER BY lower(name), sourcefile, seqno DESC), "
-      "own AS (SELECT name, setting FROM file WHERE sourcefile LIKE '%/pgdecl.conf'), "
-      "auto AS (SELECT name, setting FROM file WHERE sourcefile LIKE '%/postgresql.auto.conf'), "
-      "wanted AS (SELECT unnest(string_to_array($1, ',')) AS name UNION SELECT name FROM own) "
-      "SELECT w.name, s.name IS NOT NULL, current_setting(s.name), s.setting, s.vartype, coalesce(s.unit, "
-      "''), "
-      "s.context, coalesce(s.min_val, ''), coalesce(s.max_val, ''), "
-      "coalesce(array_to_string(s.enumvals, ','), ''), a.setting, o.setting, s.pending_restart "
-      "FROM wanted w LEFT JOIN pg_settings s ON lower(s.name) = w.name "
-      "LEFT JOIN auto a ON a.name = w.name LEFT JOIN own o ON o.name = w.name",
-      {joined_names(names)});
+  // case (TimeZone, DateStyle, IntervalStyle).
+  auto rows = connection.query(kReadSettings, {joined_names(names)});
   if (!rows) return rows.status();
   NodeSettings out;
   for (const auto& row : rows->rows) {
     const std::string& name = *row[0];
     if (row[11]) out.pgdecl_conf[name] = *row[11];
     if (row[1] != "t") continue;
-    ServerSetting s{*row[2],       "", *row[6], {*row[4], *row[5], *row[7], *row[8], split(*row[9])}, row[10],
-                    row[12] == "t"};
+    ServerSetting s;
+    s.display = *row[2];
+    s.context = *row[6];
+    s.definition = {*row[4], *row[5], *row[7], *row[8], split(*row[9])};
+    s.set_by_alter_system = row[10];
+    s.pending_restart = row[12] == "t";
     s.canonical = canonical_setting(*row[3], s.definition.vartype, s.definition.unit).value_or(*row[3]);
+    s.fallback = row[13] ? *row[13] : with_unit(row[14].value_or(""), s.definition.unit);
     out.server[name] = std::move(s);
   }
   return out;
@@ -86,10 +111,12 @@ bool needs_restart(const NodeSettings& now, const std::map<std::string, std::str
     const ServerSetting* s = read_at_start(name);
     if (s && canonical_setting(value, s->definition.vartype, s->definition.unit) != s->canonical) return true;
   }
-  // A value the file no longer sets goes back to its default at the next
+  // A value the file no longer sets goes back to its fallback, at the next
   // start only.
   for (const auto& [name, value] : now.pgdecl_conf) {
-    if (!file.count(name) && read_at_start(name)) return true;
+    const ServerSetting* s = file.count(name) ? nullptr : read_at_start(name);
+    if (s && canonical_setting(s->fallback, s->definition.vartype, s->definition.unit) != s->canonical)
+      return true;
   }
   return false;
 }

@@ -23,6 +23,9 @@ struct ServerSetting {
   // A config file now holds another value, which the server takes only at
   // its next start.
   bool pending_restart = false;
+  // What the server takes when pgdecl.conf does not set it: the value in
+  // postgresql.conf, else the built-in default.
+  std::string fallback;
 };
 
 using ServerSettings = std::map<std::string, ServerSetting>;

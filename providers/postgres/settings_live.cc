@@ -55,6 +55,7 @@ LiveResource settings_to_live(const NodeSettings& now, const std::map<std::strin
     live.meta["unit." + name] = s.definition.unit;
     live.meta["context." + name] = s.context;
     live.meta["display." + name] = s.display;
+    live.meta["fallback." + name] = s.fallback;
     if (s.set_by_alter_system) live.meta["alter_system." + name] = *s.set_by_alter_system;
     if (s.pending_restart) live.meta[kPendingKey + name] = "true";
   }
@@ -75,8 +76,8 @@ void add_file_drift(engine::PlannedChange& change, const std::map<std::string, s
     if (there) attribute.before = on_disk->second;
     if (!file_gone) {
       std::string reason = there ? "pgdecl.conf on the server sets " + name + " = " + on_disk->second
-                                 : "pgdecl.conf on the server no longer sets " + name;
-      reason += ", the spec gives " + value;
+                                 : "pgdecl.conf on the server does not set " + name;
+      reason += ", pgdecl sets it to " + value;
       if (live.meta.count(kPendingKey + name))
         reason += " (the server runs " + settings_meta(live, "display." + name) + " until it restarts)";
       change.reasons.push_back(reason);
@@ -91,10 +92,12 @@ void add_file_drift(engine::PlannedChange& change, const std::map<std::string, s
     if (key.rfind(kFileKey, 0) != 0) continue;
     const std::string name = key.substr(std::string(kFileKey).size());
     if (file.count(name)) continue;
-    AttributeChange attribute{name, value, std::nullopt};
+    const std::string fallback = settings_meta(live, "fallback." + name);
+    AttributeChange attribute{name, value, fallback};
     change.reasons.push_back("pgdecl.conf on the server sets " + name + " = " + value +
-                             ", which the spec does not set: it goes back to its default");
-    if (read_at_start(live, name)) {
+                             ", which the spec does not set: it goes back to " +
+                             (fallback.empty() ? "its default" : fallback));
+    if (read_at_start(live, name) && !runs(live, name, fallback)) {
       attribute.kind = engine::ChangeKind::kRestart;
       change.restart = true;
     }

@@ -42,7 +42,8 @@ TEST_CASE("a parameter taken out of the spec is taken out of the server's settin
   REQUIRE(cluster.run("apply -f spec.yaml --auto-approve").exit_code == 0);
   const std::string started = scalar(*cluster.connect(), kStartTime);
 
-  // work_mem is reloadable: it goes back to its default without a restart.
+  // work_mem is reloadable: it goes back to its built-in default without a
+  // restart.
   cluster.write_spec(with_parameters(cluster.name(), "    max_connections: 50\n"));
   auto planned = cluster.run("plan -f spec.yaml --detailed-exitcode");
   CHECK(planned.exit_code == 2);
@@ -50,8 +51,8 @@ TEST_CASE("a parameter taken out of the spec is taken out of the server's settin
   CHECK(
       contains(planned.out,
                "pgdecl.conf on the server sets work_mem = 8MB, which the spec does not set: it goes back to "
-               "its default"));
-  CHECK(contains(planned.out, "~ work_mem = \"8MB\" -> (none)\n"));
+               "4096kB"));
+  CHECK(contains(planned.out, "~ work_mem = \"8MB\" -> \"4096kB\"\n"));
   CHECK_FALSE(contains(planned.out, "(restart)"));
   REQUIRE(cluster.run("apply -f spec.yaml --auto-approve").exit_code == 0);
   {
@@ -67,11 +68,11 @@ TEST_CASE("a parameter taken out of the spec is taken out of the server's settin
   auto restart = cluster.run("plan -f spec.yaml --detailed-exitcode");
   CHECK(restart.exit_code == 2);
   CHECK(contains(restart.out, "# pg_settings.master will be updated in place (restart)\n"));
-  CHECK(contains(restart.out, "~ max_connections = \"50\" -> (none) # restarts the server\n"));
+  CHECK(contains(restart.out, "~ max_connections = \"50\" -> \"100\" # restarts the server\n"));
   REQUIRE(cluster.run("apply -f spec.yaml --auto-approve").exit_code == 0);
   {
     auto c = cluster.connect();
-    CHECK(scalar(*c, "show max_connections") != "50");
+    CHECK(scalar(*c, "show max_connections") == "100");  // as initdb wrote postgresql.conf
     CHECK(scalar(*c, "select pending_restart from pg_settings where name = 'max_connections'") == "f");
     CHECK(scalar(*c, kStartTime) != started);
   }
@@ -95,12 +96,11 @@ TEST_CASE("pgdecl.conf edited on the server is drift, shown line by line and put
 
     auto planned = cluster.run("plan -f spec.yaml --detailed-exitcode");
     CHECK(planned.exit_code == 2);
-    CHECK(
-        contains(planned.out,
-                 "pgdecl.conf on the server sets max_connections = 70, the spec gives 50 (the server runs 50 "
-                 "until it restarts)"));
+    CHECK(contains(planned.out,
+                   "pgdecl.conf on the server sets max_connections = 70, pgdecl sets it to 50 (the server "
+                   "runs 50 until it restarts)"));
     CHECK(contains(squeezed(planned.out), "~ max_connections = \"70\" -> \"50\"\n"));
-    CHECK(contains(squeezed(planned.out), "~ statement_timeout = \"5s\" -> (none)\n"));
+    CHECK(contains(squeezed(planned.out), "~ statement_timeout = \"5s\" -> \"0ms\"\n"));
     // The server runs 50 already: rewriting the file needs no restart.
     CHECK_FALSE(contains(planned.out, "(restart)"));
 

@@ -58,6 +58,7 @@ pg::NodeSettings node_settings(const std::map<std::string, std::string>& running
                                         s.definition.unit)
                       .value_or(value);
     s.pending_restart = pending.count(name) > 0;
+    s.fallback = name == "max_connections" ? "100" : name == "statement_timeout" ? "0ms" : "";
     now.server[name] = s;
   }
   now.pgdecl_conf = on_disk;
@@ -95,9 +96,15 @@ TEST_CASE("a rendered settings file reads back as the server would: unquoted, th
           "[unit]") {
   auto settings = engine::settings_in_file(
       "# Managed by pgdecl\nport = 5432\nsearch_path = '\"$user\", it''s'\nMax_Connections = '50'\n"
+      "log_line_prefix = 'a\\\\b '\n"
       "max_connections = '60'\n\n");
-  CHECK(settings == std::map<std::string, std::string>{
-                        {"port", "5432"}, {"search_path", "\"$user\", it's"}, {"max_connections", "60"}});
+  CHECK(settings == std::map<std::string, std::string>{{"port", "5432"},
+                                                       {"search_path", "\"$user\", it's"},
+                                                       {"max_connections", "60"},
+                                                       {"log_line_prefix", "a\\b "}});
+  // What is written reads back as it was.
+  const std::string odd = "it's a \\ and a ''";
+  CHECK(engine::settings_in_file("x = " + engine::quote_conf_value(odd) + "\n").at("x") == odd);
 
   const auto spec = load(kSpec);
   auto master = engine::settings_in_file(engine::render_settings_file(spec, spec.master));
@@ -135,17 +142,19 @@ TEST_CASE("pgdecl.conf on the server is compared with the spec's, beyond the val
     CHECK(change.changes[0].before == "70");
     CHECK(change.changes[0].after == "50");
     CHECK(change.reasons ==
-          std::vector<std::string>{"pgdecl.conf on the server sets max_connections = 70, the "
-                                   "spec gives 50 (the server runs 50 until it restarts)"});
+          std::vector<std::string>{"pgdecl.conf on the server sets max_connections = 70, "
+                                   "pgdecl sets it to 50 (the server runs 50 until it restarts)"});
   }
 
   SECTION("a line the spec does not have goes, restarting the server when it is read at start") {
     auto extra = file;
     extra["statement_timeout"] = "5s";
-    auto reloadable = drift_of(node_settings(running, extra), file);
+    auto with_timeout = running;
+    with_timeout["statement_timeout"] = "5s";
+    auto reloadable = drift_of(node_settings(with_timeout, extra), file);
     REQUIRE(reloadable.changes.size() == 1);
     CHECK(reloadable.changes[0].name == "statement_timeout");
-    CHECK_FALSE(reloadable.changes[0].after);
+    CHECK(reloadable.changes[0].after == "0ms");
     CHECK_FALSE(reloadable.restart);
 
     auto without = file;
@@ -153,12 +162,22 @@ TEST_CASE("pgdecl.conf on the server is compared with the spec's, beyond the val
     auto restart = drift_of(node_settings(running, file), without);
     REQUIRE(restart.changes.size() == 1);
     CHECK(restart.changes[0].name == "max_connections");
+    CHECK(restart.changes[0].after == "100");
     CHECK(restart.changes[0].kind == engine::ChangeKind::kRestart);
     CHECK(restart.restart);
     CHECK(restart.reasons.at(0) ==
           "pgdecl.conf on the server sets max_connections = 50, which the spec does not set: it goes back to "
-          "its "
-          "default");
+          "100");
+
+    // A line that never took effect goes without a restart: the server
+    // still runs the value it falls back to.
+    auto pending = file;
+    pending["max_connections"] = "70";
+    auto quiet = drift_of(node_settings({{"port", "5432"}, {"work_mem", "8MB"}, {"max_connections", "100"}},
+                                        pending, {"max_connections"}),
+                          without);
+    REQUIRE(quiet.changes.size() == 1);
+    CHECK_FALSE(quiet.restart);
   }
 
   SECTION("a missing file: one reason, every line planned") {
