@@ -43,13 +43,14 @@ bool is_gate(const std::string& address, const ProviderRegistry& providers) {
   return provider && provider->is_gate();
 }
 
-// The gates that a create or an update depends on: each is passed once,
-// before them.
+// The gates that a change depends on: each is passed once, before them.
+// A destroy passes none: it may take down a node whose server is gone.
 void add_gates(const Plan& plan, const ProviderRegistry& providers, Steps& steps,
                std::map<std::string, std::size_t>& index) {
+  if (plan.destroy) return;
   std::set<std::string> needed;
   for (const auto* change : steps.changes) {
-    if (change->action == Action::kDelete || change->action == Action::kForget) continue;
+    if (change->action == Action::kForget) continue;
     auto found = plan.dependencies.find(change->address.to_string());
     if (found == plan.dependencies.end()) continue;
     for (const auto& dependency : found->second) {
@@ -64,9 +65,10 @@ void add_gates(const Plan& plan, const ProviderRegistry& providers, Steps& steps
   }
 }
 
-// Creates and updates wait for what they depend on; a delete (or forget)
-// waits for the things that depended on it, so nothing is removed from
-// under a user.
+// A change waits for what it depends on, a drop too (it runs on that);
+// a delete, a forget, or a replace of something whose dependent is going
+// waits for that dependent instead, so nothing is removed from under a
+// user.
 Steps order_steps(const Plan& plan, const ProviderRegistry& providers) {
   Steps steps;
   std::map<std::string, std::size_t> index;
@@ -85,9 +87,12 @@ Steps order_steps(const Plan& plan, const ProviderRegistry& providers) {
       // A forget waits like a delete, so a delete further down the chain
       // still comes after the dependents above it are gone.
       const Action upstream = steps.changes[u->second]->action;
-      if (upstream == Action::kDelete || upstream == Action::kForget) {
+      const Action downstream = steps.changes[d->second]->action;
+      const bool dependent_goes = downstream == Action::kDelete || downstream == Action::kForget;
+      if (upstream == Action::kDelete || upstream == Action::kForget ||
+          (upstream == Action::kReplace && dependent_goes)) {
         steps.prerequisites[u->second].push_back(d->second);
-      } else if (steps.changes[d->second]->action != Action::kDelete) {
+      } else {
         steps.prerequisites[d->second].push_back(u->second);
       }
     }
@@ -115,8 +120,13 @@ ApplyReport apply_plan(const Plan& plan, const ProviderRegistry& providers, Stat
   auto run_step = [&](std::size_t i) -> Status {
     const PlannedChange& change = *steps.changes[i];
     const std::string address = change.address.to_string();
-    auto deps_it = plan.dependencies.find(address);
-    const auto depends_on = deps_it == plan.dependencies.end() ? std::vector<std::string>{} : deps_it->second;
+    // The state records resources and their edges; a gate is neither.
+    std::vector<std::string> depends_on;
+    if (auto deps_it = plan.dependencies.find(address); deps_it != plan.dependencies.end()) {
+      for (const auto& dependency : deps_it->second) {
+        if (!is_gate(dependency, providers)) depends_on.push_back(dependency);
+      }
+    }
     auto start = std::chrono::steady_clock::now();
     auto* provider = providers.find(change.address.type);
     if (provider && provider->is_gate()) {
@@ -150,7 +160,7 @@ ApplyReport apply_plan(const Plan& plan, const ProviderRegistry& providers, Stat
     const std::string address = steps.changes[i]->address.to_string();
     switch (results[i].outcome) {
       case StepResult::Outcome::kDone:
-        ++report.done;
+        if (!is_gate(address, providers)) ++report.done;
         break;
       case StepResult::Outcome::kFailed:
         report.failures.push_back(address + ": " + results[i].status.message());

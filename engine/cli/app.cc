@@ -43,7 +43,7 @@ void add_plan_options(CLI::App* command, Options& options) {
 int run(int argc, char** argv) {
   Options options;
   std::string log_level;
-  std::string timeout = "120s";
+  std::string timeout = std::to_string(kDefaultTimeout.count()) + "s";
   CLI::App app{"pgdecl: a PostgreSQL primary and its streaming replicas on Docker, declared in one spec"};
   app.set_version_flag("--version", std::string("pgdecl ") + PGDECL_VERSION);
   app.add_option("--log-level", log_level, "trace, debug, info, warn (default), error")

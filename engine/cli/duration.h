@@ -7,9 +7,9 @@
 
 namespace pgdecl::cli {
 
-// How long apply waits, written the way Terraform and Go write durations:
-// numbers each with a unit (h, m, s), as in 90s, 2m or 1m30s. At least one
-// second and at most a day; the error says what was expected.
+// How long apply waits, written as Terraform's timeouts are: whole numbers
+// each with a unit (h, m, s), as in 90s, 2m or 1m30s (no fractions, no ms).
+// At least one second and at most a day; the error says what was expected.
 inline constexpr std::chrono::seconds kDefaultTimeout{120};
 Result<std::chrono::seconds> parse_duration(const std::string& text);
 

@@ -32,21 +32,6 @@ struct Session::Wiring {
   std::unique_ptr<pg::NodeContext> node_context;
 };
 
-namespace {
-
-// A pg_replica change that copies the replica's data again, or refuses to
-// copy over what its volume holds, rather than keep the copy it has.
-bool decides_copy(const engine::PlannedChange& change) {
-  if (change.action == engine::Action::kReplace) return true;
-  if (change.action != engine::Action::kCreate && change.action != engine::Action::kUpdate) return false;
-  for (const auto& changed : change.changes) {
-    if (changed.name == "data") return true;
-  }
-  return false;
-}
-
-}  // namespace
-
 Session::Session(const spec::ClusterSpec& spec, Paths paths) : spec_(spec), paths_(std::move(paths)) {}
 Session::~Session() = default;
 
@@ -171,7 +156,7 @@ Result<engine::Plan> Session::make_plan(const Options& options, bool destroy) {
 
 void Session::prepare_apply(const engine::Plan& plan) {
   const Address master{resource_type::kContainer, spec_.master.name};
-  std::set<std::string> new_copies, copies_decided;
+  std::set<std::string> new_copies, replicas_mended;
   for (const auto& change : plan.changes) {
     if (change.address == master &&
         (change.action == engine::Action::kCreate || change.action == engine::Action::kReplace)) {
@@ -180,10 +165,10 @@ void Session::prepare_apply(const engine::Plan& plan) {
     if (change.address.type != resource_type::kReplica) continue;
     // A copy into a volume that did not exist when the plan was made.
     if (change.action == engine::Action::kCreate && !change.before) new_copies.insert(change.address.name);
-    if (decides_copy(change)) copies_decided.insert(change.address.name);
+    if (change.is_change()) replicas_mended.insert(change.address.name);
   }
   wiring_->node_context->new_copies.arm(std::move(new_copies));
-  wiring_->node_context->copies_decided = std::move(copies_decided);
+  wiring_->node_context->replicas_mended = std::move(replicas_mended);
 }
 
 Status Session::wait_until_healthy() { return pg::wait_until_replicas_stream(*wiring_->node_context); }

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <functional>
 #include <map>
 #include <set>
 
@@ -49,11 +50,17 @@ Result<Inputs> build_graph(const PlanRequest& request) {
   return inputs;
 }
 
-Status check_known(const std::vector<Address>& addresses, const ResourceGraph& graph, const char* flag) {
+Status check_known(const std::vector<Address>& addresses, const ResourceGraph& graph,
+                   const ProviderRegistry& providers, const char* flag) {
   for (const auto& address : addresses) {
     if (!graph.index_of(address)) {
       return Status::invalid_argument(std::string(flag) + " " + address.to_string() +
                                       ": no such resource in the spec or the state");
+    }
+    const auto* provider = providers.find(address.type);
+    if (provider && provider->is_gate()) {
+      return Status::invalid_argument(std::string(flag) + " " + address.to_string() +
+                                      ": a node's connection, not a resource; name what runs on it");
     }
   }
   return Status::ok();
@@ -91,6 +98,10 @@ void force_replacement(PlannedChange& change) {
   change.reasons.push_back("replacement requested with --replace");
 }
 
+// Whether a vertex is in the plan's reach (--target): a pass that changes
+// the action of one outside it would do what no one asked for.
+using Scope = std::function<bool(std::size_t)>;
+
 // The plan's changes by address, for the passes below. A gate in the graph
 // has no change: nullptr.
 class ChangesByAddress {
@@ -109,9 +120,10 @@ class ChangesByAddress {
 
 // A container whose network or image is made again must be made again too.
 void propagate_replacements(Plan& plan, const ResourceGraph& graph, const std::vector<std::size_t>& order,
-                            const ProviderRegistry& providers) {
+                            const ProviderRegistry& providers, const Scope& in_scope) {
   const ChangesByAddress changes(plan);
   for (auto v : order) {
+    if (!in_scope(v)) continue;
     PlannedChange* change = changes.at(graph.address(v));
     if (!change) continue;
     auto* provider = providers.find(change->address.type);
@@ -139,9 +151,10 @@ void overlay_recorded(LiveResource& live, const ResourceProvider& provider, cons
 // What lives in data made anew is written again into it: a replica copied
 // again starts with pgdecl's own pg_hba rules only.
 void propagate_new_data(Plan& plan, const ResourceGraph& graph, const std::vector<std::size_t>& order,
-                        const ProviderRegistry& providers) {
+                        const ProviderRegistry& providers, const Scope& in_scope) {
   const ChangesByAddress changes(plan);
   for (auto v : order) {
+    if (!in_scope(v)) continue;
     PlannedChange* change = changes.at(graph.address(v));
     if (!change) continue;
     auto* provider = providers.find(change->address.type);
@@ -204,8 +217,8 @@ Result<Plan> make_plan(const PlanRequest& request, const ProviderRegistry& provi
   auto inputs = build_graph(request);
   if (!inputs) return inputs.status();
   const ResourceGraph& graph = inputs->graph;
-  if (auto s = check_known(request.targets, graph, "--target"); !s) return s;
-  if (auto s = check_known(request.replace, graph, "--replace"); !s) return s;
+  if (auto s = check_known(request.targets, graph, providers, "--target"); !s) return s;
+  if (auto s = check_known(request.replace, graph, providers, "--replace"); !s) return s;
   auto order = graph.topological_order();
   if (!order) return order.status();
 
@@ -248,8 +261,9 @@ Result<Plan> make_plan(const PlanRequest& request, const ProviderRegistry& provi
     }
     plan.changes.push_back(std::move(change));
   }
-  propagate_replacements(plan, graph, *order, providers);
-  propagate_new_data(plan, graph, *order, providers);
+  const Scope scope = [&](std::size_t v) { return request.targets.empty() || in_scope.count(v) > 0; };
+  propagate_replacements(plan, graph, *order, providers, scope);
+  propagate_new_data(plan, graph, *order, providers, scope);
   return plan;
 }
 

@@ -129,9 +129,10 @@ class NodeContainerProvider : public engine::ResourceProvider {
       }
     }
     Status ready = wait_until_ready(ctx_, node, id);
-    // A replica whose data this apply copies again (or refuses to copy
-    // over) streams, if ever, after its pg_replica step, which waits for it.
-    if (ready && is_replica(node) && !ctx_.copies_decided.count(node))
+    // A replica whose data or password file this apply mends (or whose
+    // data it refuses to copy over) streams, if ever, after its pg_replica
+    // step; the apply's last check waits for it.
+    if (ready && is_replica(node) && !ctx_.replicas_mended.count(node))
       ready = wait_until_streaming(ctx_, node, id);
     auto live = read(change.address);
     std::optional<LiveResource> known = live ? *live : std::nullopt;

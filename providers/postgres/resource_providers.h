@@ -29,9 +29,10 @@ struct NodeContext {
   MasterReplicationCache master_replication{};
   StartGate master_started{};
   CopyGroup new_copies{};
-  // Replicas whose pg_replica step in this apply copies their data again
-  // or refuses to: their containers do not wait for them to stream.
-  std::set<std::string> copies_decided{};
+  // Replicas whose pg_replica step in this apply mends their data or
+  // password file, or refuses to copy over their data: their containers do
+  // not wait for them to stream.
+  std::set<std::string> replicas_mended{};
 };
 
 // The spec of a node by name: a replica's, or else the master's.

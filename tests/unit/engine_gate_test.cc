@@ -39,12 +39,13 @@ class FakeGate : public ResourceProvider {
   FakeWorld& world_;
 };
 
+// Every call the applier makes to the state, live or not.
 class MemoryRecorder : public StateRecorder {
  public:
-  std::set<std::string> recorded;
-  Status record(const Address& address, const std::optional<LiveResource>& live,
-                const std::vector<std::string>&) override {
-    if (live) recorded.insert(address.to_string());
+  std::map<std::string, std::vector<std::string>> recorded;
+  Status record(const Address& address, const std::optional<LiveResource>&,
+                const std::vector<std::string>& depends_on) override {
+    recorded[address.to_string()] = depends_on;
     return Status::ok();
   }
 };
@@ -101,7 +102,8 @@ TEST_CASE("a gate is in the graph but not in the plan, and is passed once before
   CHECK(position(calls, "pass pg_connection.master") < position(calls, "create pg_role.app"));
   CHECK(position(calls, "pass pg_connection.master") < position(calls, "create pg_role.ops"));
   CHECK_FALSE(recorder.recorded.count("pg_connection.master"));
-  CHECK(recorder.recorded.count("pg_role.app"));
+  // The state keeps resources and their edges; a gate is neither.
+  CHECK(recorder.recorded.at("pg_role.app") == std::vector<std::string>{"docker_container.master"});
 
   SECTION("nothing to do on the node: the gate is not passed") {
     f.world.calls.clear();
@@ -123,4 +125,45 @@ TEST_CASE("a gate that cannot be passed fails, and what waits for it is not atte
   CHECK(report.skipped.size() == 2);
   CHECK(f.world.calls_matching("create pg_role").empty());
   CHECK(recorder.recorded.count("docker_container.master"));
+}
+
+TEST_CASE("a drop waits for what it runs on: the gate and a settings change that may restart the server",
+          "[engine][apply]") {
+  Fixture f;
+  f.providers.add(std::make_unique<FakeProvider>("pg_settings", f.world));
+  f.desired.push_back({a("pg_settings.master"),
+                       {{"work_mem", "16MB"}},
+                       {a("docker_container.master"), a("pg_connection.master")}});
+  f.world.put("docker_container.master", {{"image", "postgres:15"}});
+  f.world.put("pg_settings.master", {{"work_mem", "8MB"}});
+  f.world.put("pg_role.app", {{"login", "true"}});
+  f.world.put("pg_role.ops", {{"login", "false"}});
+  f.world.put("pg_role.old", {});
+  PlanRequest request;
+  request.cluster = "t";
+  request.desired = f.desired;
+  // Gone from the spec: its edges come from the state.
+  request.prior = {{a("pg_role.old"), {a("docker_container.master"), a("pg_settings.master")}, true, {}}};
+  auto plan = make_plan(request, f.providers);
+  REQUIRE(plan);
+  MemoryRecorder recorder;
+  REQUIRE(apply_plan(*plan, f.providers, recorder, {4, {}}).ok());
+  const auto calls = f.world.calls;
+  CHECK(position(calls, "pass pg_connection.master") < position(calls, "update pg_settings.master"));
+  CHECK(position(calls, "update pg_settings.master") < position(calls, "delete pg_role.old"));
+}
+
+TEST_CASE("a gate is no target and no replacement", "[engine][plan]") {
+  Fixture f;
+  PlanRequest request;
+  request.cluster = "t";
+  request.desired = f.desired;
+  request.targets = {a("pg_connection.master")};
+  auto targeted = make_plan(request, f.providers);
+  REQUIRE_FALSE(targeted);
+  CHECK(targeted.status().message() ==
+        "--target pg_connection.master: a node's connection, not a resource; name what runs on it");
+  request.targets.clear();
+  request.replace = {a("pg_connection.master")};
+  CHECK_FALSE(make_plan(request, f.providers));
 }

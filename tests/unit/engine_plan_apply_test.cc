@@ -159,6 +159,16 @@ TEST_CASE("replacing a network replaces the container on it, with the reason", "
   CHECK(text.find("-/+ docker_container.master") != std::string::npos);
   CHECK(text.find("#   because docker_network.net is replaced") != std::string::npos);
   CHECK(text.find("Plan: 2 to add, 0 to change, 2 to destroy.") != std::string::npos);
+
+  // --target reaches the target and what it needs, never what depends on it.
+  auto request = f.request();
+  request.targets = {a("docker_network.net")};
+  auto targeted = make_plan(request, f.providers);
+  REQUIRE(targeted);
+  CHECK(targeted->summary().add == 1);
+  for (const auto& c : targeted->changes) {
+    if (c.address.to_string() == "docker_container.master") CHECK_FALSE(c.is_change());
+  }
 }
 
 TEST_CASE("--replace forces a replacement; an unknown address is an error", "[engine][plan]") {
