@@ -10,6 +10,7 @@
 #include "providers/postgres/replica_bootstrap.h"
 #include "providers/postgres/replica_data.h"
 #include "providers/postgres/replica_health.h"
+#include "providers/postgres/replica_log.h"
 
 namespace pgdecl::pg {
 namespace {
@@ -93,12 +94,15 @@ class ReplicaProvider : public engine::ResourceProvider {
     auto data = read_replica_data(ctx_, address.name);
     if (!data) return data.status();
     std::string described = describe(*data, *master);
+    std::string why_wal_gone;
     if (described == kStandby && master->kind == MasterIdentity::Kind::kKnown) {
-      auto lost = slot_lost(address.name);
-      if (!lost) return lost.status();
-      if (*lost) described = kWalGone;
+      auto gone = wal_gone(address.name);
+      if (!gone) return gone.status();
+      if (!gone->empty()) described = kWalGone;
+      why_wal_gone = *gone;
     }
     LiveResource live{address.name, {{"source", ctx_.spec.master.name}, {kData, described}}, {}};
+    if (!why_wal_gone.empty()) live.meta["wal_gone"] = why_wal_gone;
     if (master->kind == MasterIdentity::Kind::kUnknown && data->has_data) live.meta["unknown"] = "master";
     // Only a replica the spec still has is checked for its password: one
     // leaving the spec may have no replication user left to compare with.
@@ -147,9 +151,10 @@ class ReplicaProvider : public engine::ResourceProvider {
                                address.to_string() + " re-clones it, and its data is lost");
     } else if (data == kWalGone) {
       change.action = engine::Action::kUpdate;
-      change.reasons.push_back("the master removed WAL " + address.name + " still needs (its slot " +
-                               engine::slot_name(address.name) +
-                               " has wal_status lost): it can never catch up, so it is copied again");
+      auto why = live->meta.find("wal_gone");
+      change.reasons.push_back("the master removed WAL " + address.name + " still needs (" +
+                               (why == live->meta.end() ? "its slot lost it" : why->second) +
+                               "): it can never catch up, so it is copied again");
       change.remakes_data = true;
     } else if (data != kStandby) {
       change.action = engine::Action::kUpdate;
@@ -215,22 +220,37 @@ class ReplicaProvider : public engine::ResourceProvider {
     return false;
   }
 
-  // Whether the replica's slot on the master lost WAL it held for it. The
-  // master answers from the one read that serves the whole refresh.
-  Result<bool> slot_lost(const std::string& replica) {
-    if (!ctx_.spec.replication.slots) return false;
-    bool lost = false;
+  // Why a replica with a slot can never catch up, or "" when it can: its
+  // slot lost WAL it held for it, or (its slot made again since, say by an
+  // apply whose copy then failed) the replica itself says the master has
+  // removed the WAL it asks for. The master answers from the one read that
+  // serves the whole refresh; the replica's log is read only when it does
+  // not stream.
+  Result<std::string> wal_gone(const std::string& replica) {
+    if (!ctx_.spec.replication.slots) return std::string();
+    std::optional<SlotState> slot;
+    bool streaming = false;
     Status asked = ctx_.sessions.with_connection(ctx_.spec.master.name, Clock::now(), [&](Connection& c) {
       auto replication = ctx_.master_replication.get(c);
       if (!replication) return replication.status();
-      auto slot = replication->slot(engine::slot_name(replica));
-      lost = slot && slot->wal_status == "lost";
+      slot = replication->slot(engine::slot_name(replica));
+      streaming = replication->stream_of(replica).state == "streaming";
       return Status::ok();
     });
     // A master gone since the refresh asked it: checked again next time.
-    if (asked.code() == Status::Code::kUnavailable) return false;
+    if (asked.code() == Status::Code::kUnavailable) return std::string();
     if (!asked) return asked;
-    return lost;
+    if (slot && slot->wal_status == "lost")
+      return "its slot " + engine::slot_name(replica) + " has wal_status lost";
+    // With restore_command it may still catch up from an archive.
+    if (streaming || node_spec(ctx_.spec, replica).parameters.count("restore_command")) return std::string();
+    auto container = ctx_.docker.container(engine::docker_name(ctx_.spec.name, replica));
+    if (!container || !container->has_value() || !(*container)->running()) return std::string();
+    auto complaint = read_streaming_complaint(ctx_.docker.client(), (*container)->id);
+    if (complaint && complaint->find("has already been removed") != std::string::npos) {
+      return replica + " says: " + *complaint;
+    }
+    return std::string();
   }
 
   Result<Secret> wanted_passfile() const {

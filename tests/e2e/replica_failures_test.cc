@@ -165,6 +165,21 @@ TEST_CASE("a replica whose slot lost the WAL it needs is copied again through a 
                  "replica1 says: FATAL:  could not receive data from WAL stream: ERROR:  requested "
                  "WAL segment "));
 
+  // Its slot made again alone: the replica still says what it lacks, and
+  // is still copied again.
+  REQUIRE(cluster.run("apply -f spec.yaml --auto-approve --target pg_slot.replica1").exit_code == 0);
+  REQUIRE(
+      scalar(*master, "select wal_status from pg_replication_slots where slot_name = 'pgdecl_replica1'") !=
+      "lost");
+  wait_for_log(cluster, "replica1", "has already been removed");
+  auto after_slot = cluster.run("plan -f spec.yaml --detailed-exitcode");
+  CHECK(after_slot.exit_code == 2);
+  CHECK(contains(
+      after_slot.out,
+      "# pg_replica.replica1 will be updated in place\n  #   because the master removed WAL replica1 "
+      "still needs (replica1 says: FATAL:  could not receive data from WAL stream: ERROR:  "
+      "requested WAL segment "));
+
   REQUIRE(cluster.run("apply -f spec.yaml --auto-approve").exit_code == 0);
   CHECK(replication_view(*master) == "replica1 streaming pgdecl_replica1");
   CHECK(scalar(*master, "select wal_status from pg_replication_slots where slot_name = 'pgdecl_replica1'") !=

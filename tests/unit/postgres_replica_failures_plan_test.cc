@@ -92,12 +92,20 @@ TEST_CASE("a replica whose WAL is gone is copied again; a promoted one only with
   CHECK(replicas->plan(address, &want, &live).action == Action::kNoOp);
 
   live.attributes["data"] = "a standby of this master that needs WAL the master has removed";
+  live.meta["wal_gone"] = "its slot pgdecl_replica1 has wal_status lost";
   auto gone = replicas->plan(address, &want, &live);
   CHECK(gone.action == Action::kUpdate);
   CHECK(all_reasons(gone) ==
         "the master removed WAL replica1 still needs (its slot pgdecl_replica1 has wal_status lost): it can "
         "never catch up, so it is copied again\n");
   CHECK_FALSE(gone.destroys_data);
+  // The slot made again since: the replica's own words say why.
+  live.meta["wal_gone"] =
+      "replica1 says: FATAL:  could not receive data from WAL stream: ERROR:  requested WAL "
+      "segment 000000010000000000000003 has already been removed";
+  CHECK(all_reasons(replicas->plan(address, &want, &live)) ==
+        "the master removed WAL replica1 still needs (" + live.meta["wal_gone"] +
+            "): it can never catch up, so it is copied again\n");
 
   live.attributes["data"] = "a copy of this master promoted to a primary of its own";
   auto promoted = replicas->plan(address, &want, &live);
