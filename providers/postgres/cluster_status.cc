@@ -5,25 +5,12 @@
 
 #include "engine/resources/naming.h"
 #include "engine/resources/replica_config.h"
+#include "providers/postgres/master_replication.h"
 #include "providers/postgres/replica_health.h"
 
 namespace pgdecl::pg {
 namespace {
 
-// A replica can have two WAL senders for a moment (it reconnects before
-// the old one is gone): rows come oldest first and a streaming one last,
-// so the one kept per name is the one that speaks for the replica. Replay
-// lag turns NULL once a caught-up replica has been idle for a while, which
-// means no lag, not an unknown one.
-constexpr const char* kSendersSql = R"sql(
-select application_name, state,
-       pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn)::bigint,
-       coalesce(extract(epoch from replay_lag),
-                case when replay_lsn = pg_current_wal_lsn() then 0 end)::float8
-  from pg_stat_replication
- order by state = 'streaming', backend_start)sql";
-
-constexpr const char* kSlotsSql = "select slot_name, active from pg_replication_slots";
 constexpr const char* kRolesSql = "select rolname from pg_roles";
 
 // What the master says, asked once.
@@ -57,19 +44,15 @@ std::string one_line(std::string text) {
   return squeezed;
 }
 
+// The same reading of the master's replication as apply's health gate, so
+// status and apply agree on which sender speaks for a replica.
 Status read_answers(Connection& c, MasterAnswers& answers) {
-  auto senders = c.query(kSendersSql);
-  if (!senders) return senders.status();
-  for (const auto& row : senders->rows) {
-    ReplicaView view;
-    view.state = row[1];
-    if (row[2]) view.lag_bytes = std::stoll(*row[2]);
-    if (row[3]) view.lag_seconds = std::stod(*row[3]);
-    answers.senders[row[0].value_or("")] = view;
+  auto replication = read_master_replication(c);
+  if (!replication) return replication.status();
+  for (const auto& [name, stream] : replication->senders) {
+    answers.senders[name] = ReplicaView{stream.state, stream.lag_bytes, stream.lag_seconds, std::nullopt};
   }
-  auto slots = c.query(kSlotsSql);
-  if (!slots) return slots.status();
-  for (const auto& row : slots->rows) answers.slots[row[0].value_or("")] = row[1] == "t";
+  for (const auto& [name, slot] : replication->slots) answers.slots[name] = slot.active;
   auto roles = c.query(kRolesSql);
   if (!roles) return roles.status();
   for (const auto& row : roles->rows) answers.roles.insert(row[0].value_or(""));

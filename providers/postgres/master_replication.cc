@@ -23,16 +23,21 @@ void MasterReplication::add_sender(const std::string& application_name, const Re
   senders[application_name] = stream;
 }
 
+// Senders oldest first, as add_sender expects. Replay lag turns NULL once a
+// caught-up replica has been idle for a while, which means no lag, not an
+// unknown one.
+constexpr const char* kReadReplication = R"sql(
+SELECT 'slot', slot_name::text, active::text, coalesce(wal_status, ''), NULL, NULL
+  FROM pg_replication_slots
+UNION ALL
+SELECT 'sender', application_name, state, pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn)::bigint::text,
+       coalesce(extract(epoch from replay_lag), case when replay_lsn = pg_current_wal_lsn() then 0 end)::text,
+       backend_start
+  FROM pg_stat_replication
+ ORDER BY 6)sql";
+
 Result<MasterReplication> read_master_replication(Connection& master) {
-  // Senders oldest first, as add_sender expects.
-  auto rows = master.query(
-      "SELECT 'slot', slot_name::text, active::text, coalesce(wal_status, ''), NULL, NULL FROM "
-      "pg_replication_slots "
-      "UNION ALL "
-      "SELECT 'sender', application_name, state, "
-      "pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn)::bigint::text, extract(epoch from "
-      "replay_lag)::text, "
-      "backend_start FROM pg_stat_replication ORDER BY 6");
+  auto rows = master.query(kReadReplication);
   if (!rows) return rows.status();
   MasterReplication out;
   for (const Row& row : rows->rows) {

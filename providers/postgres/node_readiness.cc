@@ -1,6 +1,7 @@
 #include "providers/postgres/node_readiness.h"
 
 #include "engine/resources/naming.h"
+#include "providers/postgres/replica_log.h"
 
 namespace pgdecl::pg {
 
@@ -22,10 +23,9 @@ Status wait_until_ready(NodeContext& context, const std::string& node, const std
   auto still_running = [&]() -> Status {
     auto now = client.inspect_container(container_id);
     if (!now || !now->has_value() || (*now)->running()) return Status::ok();
-    auto logs = client.container_logs(container_id, 20);
     return Status::failed("the container stopped (" + (*now)->state +
                           ") before PostgreSQL was ready; its last log lines:\n" +
-                          (logs ? *logs : logs.status().message()));
+                          last_log_lines(client, container_id, 20));
   };
   auto deadline = Clock::now() + context.ready_timeout;
   return context.sessions.with_connection(

@@ -3,6 +3,7 @@
 #include "engine/resources/naming.h"
 #include "engine/resources/postgres_config.h"
 #include "engine/resources/replica_config.h"
+#include "providers/postgres/replica_log.h"
 
 namespace pgdecl::pg {
 namespace {
@@ -64,11 +65,8 @@ std::vector<docker::ArchiveFile> copier_files(NodeContext& context, const spec::
 // The copy's last words, which say why it failed (authentication, a
 // missing slot, the master gone) in pg_basebackup's own terms.
 Status explain_failure(docker::Client& client, const std::string& id, const std::string& replica, int code) {
-  auto logs = client.container_logs(id, 20);
-  std::string text = logs ? *logs : "(its logs could not be read: " + logs.status().message() + ")";
-  while (!text.empty() && text.back() == '\n') text.pop_back();
   return Status::failed("copying the master's data for " + replica + " failed (exit code " +
-                        std::to_string(code) + "):\n" + text);
+                        std::to_string(code) + "):\n" + last_log_lines(client, id, 20));
 }
 
 // The replica's container, running or not; nullopt when it has none.
