@@ -1,5 +1,10 @@
 #include "providers/postgres/replica_bootstrap.h"
 
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <thread>
+
 #include "engine/resources/naming.h"
 #include "engine/resources/postgres_config.h"
 #include "engine/resources/replica_config.h"
@@ -62,6 +67,11 @@ std::vector<docker::ArchiveFile> copier_files(NodeContext& context, const spec::
   return files;
 }
 
+// What the master answers a copy when max_wal_senders are all in use.
+constexpr const char* kNoSenderFree = "number of requested standby connections exceeds max_wal_senders";
+constexpr std::chrono::milliseconds kFirstSenderWait{250};
+constexpr std::chrono::milliseconds kLongestSenderWait{2000};
+
 // The copy's last words, which say why it failed (authentication, a
 // missing slot, the master gone) in pg_basebackup's own terms.
 Status explain_failure(docker::Client& client, const std::string& id, const std::string& replica, int code) {
@@ -106,17 +116,30 @@ Status bootstrap_replica(NodeContext& context, const std::string& replica_name, 
 
   auto& client = context.docker.client();
   docker::ContainerConfig config = copier_config(context, replica, wipe, sharing);
-  client.remove_container(config.name, true);  // left over by a run that was killed
-  auto id = client.create_container(config);
-  if (!id) return id.status();
-  Status copied = client.upload_archive(*id, "/", copier_files(context, replica, sharing, **password));
-  if (copied) copied = client.start_container(*id);
-  if (copied) {
-    auto code = client.wait_container(*id);
-    if (!code) copied = code.status();
-    if (code && *code != 0) copied = explain_failure(client, *id, replica_name, *code);
+  Status copied = Status::ok();
+  // Every WAL sender busy (other replicas' copies and streams) passes as
+  // they finish: the copy tries again until the deadline. pg_basebackup
+  // leaves nothing behind when it fails.
+  const auto deadline = Clock::now() + context.ready_timeout;
+  for (auto pause = kFirstSenderWait;; pause = std::min(pause * 2, kLongestSenderWait)) {
+    client.remove_container(config.name, true);  // left over by a run that was killed
+    auto id = client.create_container(config);
+    if (!id) return id.status();
+    copied = client.upload_archive(*id, "/", copier_files(context, replica, sharing, **password));
+    if (copied) copied = client.start_container(*id);
+    if (copied) {
+      auto code = client.wait_container(*id);
+      if (!code) copied = code.status();
+      if (code && *code != 0) copied = explain_failure(client, *id, replica_name, *code);
+    }
+    client.remove_container(*id, true);
+    if (copied || copied.message().find(kNoSenderFree) == std::string::npos ||
+        Clock::now() + pause >= deadline)
+      break;
+    spdlog::info("{}: every WAL sender of the master is busy (max_wal_senders); copying again in {} ms",
+                 replica_name, pause.count());
+    std::this_thread::sleep_for(pause);
   }
-  client.remove_container(*id, true);
   if (*stopped) {
     Status restarted = client.start_container(engine::docker_name(context.spec.name, replica_name));
     if (copied) copied = restarted;
