@@ -13,9 +13,8 @@
 #   apply_s (round 0): the apply that brought the cluster up (context only)
 #
 # max_wal_senders is raised to N+2 when that is above the default 10 (N streams plus one
-# pg_basebackup's two). With the pgdecl of this writing, a raised max_wal_senders makes every
-# new replica fail its first start (see gen_spec in lib.sh), so such an N is recorded as failed
-# (a note with pgdecl's error) and the next N goes on.
+# pg_basebackup's two); a copy that finds every sender busy waits for one. An N whose apply
+# fails is recorded as failed (a note with pgdecl's error) and the next N goes on.
 set -Eeuo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 bench_env

@@ -93,11 +93,8 @@ spec_file() { echo "$WORK/$1/spec.yaml"; }
 # gen_spec CLUSTER COUNT [WAL_SENDERS]: the bench spec, shaped like specs/cluster.yaml.
 # Rewriting the file keeps .pgdecl/ (state and secrets) beside it, so a count change is an
 # update of the same cluster.
-# max_wal_senders stays at PostgreSQL's default 10 unless WAL_SENDERS asks for more: pgdecl
-# starts a new replica with its own settings only (pgdecl.conf rewritten after pg_basebackup,
-# without the spec's parameters), so the replica runs with the default 10, and a standby
-# refuses to start below the master's value ("recovery aborted because of insufficient
-# parameter settings"). max_replication_slots is not one of the values a standby checks.
+# max_wal_senders stays at PostgreSQL's default 10 unless WAL_SENDERS asks for more; replicas
+# start with the master's parameters, so a standby never runs below the master's value.
 gen_spec() {
   local cluster=$1 count=$2 senders=${3:-10} dir="$WORK/$1"
   local slots=$(( count + 2 > 10 ? count + 2 : 10 ))
