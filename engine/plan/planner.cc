@@ -118,23 +118,36 @@ class ChangesByAddress {
   std::map<Address, PlannedChange*> changes_;
 };
 
-// A container whose network or image is made again must be made again too.
-void propagate_replacements(Plan& plan, const ResourceGraph& graph, const std::vector<std::size_t>& order,
-                            const ProviderRegistry& providers, const Scope& in_scope) {
+// The plan's changes in graph order, within its reach, each with its
+// provider and the changes it depends on, for the passes below (a gate has
+// no change and is left out). A change a pass alters is seen altered by
+// the changes after it.
+using Visit =
+    std::function<void(PlannedChange&, const ResourceProvider&, const std::vector<const PlannedChange*>&)>;
+void for_each_change(Plan& plan, const ResourceGraph& graph, const std::vector<std::size_t>& order,
+                     const ProviderRegistry& providers, const Scope& in_scope, const Visit& visit) {
   const ChangesByAddress changes(plan);
   for (auto v : order) {
-    if (!in_scope(v)) continue;
-    PlannedChange* change = changes.at(graph.address(v));
-    if (!change) continue;
-    auto* provider = providers.find(change->address.type);
-    if (!provider || !provider->replaced_with_dependencies() || !change->before || !change->after) continue;
-    if (change->action == Action::kReplace || change->action == Action::kDelete) continue;
+    PlannedChange* change = in_scope(v) ? changes.at(graph.address(v)) : nullptr;
+    const ResourceProvider* provider = change ? providers.find(change->address.type) : nullptr;
+    if (!provider) continue;
+    std::vector<const PlannedChange*> upstream;
     for (auto dependency : graph.dependencies(v)) {
-      const PlannedChange* upstream = changes.at(graph.address(dependency));
-      if (!upstream || upstream->action != Action::kReplace) continue;
-      change->action = Action::kReplace;
-      change->reasons.push_back(upstream->address.to_string() + " is replaced");
+      if (const PlannedChange* found = changes.at(graph.address(dependency))) upstream.push_back(found);
     }
+    visit(*change, *provider, upstream);
+  }
+}
+
+// A container whose network or image is made again must be made again too.
+void propagate_replacements(PlannedChange& change, const ResourceProvider& provider,
+                            const std::vector<const PlannedChange*>& upstream) {
+  if (!provider.replaced_with_dependencies() || !change.before || !change.after) return;
+  if (change.action == Action::kReplace || change.action == Action::kDelete) return;
+  for (const PlannedChange* dependency : upstream) {
+    if (dependency->action != Action::kReplace) continue;
+    change.action = Action::kReplace;
+    change.reasons.push_back(dependency->address.to_string() + " is replaced");
   }
 }
 
@@ -150,28 +163,20 @@ void overlay_recorded(LiveResource& live, const ResourceProvider& provider, cons
 
 // What lives in data made anew is written again into it: a replica copied
 // again starts with pgdecl's own pg_hba rules only.
-void propagate_new_data(Plan& plan, const ResourceGraph& graph, const std::vector<std::size_t>& order,
-                        const ProviderRegistry& providers, const Scope& in_scope) {
-  const ChangesByAddress changes(plan);
-  for (auto v : order) {
-    if (!in_scope(v)) continue;
-    PlannedChange* change = changes.at(graph.address(v));
-    if (!change) continue;
-    auto* provider = providers.find(change->address.type);
-    if (!provider || !provider->reapplied_with_new_data() || change->action != Action::kNoOp) continue;
-    if (!change->before || !change->after) continue;
-    for (auto dependency : graph.dependencies(v)) {
-      const PlannedChange* upstream = changes.at(graph.address(dependency));
-      if (!upstream) continue;
-      // A replaced container keeps its volume; replaced data is new.
-      const bool data_replaced =
-          upstream->action == Action::kReplace && providers.find(upstream->address.type)->holds_user_data();
-      if (!data_replaced && !upstream->remakes_data) continue;
-      change->action = Action::kUpdate;
-      change->reasons.push_back(upstream->address.to_string() +
-                                " makes the data it lives in anew, so it is written again");
-      break;
-    }
+void propagate_new_data(PlannedChange& change, const ResourceProvider& provider,
+                        const std::vector<const PlannedChange*>& upstream,
+                        const ProviderRegistry& providers) {
+  if (!provider.reapplied_with_new_data() || change.action != Action::kNoOp) return;
+  if (!change.before || !change.after) return;
+  for (const PlannedChange* dependency : upstream) {
+    // A replaced container keeps its volume; replaced data is new.
+    const bool data_replaced =
+        dependency->action == Action::kReplace && providers.find(dependency->address.type)->holds_user_data();
+    if (!data_replaced && !dependency->remakes_data) continue;
+    change.action = Action::kUpdate;
+    change.reasons.push_back(dependency->address.to_string() +
+                             " makes the data it lives in anew, so it is written again");
+    return;
   }
 }
 
@@ -262,8 +267,12 @@ Result<Plan> make_plan(const PlanRequest& request, const ProviderRegistry& provi
     plan.changes.push_back(std::move(change));
   }
   const Scope scope = [&](std::size_t v) { return request.targets.empty() || in_scope.count(v) > 0; };
-  propagate_replacements(plan, graph, *order, providers, scope);
-  propagate_new_data(plan, graph, *order, providers, scope);
+  for_each_change(plan, graph, *order, providers, scope, propagate_replacements);
+  for_each_change(plan, graph, *order, providers, scope,
+                  [&](PlannedChange& change, const ResourceProvider& provider,
+                      const std::vector<const PlannedChange*>& upstream) {
+                    propagate_new_data(change, provider, upstream, providers);
+                  });
   return plan;
 }
 

@@ -74,6 +74,15 @@ void remove_wal_replica1_needs(ClusterFixture& cluster, pg::Connection& master) 
   REQUIRE(left == "0");
 }
 
+// Back to normal: a row written on the master reaches replica1, and a
+// plan has nothing left to do.
+void converged(ClusterFixture& cluster, pg::Connection& master, const std::string& row) {
+  REQUIRE(master.execute("insert into written values ('" + row + "')"));
+  auto replica = connect_node(cluster, "replica1");
+  CHECK(eventually(*replica, "select v from written where v = '" + row + "'") == row);
+  CHECK(cluster.run("plan -f spec.yaml --detailed-exitcode").exit_code == 0);
+}
+
 }  // namespace
 
 TEST_CASE("a replica the master no longer lets sign in: plan quotes the server and apply puts the role back",
@@ -125,10 +134,7 @@ TEST_CASE("a replica the master no longer lets sign in: plan quotes the server a
 
   REQUIRE(cluster.run("apply -f spec.yaml --auto-approve").exit_code == 0);
   CHECK(replication_view(*master) == "replica1 streaming pgdecl_replica1");
-  REQUIRE(master->execute("insert into written values ('signed in again')"));
-  auto replica = connect_node(cluster, "replica1");
-  CHECK(eventually(*replica, "select v from written where v = 'signed in again'") == "signed in again");
-  CHECK(cluster.run("plan -f spec.yaml --detailed-exitcode").exit_code == 0);
+  converged(cluster, *master, "signed in again");
 }
 
 TEST_CASE("a replica whose slot lost the WAL it needs is copied again through a new slot",
@@ -184,10 +190,7 @@ TEST_CASE("a replica whose slot lost the WAL it needs is copied again through a 
   CHECK(replication_view(*master) == "replica1 streaming pgdecl_replica1");
   CHECK(scalar(*master, "select wal_status from pg_replication_slots where slot_name = 'pgdecl_replica1'") !=
         "lost");
-  REQUIRE(master->execute("insert into written values ('after the new copy')"));
-  auto replica = connect_node(cluster, "replica1");
-  CHECK(eventually(*replica, "select v from written where v = 'after the new copy'") == "after the new copy");
-  CHECK(cluster.run("plan -f spec.yaml --detailed-exitcode").exit_code == 0);
+  converged(cluster, *master, "after the new copy");
 }
 
 TEST_CASE(
@@ -223,10 +226,7 @@ TEST_CASE(
 
   REQUIRE(cluster.run("apply -f spec.yaml --auto-approve --replace pg_replica.replica1").exit_code == 0);
   CHECK(replication_view(*master) == "replica1 streaming (no slot)");
-  REQUIRE(master->execute("insert into written values ('after the new copy')"));
-  auto replica = connect_node(cluster, "replica1");
-  CHECK(eventually(*replica, "select v from written where v = 'after the new copy'") == "after the new copy");
-  CHECK(cluster.run("plan -f spec.yaml --detailed-exitcode").exit_code == 0);
+  converged(cluster, *master, "after the new copy");
 }
 
 TEST_CASE("a promoted replica is reported and kept until --replace copies it again",

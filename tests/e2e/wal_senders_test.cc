@@ -2,6 +2,8 @@
 // be free instead of failing the apply.
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <thread>
 
 #include "tests/e2e/replica_fixture.h"
@@ -36,9 +38,14 @@ TEST_CASE("a copy waits for a WAL sender to be free rather than fail", "[e2e][do
 
   // A logical replication connection is a WAL sender too; this one lets go
   // after a few seconds.
+  // Its password goes through a 0600 file, not the command line.
+  const auto passfile = cluster.dir() / "holder.pgpass";
+  std::ofstream(passfile) << "*:*:*:postgres:" << cluster.superuser_password() << "\n";
+  std::filesystem::permissions(passfile,
+                               std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
   std::thread holder([&] {
-    run_command("PGPASSWORD='" + cluster.superuser_password() +
-                "' psql -X -q \"host=127.0.0.1 port=" + std::to_string(cluster.published_port()) +
+    run_command("PGPASSFILE=" + passfile.string() +
+                " psql -X -q \"host=127.0.0.1 port=" + std::to_string(cluster.published_port()) +
                 " user=postgres dbname=postgres replication=database\" -c 'select pg_sleep(4)'");
   });
   REQUIRE(eventually(*master, "select count(*) from pg_stat_replication having count(*) = 2") == "2");

@@ -3,10 +3,12 @@
 // A provider of resources that live in memory, for tests of engine logic
 // (diffing, ordering, failure handling). It records every call, and can be
 // told to fail a given address, as leveldb's SpecialEnv injects faults.
+#include <chrono>
 #include <map>
 #include <mutex>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "engine/provider/provider.h"
@@ -18,6 +20,7 @@ class FakeWorld {
   std::map<std::string, engine::LiveResource> objects;  // by address
   std::vector<std::string> calls;                       // "read x", "create x", ...
   std::set<std::string> fail_apply;                     // addresses whose apply fails
+  std::set<std::string> slow_apply;                     // addresses whose apply takes 50 ms first
   std::mutex mutex;
 
   void put(const std::string& address, engine::Attributes attributes) {
@@ -77,6 +80,10 @@ class FakeProvider : public engine::ResourceProvider {
   }
 
   engine::ApplyOutcome apply(const engine::PlannedChange& change) override {
+    // Set before the apply starts, so read without the lock: a slow step
+    // shows whether another one waited for it.
+    if (world_.slow_apply.count(change.address.to_string()))
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
     std::lock_guard lock(world_.mutex);
     const std::string address = change.address.to_string();
     world_.calls.push_back(std::string(engine::json_name(change.action)) + " " + address);

@@ -139,6 +139,8 @@ TEST_CASE("a drop waits for what it runs on: the gate and a settings change that
   f.world.put("pg_role.app", {{"login", "true"}});
   f.world.put("pg_role.ops", {{"login", "false"}});
   f.world.put("pg_role.old", {});
+  // Were the drop not to wait, it would be done before the slow update.
+  f.world.slow_apply.insert("pg_settings.master");
   PlanRequest request;
   request.cluster = "t";
   request.desired = f.desired;
