@@ -36,6 +36,13 @@ std::string parameter_text(const YAML::Node& value) {
   return (negative && magnitude != 0 ? "-" : "") + std::to_string(magnitude);
 }
 
+bool has_control_character(const std::string& text) {
+  for (unsigned char c : text) {
+    if (c < 0x20 || c == 0x7f) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 const std::map<std::string, std::string>& owned_parameters() {
@@ -72,6 +79,12 @@ std::map<std::string, std::string> read_parameters(Reader& reader, const Entry& 
       reader.error(item.key_pos, "parameter '" + name + "' is set twice (names ignore case)");
     } else if (!item.value.IsScalar()) {
       reader.expected(item, "a value");
+    } else if (has_control_character(item.value.Scalar())) {
+      // A config file holds one setting a line: a line break in a value
+      // would leave pgdecl.conf unreadable to the server.
+      reader.error(item.value_pos, "parameter '" + name +
+                                       "': the value holds a line break or another control character, which "
+                                       "a PostgreSQL config file cannot hold");
     } else {
       parameters[name] = parameter_text(item.value);
     }
