@@ -154,7 +154,8 @@ ApplyReport apply_plan(const Plan& plan, const ProviderRegistry& providers, Stat
     return Status::ok();
   };
 
-  auto results = walk(steps.changes.size(), steps.prerequisites, options.parallelism, run_step);
+  auto results =
+      walk(steps.changes.size(), steps.prerequisites, options.parallelism, run_step, options.stop_requested);
   ApplyReport report;
   for (std::size_t i = 0; i < results.size(); ++i) {
     const std::string address = steps.changes[i]->address.to_string();
@@ -170,6 +171,7 @@ ApplyReport apply_plan(const Plan& plan, const ProviderRegistry& providers, Stat
                                  steps.changes[results[i].blocked_by]->address.to_string() + " failed)");
         break;
       case StepResult::Outcome::kNotRun:
+        if (!is_gate(address, providers)) report.not_started.push_back(address);
         break;
     }
   }

@@ -23,13 +23,17 @@ class StateRecorder {
 struct ApplyOptions {
   int parallelism = 4;
   std::function<void(const std::string&)> progress;  // one line per event
+  // Asked before each step starts; true: start no more (an interrupt).
+  std::function<bool()> stop_requested;
 };
 
 struct ApplyReport {
   int done = 0;
-  std::vector<std::string> failures;  // "address: reason"
-  std::vector<std::string> skipped;   // "address (after a failure of X)"
-  bool ok() const { return failures.empty(); }
+  std::vector<std::string> failures;     // "address: reason"
+  std::vector<std::string> skipped;      // "address (after a failure of X)"
+  std::vector<std::string> not_started;  // addresses left when the run was stopped
+  bool ok() const { return failures.empty() && not_started.empty(); }
+  bool interrupted() const { return !not_started.empty(); }
 };
 
 // Carries out the plan's changes along the graph: creates and updates after

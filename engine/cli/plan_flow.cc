@@ -13,16 +13,17 @@
 #include "engine/cli/app.h"
 #include "engine/cli/output.h"
 #include "engine/cli/state_recorder.h"
+#include "engine/core/interrupt.h"
 #include "engine/plan/render.h"
 #include "providers/postgres/connection.h"
 
 namespace pgdecl::cli {
 
-std::optional<Planned> open_and_plan(const Options& options, bool destroy) {
+std::optional<Planned> open_and_plan(const Options& options, bool destroy, Session::Access access) {
   auto spec = load_spec_reporting(options.spec_file);
   if (!spec) return std::nullopt;
   const auto opening = std::chrono::steady_clock::now();
-  auto session = Session::open(*spec, options);
+  auto session = Session::open(*spec, options, access);
   if (!session) {
     print_error(session.status().message());
     return std::nullopt;
@@ -56,21 +57,35 @@ int apply_and_report(Session& session, const engine::Plan& plan, const Options& 
   }
   FileStateRecorder recorder(session.state(), session.paths().state);
   std::mutex print_mutex;
-  engine::ApplyOptions apply_options{options.parallelism, [&](const std::string& line) {
+  engine::ApplyOptions apply_options{options.parallelism,
+                                     [&](const std::string& line) {
                                        std::lock_guard lock(print_mutex);
                                        std::cout << line << "\n" << std::flush;
-                                     }};
+                                     },
+                                     interrupt_requested};
+  // From here on an interrupt stops the run between steps, never inside one.
+  install_interrupt_handlers();
   session.prepare_apply(plan);
   auto report = engine::apply_plan(plan, session.providers(), recorder, apply_options);
   auto summary = plan.summary();
   if (!report.ok()) {
     for (const auto& failure : report.failures) print_error(failure);
     for (const auto& skipped : report.skipped) std::cerr << "  skipped: " << skipped << "\n";
+    for (const auto& left : report.not_started) std::cerr << "  not started: " << left << "\n";
     std::cerr << "The state records every step that completed (" << session.paths().state.string() << ").\n";
+    if (report.interrupted()) {
+      std::cerr << "Interrupted after " << report.done << " step(s); run pgdecl apply again to finish.\n";
+      return kExitInterrupted;
+    }
     return kExitError;
   }
   // A step can end a replica's stream (a master restart does): the apply is
   // done only when every replica streams again.
+  if (interrupt_requested()) {
+    std::cerr << "Interrupted: every step was applied and recorded, but the cluster's health was not "
+                 "waited for; pgdecl status shows it.\n";
+    return kExitInterrupted;
+  }
   if (!plan.destroy && options.targets.empty()) {
     if (auto healthy = session.wait_until_healthy(); !healthy) {
       print_error("every step was applied, but the cluster is not healthy: " + healthy.message());

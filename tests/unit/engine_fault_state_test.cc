@@ -38,7 +38,7 @@ TEST_CASE("after an injected failure the state file holds every step done before
 
   state::State state = state::new_state("t");
   pgdecl::cli::FileStateRecorder recorder(state, file);
-  auto report = apply_plan(*plan, providers, recorder, {2, {}});
+  auto report = apply_plan(*plan, providers, recorder, {2, {}, {}});
   REQUIRE_FALSE(report.ok());
 
   auto on_disk = state::read_state(file);

@@ -95,7 +95,7 @@ TEST_CASE("a gate is in the graph but not in the plan, and is passed once before
   CHECK(render_plan_json(plan).find("pg_connection") == std::string::npos);
 
   MemoryRecorder recorder;
-  REQUIRE(apply_plan(plan, f.providers, recorder, {4, {}}).ok());
+  REQUIRE(apply_plan(plan, f.providers, recorder, {4, {}, {}}).ok());
   const auto calls = f.world.calls;
   CHECK(f.world.calls_matching("pass").size() == 1);
   CHECK(position(calls, "create docker_container.master") < position(calls, "pass pg_connection.master"));
@@ -109,7 +109,7 @@ TEST_CASE("a gate is in the graph but not in the plan, and is passed once before
     f.world.calls.clear();
     Plan calm = f.plan();
     CHECK_FALSE(calm.has_changes());
-    REQUIRE(apply_plan(calm, f.providers, recorder, {4, {}}).ok());
+    REQUIRE(apply_plan(calm, f.providers, recorder, {4, {}, {}}).ok());
     CHECK(f.world.calls_matching("pass").empty());
   }
 }
@@ -119,7 +119,7 @@ TEST_CASE("a gate that cannot be passed fails, and what waits for it is not atte
   f.world.fail_apply.insert("pg_connection.master");
   Plan plan = f.plan();
   MemoryRecorder recorder;
-  auto report = apply_plan(plan, f.providers, recorder, {4, {}});
+  auto report = apply_plan(plan, f.providers, recorder, {4, {}, {}});
   CHECK_FALSE(report.ok());
   CHECK(report.failures == std::vector<std::string>{"pg_connection.master: the server never came up"});
   CHECK(report.skipped.size() == 2);
@@ -149,7 +149,7 @@ TEST_CASE("a drop waits for what it runs on: the gate and a settings change that
   auto plan = make_plan(request, f.providers);
   REQUIRE(plan);
   MemoryRecorder recorder;
-  REQUIRE(apply_plan(*plan, f.providers, recorder, {4, {}}).ok());
+  REQUIRE(apply_plan(*plan, f.providers, recorder, {4, {}, {}}).ok());
   const auto calls = f.world.calls;
   CHECK(position(calls, "pass pg_connection.master") < position(calls, "update pg_settings.master"));
   CHECK(position(calls, "update pg_settings.master") < position(calls, "delete pg_role.old"));

@@ -87,7 +87,7 @@ TEST_CASE("apply follows the graph, and a second plan has nothing to do", "[engi
   Fixture f;
   auto plan = make_plan(f.request(), f.providers);
   MemoryRecorder recorder;
-  auto report = apply_plan(*plan, f.providers, recorder, {4, {}});
+  auto report = apply_plan(*plan, f.providers, recorder, {4, {}, {}});
   REQUIRE(report.ok());
   CHECK(report.done == 5);
   auto calls = f.world.calls;
@@ -109,7 +109,7 @@ TEST_CASE("a failed step skips its dependents; independent steps finish and are 
   f.world.fail_apply.insert("docker_container.master");
   auto plan = make_plan(f.request(), f.providers);
   MemoryRecorder recorder;
-  auto report = apply_plan(*plan, f.providers, recorder, {1, {}});
+  auto report = apply_plan(*plan, f.providers, recorder, {1, {}, {}});
   CHECK_FALSE(report.ok());
   CHECK(report.failures == std::vector<std::string>{"docker_container.master: injected failure"});
   CHECK(report.skipped.size() == 1);
@@ -124,7 +124,7 @@ TEST_CASE("destroy removes dependents before what they depend on", "[engine][app
   Fixture f;
   auto plan = make_plan(f.request(), f.providers);
   MemoryRecorder recorder;
-  REQUIRE(apply_plan(*plan, f.providers, recorder, {4, {}}).ok());
+  REQUIRE(apply_plan(*plan, f.providers, recorder, {4, {}, {}}).ok());
   PlanRequest destroy = f.request();
   for (const auto& d : destroy.desired) destroy.prior.push_back({d.address, d.depends_on, true});
   destroy.desired.clear();
@@ -132,7 +132,7 @@ TEST_CASE("destroy removes dependents before what they depend on", "[engine][app
   auto teardown = make_plan(destroy, f.providers);
   REQUIRE(teardown);
   CHECK(teardown->summary().destroy == 5);
-  REQUIRE(apply_plan(*teardown, f.providers, recorder, {4, {}}).ok());
+  REQUIRE(apply_plan(*teardown, f.providers, recorder, {4, {}, {}}).ok());
   auto calls = f.world.calls;
   CHECK(position(calls, "delete pg_hba.master") < position(calls, "delete docker_container.master"));
   CHECK(position(calls, "delete docker_container.master") < position(calls, "delete docker_network.net"));
@@ -144,7 +144,7 @@ TEST_CASE("replacing a network replaces the container on it, with the reason", "
   Fixture f;
   auto plan = make_plan(f.request(), f.providers);
   MemoryRecorder recorder;
-  REQUIRE(apply_plan(*plan, f.providers, recorder, {4, {}}).ok());
+  REQUIRE(apply_plan(*plan, f.providers, recorder, {4, {}, {}}).ok());
   f.desired[0].attributes["subnet"] = "10.2.0.0/16";
   auto replan = make_plan(f.request(), f.providers);
   REQUIRE(replan);
@@ -175,7 +175,7 @@ TEST_CASE("--replace forces a replacement; an unknown address is an error", "[en
   Fixture f;
   auto plan = make_plan(f.request(), f.providers);
   MemoryRecorder recorder;
-  REQUIRE(apply_plan(*plan, f.providers, recorder, {4, {}}).ok());
+  REQUIRE(apply_plan(*plan, f.providers, recorder, {4, {}, {}}).ok());
   auto request = f.request();
   request.replace = {a("docker_volume.other")};
   auto forced = make_plan(request, f.providers);
@@ -191,7 +191,7 @@ TEST_CASE("a resource the state knows but Docker lost is recreated with the reas
   Fixture f;
   auto plan = make_plan(f.request(), f.providers);
   MemoryRecorder recorder;
-  REQUIRE(apply_plan(*plan, f.providers, recorder, {4, {}}).ok());
+  REQUIRE(apply_plan(*plan, f.providers, recorder, {4, {}, {}}).ok());
   f.world.objects.erase("docker_container.master");
   auto request = f.request();
   for (const auto& d : request.desired) request.prior.push_back({d.address, d.depends_on, true});

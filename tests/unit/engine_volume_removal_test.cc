@@ -136,7 +136,7 @@ TEST_CASE("a volume that leaves the spec is kept, unless --purge-volumes removes
             "it lives in the node's data directory, which goes with docker_volume.replica2_data"});
 
   NullRecorder recorder;
-  REQUIRE(apply_plan(purged, f.providers, recorder, {4, {}}).ok());
+  REQUIRE(apply_plan(purged, f.providers, recorder, {4, {}, {}}).ok());
   const auto calls = f.world.calls;
   CHECK(position(calls, "delete docker_container.replica2") <
         position(calls, "delete docker_volume.replica2_data"));
