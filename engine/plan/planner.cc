@@ -94,6 +94,13 @@ void explain_disappearance(PlannedChange& change, const DesiredResource* desired
 
 void force_replacement(PlannedChange& change) {
   if (!change.before) return;  // nothing there: it is created anyway
+  // What the spec wants gone (ensure: absent) or no longer names is not
+  // made again: a replace would drop it and then create it from a desire
+  // to have it absent.
+  if (change.action == Action::kDelete || change.action == Action::kForget || !change.after) {
+    change.reasons.push_back("--replace makes nothing here: the spec does not ask for it to exist");
+    return;
+  }
   change.action = Action::kReplace;
   change.reasons.push_back("replacement requested with --replace");
 }
@@ -161,22 +168,55 @@ void overlay_recorded(LiveResource& live, const ResourceProvider& provider, cons
   }
 }
 
-// What lives in data made anew is written again into it: a replica copied
-// again starts with pgdecl's own pg_hba rules only.
-void propagate_new_data(PlannedChange& change, const ResourceProvider& provider,
-                        const std::vector<const PlannedChange*>& upstream,
-                        const ProviderRegistry& providers) {
-  if (!provider.reapplied_with_new_data() || change.action != Action::kNoOp) return;
-  if (!change.before || !change.after) return;
+// The dependency whose data this change's apply makes anew, if any.
+const PlannedChange* new_data_upstream(const std::vector<const PlannedChange*>& upstream,
+                                       const ProviderRegistry& providers) {
   for (const PlannedChange* dependency : upstream) {
     // A replaced container keeps its volume; replaced data is new.
     const bool data_replaced =
         dependency->action == Action::kReplace && providers.find(dependency->address.type)->holds_user_data();
-    if (!data_replaced && !dependency->remakes_data) continue;
-    change.action = Action::kUpdate;
-    change.reasons.push_back(dependency->address.to_string() +
-                             " makes the data it lives in anew, so it is written again");
-    return;
+    if (data_replaced || dependency->remakes_data) return dependency;
+  }
+  return nullptr;
+}
+
+// What lives in data made anew is put there again, and the plan says so:
+// a replica copied again starts with pgdecl's own pg_hba rules only, and a
+// master moved to an empty volume has none of the spec's roles, databases
+// and slots, nor a copy its replicas could follow. What the spec wants
+// absent, or what is already being made, stays as it is.
+void propagate_new_data(PlannedChange& change, const ResourceProvider& provider,
+                        const std::vector<const PlannedChange*>& upstream,
+                        const ProviderRegistry& providers) {
+  using OnNewData = ResourceProvider::OnNewData;
+  const OnNewData what = provider.on_new_data();
+  if (what == OnNewData::kKept || !change.before || !change.after) return;
+  if (change.action != Action::kNoOp && change.action != Action::kUpdate) return;
+  const PlannedChange* dependency = new_data_upstream(upstream, providers);
+  if (!dependency) return;
+  const std::string why = dependency->address.to_string() + " makes the data it lives in anew, so it is ";
+  switch (what) {
+    case OnNewData::kApplyAgain:
+      if (change.action != Action::kNoOp) return;
+      change.action = Action::kUpdate;
+      change.reasons.push_back(why + "written again");
+      return;
+    case OnNewData::kMakeAgain:
+      change.action = Action::kCreate;
+      change.before.reset();
+      change.changes.clear();
+      change.reasons = {why + "made there again"};
+      return;
+    case OnNewData::kCopyAgain:
+      change.action = Action::kReplace;
+      change.destroys_data = true;
+      change.remakes_data = true;
+      change.reasons = {dependency->address.to_string() +
+                        " makes the data it is a copy of anew, so it is copied again and what its volume "
+                        "holds goes"};
+      return;
+    case OnNewData::kKept:
+      return;
   }
 }
 

@@ -43,11 +43,18 @@ class ResourceProvider {
   // network, its image) means this resource must be made again too.
   virtual bool replaced_with_dependencies() const { return false; }
 
-  // True when this resource lives in a dependency's data (a node's
-  // pg_hba.conf): once that data is made anew (a replaced resource that
-  // holds user data, or a change with remakes_data) it is applied again,
-  // even when it matched.
-  virtual bool reapplied_with_new_data() const { return false; }
+  // What becomes of this resource when a dependency's data is made anew
+  // (a replaced resource that holds user data, or a change with
+  // remakes_data: a master moved to an empty volume, a replica copied
+  // again). The planner says so in the plan, so apply does no more and no
+  // less than it shows.
+  enum class OnNewData {
+    kKept,        // it does not live in that data
+    kApplyAgain,  // a file in it (pg_hba.conf): written again, even when it matched
+    kMakeAgain,   // an object in it (a role): made again there
+    kCopyAgain,   // a copy of it (a replica's data): copied again, what it held goes
+  };
+  virtual OnNewData on_new_data() const { return OnNewData::kKept; }
 
   // True when deleting or replacing the object loses user data (a
   // database): the plan says so in words no one can miss.

@@ -66,6 +66,8 @@ class DatabaseProvider : public engine::ResourceProvider {
 
   std::string type() const override { return resource_type::kDatabase; }
   bool holds_user_data() const override { return true; }
+  // In the master's catalog: a master on new data has none of them yet.
+  OnNewData on_new_data() const override { return OnNewData::kMakeAgain; }
 
   Result<std::optional<LiveResource>> read(const Address& address) override {
     return probe_node_object(ctx_, master(), [&](Connection& c) -> Result<std::optional<LiveResource>> {

@@ -49,7 +49,7 @@ class HbaProvider : public engine::ResourceProvider {
 
   std::string type() const override { return resource_type::kHba; }
   // A replica's new copy starts with pgdecl's own rules only.
-  bool reapplied_with_new_data() const override { return true; }
+  OnNewData on_new_data() const override { return OnNewData::kApplyAgain; }
 
   engine::AttributeSchema schema() const override {
     return {{engine::attr::kHbaRules,

@@ -81,6 +81,9 @@ class NodeContainerProvider : public engine::ResourceProvider {
             "the master serves the data in the new volume (initdb makes a new, empty "
             "cluster when it holds none); the data in " +
             *changed.before + " stays there, not moved");
+        // What lives in the master's data is put there again, and the
+        // replicas follow it: the plan shows each.
+        change.remakes_data = true;
       }
     }
     if (!live || !live->meta.count(kComplaint)) return change;

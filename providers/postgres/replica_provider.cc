@@ -82,6 +82,8 @@ class ReplicaProvider : public engine::ResourceProvider {
 
   std::string type() const override { return resource_type::kReplica; }
   bool holds_user_data() const override { return true; }
+  // A copy of the master's data: a master on new data is followed.
+  OnNewData on_new_data() const override { return OnNewData::kCopyAgain; }
 
   Result<std::optional<LiveResource>> read(const Address& address) override {
     auto volume =

@@ -39,6 +39,8 @@ class RoleProvider : public engine::ResourceProvider {
   explicit RoleProvider(NodeContext& context) : ctx_(context) {}
 
   std::string type() const override { return resource_type::kRole; }
+  // In the master's catalog: a master on new data has none of them yet.
+  OnNewData on_new_data() const override { return OnNewData::kMakeAgain; }
 
   Result<std::optional<LiveResource>> read(const Address& address) override {
     auto question = question_for(address.name);

@@ -27,6 +27,9 @@ class SettingsProvider : public engine::ResourceProvider {
   explicit SettingsProvider(NodeContext& context) : ctx_(context) {}
 
   std::string type() const override { return resource_type::kSettings; }
+  // A master's new data starts with pgdecl's own settings only (a replica's
+  // copy gets its whole file with the copy, and this depends on no copy).
+  OnNewData on_new_data() const override { return OnNewData::kApplyAgain; }
 
   Result<std::optional<LiveResource>> read(const Address& address) override {
     const auto file = rendered_file(address.name);

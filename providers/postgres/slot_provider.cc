@@ -38,6 +38,8 @@ class SlotProvider : public engine::ResourceProvider {
   explicit SlotProvider(NodeContext& context) : ctx_(context) {}
 
   std::string type() const override { return resource_type::kSlot; }
+  // On the master: a master on new data has none of them yet.
+  OnNewData on_new_data() const override { return OnNewData::kMakeAgain; }
 
   Result<std::optional<LiveResource>> read(const Address& address) override {
     return probe_node_object(

@@ -55,10 +55,13 @@ class FakeProvider : public engine::ResourceProvider {
   // Like what lives in a node's data directory: leaving the spec, it is
   // let go rather than removed.
   void set_forgotten_when_removed(bool forgotten) { forgotten_ = forgotten; }
-  bool reapplied_with_new_data() const override { return reapplied_; }
-  void set_reapplied_with_new_data(bool reapplied) { reapplied_ = reapplied; }
+  OnNewData on_new_data() const override { return on_new_data_; }
+  void set_on_new_data(OnNewData what) { on_new_data_ = what; }
   // Its updates make its data anew, as a replica copied again.
   void set_updates_remake_data(bool remakes) { remakes_ = remakes; }
+  // A change of this attribute makes its data anew, as a master moved to
+  // another volume.
+  void set_remakes_data_when_changed(std::string attribute) { remaking_attribute_ = std::move(attribute); }
 
   engine::PlannedChange plan(const Address& address, const engine::DesiredResource* desired,
                              const engine::LiveResource* live) const override {
@@ -68,6 +71,7 @@ class FakeProvider : public engine::ResourceProvider {
       change.reasons = {"it stays in its volume"};
     }
     change.remakes_data = remakes_ && change.action == engine::Action::kUpdate;
+    for (const auto& changed : change.changes) change.remakes_data |= changed.name == remaking_attribute_;
     return change;
   }
 
@@ -107,7 +111,8 @@ class FakeProvider : public engine::ResourceProvider {
   bool holds_data_ = false;
   std::vector<std::string> recorded_;
   bool forgotten_ = false;
-  bool reapplied_ = false;
+  OnNewData on_new_data_ = OnNewData::kKept;
+  std::string remaking_attribute_;
   bool remakes_ = false;
 };
 

@@ -38,7 +38,7 @@ struct Fixture {
     copies = replica.get();
     providers.add(std::move(replica));
     auto hba = std::make_unique<FakeProvider>("pg_hba", world);
-    hba->set_reapplied_with_new_data(true);
+    hba->set_on_new_data(engine::ResourceProvider::OnNewData::kApplyAgain);
     providers.add(std::move(hba));
     providers.add(std::make_unique<FakeProvider>("pg_settings", world));
     for (const auto& resource : desired) world.put(resource.address.to_string(), resource.attributes);
