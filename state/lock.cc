@@ -8,6 +8,7 @@
 #include <cstring>
 #include <ctime>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "state/state_file.h"
 
@@ -77,19 +78,36 @@ std::string describe_holder(int fd) {
   return "pid " + field("pid") + " on host " + field("host") + " since " + field("since");
 }
 
+// Polls rather than blocks: a blocking flock could not be bounded.
+bool lock_within(int fd, std::chrono::milliseconds wait) {
+  const auto deadline = std::chrono::steady_clock::now() + wait;
+  while (true) {
+    if (::flock(fd, LOCK_EX | LOCK_NB) == 0) return true;
+    if (errno != EWOULDBLOCK || std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+}
+
+std::string waited(std::chrono::milliseconds wait) {
+  if (wait.count() == 0) return "";
+  if (wait.count() % 1000 != 0) return " (waited " + std::to_string(wait.count()) + " ms)";
+  return " (waited " + std::to_string(wait.count() / 1000) + "s)";
+}
+
 }  // namespace
 
-Result<std::unique_ptr<StateLock>> StateLock::acquire(const std::filesystem::path& state_file) {
+Result<std::unique_ptr<StateLock>> StateLock::acquire(const std::filesystem::path& state_file,
+                                                      std::chrono::milliseconds wait) {
   if (auto status = ensure_parent_folder(state_file); !status) return status;
   fs::path path = lock_path(state_file);
   // O_CLOEXEC: a child process (an exec'd helper) must not inherit the lock
   // and keep holding it after pgdecl exits.
   int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (fd < 0) return io_error("opening", path);
-  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+  if (!lock_within(fd, wait)) {
     Status status = errno == EWOULDBLOCK
                         ? Status::conflict("state " + state_file.string() + " is locked by " +
-                                           describe_holder(fd) + " (another pgdecl run?)")
+                                           describe_holder(fd) + " (another pgdecl run?)" + waited(wait))
                         : io_error("locking", path);
     ::close(fd);
     return status;

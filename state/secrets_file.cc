@@ -41,6 +41,13 @@ Status check_private(int fd, const fs::path& file) {
   if (::fstat(fd, &info) != 0) return io_error("inspecting", file);
   if (!S_ISREG(info.st_mode))
     return Status::failed("secrets file " + file.string() + " is not a regular file");
+  // Someone else's file could have been planted to feed pgdecl passwords,
+  // or be read by them: either way it is not this user's to trust.
+  if (info.st_uid != ::geteuid()) {
+    return Status::failed("secrets file " + file.string() + " belongs to uid " + std::to_string(info.st_uid) +
+                          ", not to the user running pgdecl (uid " + std::to_string(::geteuid()) +
+                          "); pgdecl reads only its own secrets");
+  }
   if ((info.st_mode & 077) != 0) {
     return Status::failed("secrets file " + file.string() + " has mode " + octal_mode(info.st_mode) +
                           "; it must be 0600 (chmod 600 " + file.string() + ")");

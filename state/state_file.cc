@@ -298,10 +298,26 @@ Status write_state(const std::filesystem::path& file, State& state) {
   return status;
 }
 
+namespace {
+
+// pgdecl's own folder (.pgdecl) holds the state and the secrets: one made
+// by an older version with the umask's 0755 is closed to others now. A
+// folder of another name was chosen by the user (--state), and is theirs.
+Status tighten_own_folder(const fs::path& folder) {
+  if (folder.filename() != ".pgdecl") return Status::ok();
+  struct stat info {};
+  if (::stat(folder.c_str(), &info) != 0) return io_error("inspecting folder", folder);
+  if ((info.st_mode & 077) == 0 || info.st_uid != ::geteuid()) return Status::ok();
+  if (::chmod(folder.c_str(), 0700) != 0) return io_error("making private (0700) the folder", folder);
+  return Status::ok();
+}
+
+}  // namespace
+
 Status ensure_parent_folder(const std::filesystem::path& file) {
   fs::path folder = folder_of(file);
   std::error_code error;
-  if (fs::is_directory(folder, error)) return Status::ok();
+  if (fs::is_directory(folder, error)) return tighten_own_folder(folder);
   if (!folder.parent_path().empty()) fs::create_directories(folder.parent_path(), error);
   if (error)
     return Status::failed("creating folder " + folder.parent_path().string() + ": " + error.message());

@@ -8,6 +8,7 @@
 
 #include "engine/cli/options.h"
 #include "engine/cli/output.h"
+#include "engine/cli/process_hardening.h"
 
 namespace pgdecl::cli {
 namespace {
@@ -41,9 +42,11 @@ void add_plan_options(CLI::App* command, Options& options) {
 }  // namespace
 
 int run(int argc, char** argv) {
+  keep_secrets_out_of_core_dumps();
   Options options;
   std::string log_level;
   std::string timeout = std::to_string(kDefaultTimeout.count()) + "s";
+  std::string lock_timeout = "0s";
   CLI::App app{"pgdecl: a PostgreSQL primary and its streaming replicas on Docker, declared in one spec"};
   app.set_version_flag("--version", std::string("pgdecl ") + PGDECL_VERSION);
   app.add_option("--log-level", log_level, "trace, debug, info, warn (default), error")
@@ -78,6 +81,13 @@ int run(int argc, char** argv) {
 
   auto* destroy = app.add_subcommand("destroy", "Remove the cluster's containers and network");
   add_spec_options(destroy, options);
+  for (auto* changing : {apply, destroy}) {
+    changing
+        ->add_option("--lock-timeout", lock_timeout,
+                     "How long to wait for another apply or destroy of this cluster to finish, e.g. 30s "
+                     "(default 0s: fail at once, saying who holds the state)")
+        ->type_name("DURATION");
+  }
   destroy->add_flag("--auto-approve", options.auto_approve, "Do not ask for confirmation");
   destroy->add_flag("--purge-volumes", options.purge_volumes, "Remove the data volumes too");
   // The same words wherever volumes can go.
@@ -113,6 +123,12 @@ int run(int argc, char** argv) {
     return kExitError;
   }
   options.timeout = *waited;
+  auto lock_wait = parse_duration(lock_timeout, /*zero_allowed=*/true);
+  if (!lock_wait) {
+    print_error("--lock-timeout " + lock_timeout + ": " + lock_wait.status().message());
+    return kExitError;
+  }
+  options.lock_timeout = *lock_wait;
 
   if (*validate) return command_validate(options);
   if (*graph) return command_graph(options);

@@ -1,5 +1,7 @@
 #include <fstream>
 #include <iostream>
+#include <map>
+#include <set>
 #include <sstream>
 
 #include "engine/cli/app.h"
@@ -28,17 +30,29 @@ Status check_not_stale(const engine::PlanFile& saved, const engine::Plan& fresh,
                             std::to_string(old_plan.state_serial) + " then, " +
                             std::to_string(fresh.state_serial) + " now); run pgdecl plan again");
   }
-  std::map<std::string, engine::Action> now;
-  for (const auto& change : fresh.changes) now[change.address.to_string()] = change.action;
-  for (const auto& change : old_plan.changes) {
-    auto found = now.find(change.address.to_string());
-    engine::Action current = found == now.end() ? engine::Action::kNoOp : found->second;
-    if (current != change.action) {
-      return Status::conflict("plan " + name + " is stale: " + change.address.to_string() +
-                              " was planned to " + engine::json_name(change.action) +
-                              ", the live cluster now calls for " + engine::json_name(current) +
-                              "; run pgdecl plan again");
+  // Both ways: a change the saved plan lacks would be done unasked, and one
+  // only the file names (an edited file) would be done for no reason.
+  auto actions = [](const engine::Plan& plan) {
+    std::map<std::string, engine::Action> by_address;
+    for (const auto& change : plan.changes) {
+      if (change.is_change()) by_address[change.address.to_string()] = change.action;
     }
+    return by_address;
+  };
+  const auto planned = actions(old_plan), now = actions(fresh);
+  auto action_in = [](const std::map<std::string, engine::Action>& by_address, const std::string& address) {
+    auto found = by_address.find(address);
+    return found == by_address.end() ? engine::Action::kNoOp : found->second;
+  };
+  std::set<std::string> addresses;
+  for (const auto& [address, action] : planned) addresses.insert(address);
+  for (const auto& [address, action] : now) addresses.insert(address);
+  for (const auto& address : addresses) {
+    const engine::Action then = action_in(planned, address), current = action_in(now, address);
+    if (current == then) continue;
+    return Status::conflict("plan " + name + " is stale: " + address + " was planned to " +
+                            engine::json_name(then) + ", the live cluster now calls for " +
+                            engine::json_name(current) + "; run pgdecl plan again");
   }
   return Status::ok();
 }
@@ -72,20 +86,24 @@ int apply_saved_plan(Options options) {
                 " has changed since it was made; run pgdecl plan again");
     return kExitError;
   }
-  auto planned = open_and_plan(options, saved->plan.destroy);
+  auto planned = open_and_plan(options, saved->plan.destroy, Session::Access::kChange);
   if (!planned) return kExitError;
   if (auto s = check_not_stale(*saved, planned->plan, options.plan_in); !s) {
     print_error(s.message());
     return kExitError;
   }
-  return apply_and_report(*planned->session, saved->plan, options);
+  // The file said what to do, and the fresh plan was found to say the
+  // same; the fresh one is carried out, so that every object acted on is
+  // one the spec, the state and the live read name now: an edited plan
+  // file cannot aim pgdecl at anything else (another volume's name, say).
+  return apply_and_report(*planned->session, planned->plan, options);
 }
 
 }  // namespace
 
 int command_apply(const Options& options) {
   if (!options.plan_in.empty()) return apply_saved_plan(options);
-  auto planned = open_and_plan(options, false);
+  auto planned = open_and_plan(options, false, Session::Access::kChange);
   if (!planned) return kExitError;
   print_plan(planned->plan);
   if (!planned->plan.has_changes()) return kExitOk;
@@ -104,7 +122,7 @@ int command_apply(const Options& options) {
 }
 
 int command_destroy(const Options& options) {
-  auto planned = open_and_plan(options, true);
+  auto planned = open_and_plan(options, true, Session::Access::kChange);
   if (!planned) return kExitError;
   print_plan(planned->plan);
   if (!planned->plan.has_changes()) return kExitOk;

@@ -6,24 +6,27 @@
 #include "engine/cli/output.h"
 #include "engine/cli/plan_flow.h"
 #include "engine/plan/render.h"
+#include "state/state_file.h"
 
 namespace pgdecl::cli {
 namespace {
 
+// A plan file names every object and attribute of the cluster: it is born
+// 0600 and replaces any older file whole, so no reader ever sees half of
+// one (or one that others could read).
 Status save_plan_file(const Options& options, const engine::Plan& plan) {
   engine::PlanFile file{plan, std::filesystem::absolute(options.spec_file).string(),
                         sha256_of_file(options.spec_file)};
-  std::ofstream out(options.plan_out, std::ios::trunc);
-  out << engine::serialize_plan_file(file);
-  out.close();
-  if (!out) return Status::failed("cannot write plan file " + options.plan_out);
-  return Status::ok();
+  auto temp = state::write_synced_temp(options.plan_out, engine::serialize_plan_file(file));
+  if (!temp) return temp.status().with_context("cannot write plan file " + options.plan_out);
+  return state::commit_temp(*temp, options.plan_out)
+      .with_context("cannot write plan file " + options.plan_out);
 }
 
 }  // namespace
 
 int command_plan(const Options& options) {
-  auto planned = open_and_plan(options, false);
+  auto planned = open_and_plan(options, false, Session::Access::kRead);
   if (!planned) return kExitError;
   if (options.json) {
     std::cout << engine::render_plan_json(planned->plan);

@@ -19,7 +19,7 @@ constexpr int kExitUnhealthy = 3;
 int command_status(const Options& options) {
   auto spec = load_spec_reporting(options.spec_file);
   if (!spec) return kExitError;
-  auto session = Session::open(*spec, options);
+  auto session = Session::open(*spec, options, Session::Access::kRead);
   if (!session) {
     print_error(session.status().message());
     return kExitError;

@@ -23,7 +23,7 @@ long long unit_seconds(char unit) {
 
 }  // namespace
 
-Result<std::chrono::seconds> parse_duration(const std::string& text) {
+Result<std::chrono::seconds> parse_duration(const std::string& text, bool zero_allowed) {
   const Status malformed = Status::invalid_argument(
       "not a duration: write numbers each with a unit (h, m or s), e.g. 90s, 2m or 1m30s");
   if (text.empty()) return malformed;
@@ -41,7 +41,7 @@ Result<std::chrono::seconds> parse_duration(const std::string& text) {
     total += std::stoll(text.substr(at, digits - at)) * unit;
     at = digits + 1;
   }
-  if (total < 1) return Status::invalid_argument("must be at least 1s");
+  if (total < 1 && !zero_allowed) return Status::invalid_argument("must be at least 1s");
   if (total > std::chrono::seconds(kLongest).count()) return Status::invalid_argument("must be at most 24h");
   return std::chrono::seconds(total);
 }

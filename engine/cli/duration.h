@@ -11,6 +11,7 @@ namespace pgdecl::cli {
 // each with a unit (h, m, s), as in 90s, 2m or 1m30s (no fractions, no ms).
 // At least one second and at most a day; the error says what was expected.
 inline constexpr std::chrono::seconds kDefaultTimeout{120};
-Result<std::chrono::seconds> parse_duration(const std::string& text);
+// `zero_allowed`: "0s" means "do not wait" (--lock-timeout).
+Result<std::chrono::seconds> parse_duration(const std::string& text, bool zero_allowed = false);
 
 }  // namespace pgdecl::cli

@@ -22,6 +22,8 @@ struct Options {
   // How long apply waits for a server to accept connections and for a
   // replica to stream.
   std::chrono::seconds timeout = kDefaultTimeout;
+  // How long apply and destroy wait for another run to let go of the state.
+  std::chrono::seconds lock_timeout{0};
   std::vector<std::string> targets;
   std::vector<std::string> replace;
 };

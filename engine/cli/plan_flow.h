@@ -15,7 +15,7 @@ struct Planned {
   std::unique_ptr<Session> session;
   engine::Plan plan;
 };
-std::optional<Planned> open_and_plan(const Options& options, bool destroy);
+std::optional<Planned> open_and_plan(const Options& options, bool destroy, Session::Access access);
 
 // Prints the plan for people (text) to stdout.
 void print_plan(const engine::Plan& plan);

@@ -42,17 +42,15 @@ Session::Paths Session::paths_for(const spec::ClusterSpec& spec, const Options& 
   return {state, state.parent_path() / (spec.name + ".secrets.json")};
 }
 
-Result<std::unique_ptr<Session>> Session::open(const spec::ClusterSpec& spec, const Options& options) {
+Result<std::unique_ptr<Session>> Session::open(const spec::ClusterSpec& spec, const Options& options,
+                                               Access access) {
   std::unique_ptr<Session> session(new Session(spec, paths_for(spec, options)));
-  std::error_code error;
-  std::filesystem::create_directories(session->paths_.state.parent_path(), error);
-  if (error) {
-    return Status::failed("cannot create the state folder " + session->paths_.state.parent_path().string() +
-                          ": " + error.message());
+  if (access == Access::kChange) {
+    // The lock makes the state's folder, 0700 from the start.
+    auto lock = state::StateLock::acquire(session->paths_.state, options.lock_timeout);
+    if (!lock) return lock.status();
+    session->lock_ = std::move(*lock);
   }
-  auto lock = state::StateLock::acquire(session->paths_.state);
-  if (!lock) return lock.status();
-  session->lock_ = std::move(*lock);
 
   auto state = state::read_state(session->paths_.state);
   if (!state) return state.status();

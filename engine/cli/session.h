@@ -32,7 +32,13 @@ class Session {
   };
   static Paths paths_for(const spec::ClusterSpec& spec, const Options& options);
 
-  static Result<std::unique_ptr<Session>> open(const spec::ClusterSpec& spec, const Options& options);
+  // What a run does with the state: a run that only reads (plan, status)
+  // takes no lock, since the state file is only ever replaced whole, so it
+  // never stands in the way of an apply; one that changes things takes
+  // the lock, waiting up to options.lock_timeout for it.
+  enum class Access { kRead, kChange };
+  static Result<std::unique_ptr<Session>> open(const spec::ClusterSpec& spec, const Options& options,
+                                               Access access);
   ~Session();
 
   const spec::ClusterSpec& spec() const { return spec_; }

@@ -31,3 +31,9 @@ TEST_CASE("what is not a duration says what is expected", "[unit]") {
   CHECK(parse_duration("0s").status().message() == "must be at least 1s");
   CHECK(parse_duration("25h").status().message() == "must be at most 24h");
 }
+
+TEST_CASE("--lock-timeout takes 0s: do not wait", "[unit]") {
+  CHECK(*parse_duration("0s", /*zero_allowed=*/true) == 0s);
+  CHECK(*parse_duration("30s", /*zero_allowed=*/true) == 30s);
+  CHECK_FALSE(parse_duration("0", /*zero_allowed=*/true));
+}

@@ -209,5 +209,22 @@ TEST_CASE("the state file is 0600 in a .pgdecl folder created 0700", "[state]") 
   CHECK(mode_of(folder) == 0700);
 }
 
+TEST_CASE("a .pgdecl folder an older version made 0755 is made 0700; a folder the user chose is left",
+          "[state]") {
+  TempDir temp;
+  auto own = temp.dir() / "project" / ".pgdecl";
+  std::filesystem::create_directories(own);
+  std::filesystem::permissions(own, static_cast<std::filesystem::perms>(0755));
+  State state = sample_state();
+  REQUIRE(write_state(own / "pgcluster.state.json", state));
+  CHECK(mode_of(own) == 0700);
+
+  auto chosen = temp.dir() / "shared";
+  std::filesystem::create_directories(chosen);
+  std::filesystem::permissions(chosen, static_cast<std::filesystem::perms>(0755));
+  REQUIRE(write_state(chosen / "pgcluster.state.json", state));
+  CHECK(mode_of(chosen) == 0755);
+}
+
 }  // namespace
 }  // namespace pgdecl::state

@@ -2,6 +2,8 @@
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <chrono>
+#include <thread>
 
 #include "state/lock.h"
 #include "tests/unit/state_test_support.h"
@@ -35,6 +37,28 @@ TEST_CASE("a held state lock refuses a second run, saying who holds it", "[state
                           " on host " + this_host() + " since 20",
                       0) == 0);
   CHECK(message.find("Z (another pgdecl run?)") != std::string::npos);
+}
+
+TEST_CASE("a state lock waits up to --lock-timeout for its holder to let go", "[state]") {
+  TempDir temp;
+  auto file = temp.dir() / "pgcluster.state.json";
+  auto first = StateLock::acquire(file);
+  REQUIRE(first);
+
+  const auto start = std::chrono::steady_clock::now();
+  auto refused = StateLock::acquire(file, std::chrono::milliseconds(300));
+  const auto waited = std::chrono::steady_clock::now() - start;
+  REQUIRE_FALSE(refused);
+  CHECK(waited >= std::chrono::milliseconds(300));
+  CHECK(refused.status().message().find("(another pgdecl run?) (waited 300 ms)") != std::string::npos);
+
+  std::thread letting_go([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    first->reset();
+  });
+  auto second = StateLock::acquire(file, std::chrono::seconds(5));
+  letting_go.join();
+  CHECK(second.status().to_string() == "OK");
 }
 
 TEST_CASE("a state lock is released when its holder is destroyed", "[state]") {

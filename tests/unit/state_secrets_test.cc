@@ -1,4 +1,5 @@
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <catch2/catch.hpp>
@@ -83,6 +84,26 @@ TEST_CASE("a secrets file readable by group or others is refused", "[state]") {
   CHECK_FALSE(SecretsFile::open(file));
 
   std::filesystem::permissions(file, static_cast<std::filesystem::perms>(0600));
+  CHECK(SecretsFile::open(file));
+}
+
+// Tests run as root, so the file is handed to another uid rather than made
+// by one.
+TEST_CASE("a secrets file owned by another user is refused, whatever its mode", "[state]") {
+  TempDir temp;
+  auto file = temp.dir() / "pgcluster.secrets.json";
+  write_text(file, R"({"format_version":1,"secrets":{"k":"v"}})");
+  std::filesystem::permissions(file, static_cast<std::filesystem::perms>(0600));
+  REQUIRE(::chown(file.c_str(), ::geteuid() + 1000, static_cast<gid_t>(-1)) == 0);
+
+  auto open = SecretsFile::open(file);
+  REQUIRE_FALSE(open);
+  CHECK(open.status().message() == "secrets file " + file.string() + " belongs to uid " +
+                                       std::to_string(::geteuid() + 1000) +
+                                       ", not to the user running pgdecl (uid " +
+                                       std::to_string(::geteuid()) + "); pgdecl reads only its own secrets");
+
+  REQUIRE(::chown(file.c_str(), ::geteuid(), static_cast<gid_t>(-1)) == 0);
   CHECK(SecretsFile::open(file));
 }
 
