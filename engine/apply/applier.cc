@@ -9,6 +9,7 @@
 #include <set>
 
 #include "engine/apply/walker.h"
+#include "engine/core/fault_points.h"
 
 namespace pgdecl::engine {
 namespace {
@@ -135,6 +136,7 @@ ApplyReport apply_plan(const Plan& plan, const ProviderRegistry& providers, Stat
       spdlog::debug("{}: {} after {}", address, passed ? "ready" : "not ready", seconds_since(start));
       return passed;
     }
+    step_boundary(address + " starts");
     say(address + ": " + verb(change.action) + "...");
     spdlog::trace("{}: {}", address, verb(change.action));
     ApplyOutcome outcome;
@@ -149,6 +151,7 @@ ApplyReport apply_plan(const Plan& plan, const ProviderRegistry& providers, Stat
       if (!recorded) return recorded.with_context("recording " + address + " in the state");
     }
     spdlog::trace("{}: recorded after {}", address, seconds_since(start));
+    step_boundary(address + " recorded");
     if (!outcome.status) return outcome.status;
     say(address + ": done after " + seconds_since(start));
     return Status::ok();

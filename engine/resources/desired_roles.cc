@@ -68,6 +68,11 @@ DesiredResource database_resource(const spec::ClusterSpec& spec, const spec::Dat
   if (database.owner && declared(spec, *database.owner)) {
     out.depends_on.push_back({resource_type::kRole, *database.owner});
   }
+  // A role the spec drops may still own this database (the spec need not
+  // say so once it drops the database too): the role goes only after it.
+  for (const auto& role : spec.roles) {
+    if (!role.present) out.depends_on.push_back({resource_type::kRole, role.name});
+  }
   return out;
 }
 

@@ -18,6 +18,19 @@ Result<std::string> read_hba(Connection& c) {
   return rows->rows.at(0).at(0).value_or("");
 }
 
+// Made with each new pg_hba.conf and removed once the server has loaded it
+// (or the previous file is back): while it is there, the file on disk may
+// not be the one in force, however right its text, because an apply was
+// killed between writing and loading it.
+constexpr const char* kPendingMarker = "pg_hba.conf.pgdecl-pending";
+constexpr const char* kReloadPending = "reload_pending";
+
+Result<bool> reload_pending(Connection& c) {
+  auto rows = c.query("SELECT pg_read_file($1, 0, 1, true) IS NOT NULL", {std::string(kPendingMarker)});
+  if (!rows) return rows.status();
+  return rows->rows.at(0).at(0) == "t";
+}
+
 std::string line_of(const std::string& text, int number) {
   std::istringstream in(text);
   std::string line;
@@ -60,14 +73,25 @@ class HbaProvider : public engine::ResourceProvider {
     return probe_node(ctx_, address.name, [](Connection& c) -> Result<LiveResource> {
       auto content = read_hba(c);
       if (!content) return content.status();
-      return LiveResource{"pg_hba.conf", {{engine::attr::kHbaRules, *content}}, {}};
+      auto pending = reload_pending(c);
+      if (!pending) return pending.status();
+      LiveResource live{"pg_hba.conf", {{engine::attr::kHbaRules, *content}}, {}};
+      if (*pending) live.meta[kReloadPending] = "true";
+      return live;
     });
   }
 
   PlannedChange plan(const Address& address, const engine::DesiredResource* desired,
                      const LiveResource* live) const override {
     if (is_unknown(live)) return plan_unknown(address, desired, *live);
-    return stays_with_node(engine::ResourceProvider::plan(address, desired, live));
+    PlannedChange change = stays_with_node(engine::ResourceProvider::plan(address, desired, live));
+    if (change.action == engine::Action::kNoOp && live && live->meta.count(kReloadPending)) {
+      change.action = engine::Action::kUpdate;
+      change.reasons.push_back(
+          "pg_hba.conf was written after the server last loaded its configuration: its rules are not in "
+          "force yet, so it is checked and loaded");
+    }
+    return change;
   }
 
   ApplyOutcome apply(const PlannedChange& change) override {
@@ -80,16 +104,23 @@ class HbaProvider : public engine::ResourceProvider {
     Status done = ctx_.sessions.with_connection(node, Clock::now() + ctx_.ready_timeout, [&](Connection& c) {
       auto previous = read_hba(c);
       if (!previous) return previous.status();
-      if (*previous == wanted) return Status::ok();
-      if (auto s = write_config_file(c, "pg_hba.conf", wanted); !s) return s;
+      auto pending = reload_pending(c);
+      if (!pending) return pending.status();
+      if (*previous == wanted && !*pending) return Status::ok();
+      if (*previous != wanted) {
+        if (auto s = write_config_file(c, "pg_hba.conf", wanted, kPendingMarker); !s) return s;
+      }
       if (auto rejected = check_rules(c, wanted); !rejected) {
         auto restored = write_config_file(c, "pg_hba.conf", *previous);
         if (!restored)
           return restored.with_context(rejected.message() + "\nand restoring the previous file failed");
         live.attributes[engine::attr::kHbaRules] = *previous;
+        // The file in force is on disk again.
+        if (auto s = remove_node_file(c, kPendingMarker); !s) return s.with_context(rejected.message());
         return rejected;
       }
-      return c.execute("SELECT pg_reload_conf()");
+      if (auto s = c.execute("SELECT pg_reload_conf()"); !s) return s;
+      return remove_node_file(c, kPendingMarker);
     });
     return {done, live};
   }

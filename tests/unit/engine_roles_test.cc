@@ -75,6 +75,11 @@ TEST_CASE("roles and databases wait for the master's settings, their groups and 
   CHECK(depends(app, "pg_role.writers"));
   CHECK_FALSE(depends(app, "pg_role.pg_monitor"));  // built in, not managed
   CHECK(depends(desired.at(*Address::parse("pg_database.appdb")), "pg_role.app"));
+  // A dropped role may own a database the spec no longer says it owns: it
+  // goes after every database.
+  CHECK(depends(desired.at(*Address::parse("pg_database.appdb")), "pg_role.gone"));
+  CHECK(depends(desired.at(*Address::parse("pg_database.scratch")), "pg_role.gone"));
+  CHECK_FALSE(depends(desired.at(*Address::parse("pg_database.scratch")), "pg_role.readers"));
   const Attributes& scratch = desired.at(*Address::parse("pg_database.scratch")).attributes;
   CHECK(scratch.at("owner") == kAnyValue);
   CHECK(scratch.at("encoding") == kAnyValue);
