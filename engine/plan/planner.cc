@@ -25,37 +25,6 @@ struct Inputs {
   std::map<Address, const Attributes*> recorded_attributes;
 };
 
-// Whether `from` depends on `to`, directly or not.
-bool depends_on(const ResourceGraph& graph, std::size_t from, std::size_t to) {
-  std::set<std::size_t> seen;
-  std::vector<std::size_t> todo{from};
-  while (!todo.empty()) {
-    const std::size_t v = todo.back();
-    todo.pop_back();
-    if (v == to) return true;
-    if (!seen.insert(v).second) continue;
-    for (auto dependency : graph.dependencies(v)) todo.push_back(dependency);
-  }
-  return false;
-}
-
-// What a resource still in the spec depended on when it was made keeps
-// ordering its removal: a database the spec now wants dropped goes before
-// the role that owned it, though the spec names no owner any more. An
-// edge the spec now turns the other way round gives way.
-void keep_recorded_edges(const PlanRequest& request, Inputs& inputs) {
-  for (const auto& prior : request.prior) {
-    if (!prior.recorded || !inputs.desired.count(prior.address)) continue;
-    const std::size_t dependent = *inputs.graph.index_of(prior.address);
-    for (const auto& dependency : prior.depends_on) {
-      auto upstream = inputs.graph.index_of(dependency);
-      if (!upstream || depends_on(inputs.graph, dependent, *upstream)) continue;  // already ordered
-      if (depends_on(inputs.graph, *upstream, dependent)) continue;
-      inputs.graph.add_dependency(prior.address, dependency);
-    }
-  }
-}
-
 Result<Inputs> build_graph(const PlanRequest& request) {
   Inputs inputs;
   for (const auto& resource : request.desired) {
@@ -78,7 +47,6 @@ Result<Inputs> build_graph(const PlanRequest& request) {
     if (inputs.desired.count(prior.address)) continue;
     for (const auto& dependency : prior.depends_on) inputs.graph.add_dependency(prior.address, dependency);
   }
-  keep_recorded_edges(request, inputs);
   return inputs;
 }
 
