@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# The long fuzz of the spec loader and validator: 10 million inputs (or
+# -runs=N / SECONDS as the first argument), at the lowest CPU priority and
+# in one process, since the machine may be shared. Must end with 0 crashes
+# and 0 sanitizer reports; docs/BENCHMARKS.md records its figures.
+set -Eeuo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+echo "fuzz_long: started $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(nproc) cores"
+nice -n 19 bash scripts/fuzz.sh "${1:--runs=10000000}"
+echo "fuzz_long: ended $(date -u +%Y-%m-%dT%H:%M:%SZ)"
