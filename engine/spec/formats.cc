@@ -6,6 +6,8 @@
 #include <cctype>
 #include <charconv>
 #include <cstring>
+#include <map>
+#include <mutex>
 #include <regex>
 
 namespace pgdecl::spec {
@@ -14,8 +16,18 @@ namespace {
 // libstdc++'s std::regex recurses once per character matched: a value of
 // 100,000 characters overflows the stack. No value these patterns accept
 // comes near this length, so a longer one is refused without matching.
-bool matches(const std::string& text, const char* pattern) {
-  return text.size() <= kMaxMatchedLength && std::regex_match(text, std::regex(pattern));
+// Each pattern is compiled once: compiling costs far more than matching, and
+// a spec is checked against the same few patterns many times.
+bool matches(const std::string& text, const std::string& pattern) {
+  static std::mutex guard;
+  static std::map<std::string, std::regex> compiled;
+  if (text.size() > kMaxMatchedLength) return false;
+  const std::regex* regex = nullptr;
+  {
+    std::lock_guard<std::mutex> lock(guard);
+    regex = &compiled.try_emplace(pattern, pattern).first->second;
+  }
+  return std::regex_match(text, *regex);
 }
 
 bool parse_uint(std::string_view text, unsigned& out) {
@@ -212,7 +224,7 @@ Check check_scram_verifier(const std::string& verifier) {
   // A malformed verifier would be taken by Postgres as a clear-text password.
   const char* b64 = "[A-Za-z0-9+/]+=*";
   std::string pattern = std::string("SCRAM-SHA-256\\$[0-9]+:") + b64 + "\\$" + b64 + ":" + b64;
-  if (matches(verifier, pattern.c_str())) return std::nullopt;
+  if (matches(verifier, pattern)) return std::nullopt;
   return Problem{
       "malformed SCRAM verifier: expected SCRAM-SHA-256$<iterations>:<salt>$<storedkey>:<serverkey>", {}};
 }
