@@ -6,5 +6,9 @@
 set -Eeuo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 echo "fuzz_long: started $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(nproc) cores"
-nice -n 19 bash scripts/fuzz.sh "${1:--runs=10000000}"
+# libFuzzer's -jobs would add a second process; one is enough here.
+# FUZZ_LONG_MAX_SECONDS stops it earlier, cleanly, when time is short.
+limits=("${1:--runs=10000000}")
+[ -n "${FUZZ_LONG_MAX_SECONDS:-}" ] && limits+=("-max_total_time=$FUZZ_LONG_MAX_SECONDS")
+nice -n 19 bash scripts/fuzz.sh "${limits[@]}"
 echo "fuzz_long: ended $(date -u +%Y-%m-%dT%H:%M:%SZ)"

@@ -4,6 +4,8 @@
 #   scripts/fuzz.sh            60 seconds
 #   scripts/fuzz.sh 300        300 seconds
 #   scripts/fuzz.sh -runs=N    N executions
+#   scripts/fuzz.sh -runs=N -max_total_time=S   N executions or S seconds,
+#                              whichever comes first
 # Builds build-fuzz/ with clang (packages from scripts/setup.sh), fuzzes a
 # copy of the seed corpus (specs/, specs/examples/, specs/invalid/,
 # tests/fuzz/regressions/) in one process, and fails on any crash, leak,
@@ -12,12 +14,16 @@
 set -Eeuo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-limit="${1:-60}"
-case "$limit" in
-  -runs=*) budget=("$limit") ;;
-  *[!0-9]* | '') echo "usage: scripts/fuzz.sh [SECONDS|-runs=N]" >&2; exit 2 ;;
-  *) budget=("-max_total_time=$limit") ;;
-esac
+# SECONDS, or libFuzzer's own limits (-runs=N, -max_total_time=S: the
+# first one reached ends the run).
+budget=()
+for limit in "${@:-60}"; do
+  case "$limit" in
+    -runs=[0-9]* | -max_total_time=[0-9]*) budget+=("$limit") ;;
+    *[!0-9]* | '') echo "usage: scripts/fuzz.sh [SECONDS | -runs=N [-max_total_time=S]]" >&2; exit 2 ;;
+    *) budget+=("-max_total_time=$limit") ;;
+  esac
+done
 
 BUILD_DIR=build-fuzz
 cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++-14 \
