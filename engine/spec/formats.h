@@ -2,6 +2,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 
 #include "engine/spec/model.h"
@@ -39,6 +40,9 @@ bool same_family(const std::string& a, const std::string& b);
 // `text` for a message: control characters as \n or \xNN, so a
 // diagnostic stays on one line.
 std::string printable(const std::string& text);
+// Well-formed UTF-8: no stray continuation bytes, overlong forms,
+// surrogates or code points past U+10FFFF.
+bool is_utf8(std::string_view text);
 // Any byte below 0x20 (line breaks, tabs, NUL) or DEL.
 bool has_control_character(const std::string& text);
 // A Docker image reference: [HOST[:PORT]/]NAME[:TAG][@sha256:DIGEST]

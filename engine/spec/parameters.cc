@@ -73,6 +73,8 @@ std::map<std::string, std::string> read_parameters(Reader& reader, const Entry& 
       reader.error(item.key_pos, "parameter '" + name + "' is set twice (names ignore case)");
     } else if (!item.value.IsScalar()) {
       reader.expected(item, "a value");
+    } else if (!is_utf8(item.value.Scalar())) {
+      reader.not_utf8(item);
     } else if (has_control_character(item.value.Scalar())) {
       // A config file holds one setting a line: a line break in a value
       // would leave pgdecl.conf unreadable to the server.

@@ -170,7 +170,12 @@ std::map<std::string, std::string> read_string_map(Reader& reader, const Entry& 
   if (!reader.is_map(entry)) return out;
   MapReader map(reader, entry);
   for (const Entry& item : map.entries()) {
-    if (auto text = reader.text(item)) out[item.key] = *text;
+    if (!is_utf8(item.key)) {
+      reader.error(item.key_pos, "expected a UTF-8 name as key " + map.where() +
+                                     ": the key holds bytes that are not UTF-8");
+    } else if (auto text = reader.text(item)) {
+      out[item.key] = *text;
+    }
   }
   return out;
 }

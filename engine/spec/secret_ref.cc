@@ -18,6 +18,10 @@ std::optional<SecretRef> read_inline(Reader& reader, const Entry& entry) {
     reader.error(entry.value_pos, "expected a non-empty password");
     return std::nullopt;
   }
+  if (!is_utf8(text)) {
+    reader.not_utf8(entry);
+    return std::nullopt;
+  }
   // A password reaches passfiles one a line: a line break would split it.
   if (has_control_character(text)) {
     reader.error(entry.value_pos, "the password holds a line break or another control character");

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 
+#include "engine/spec/formats.h"
 #include "engine/spec/suggest.h"
 
 namespace pgdecl::spec {
@@ -68,11 +69,22 @@ Entry root_entry(const YAML::Node& root) {
   return {"", "", pos, pos, root};
 }
 
+// Names and values reach SQL, JSON plans and the state, all UTF-8; the
+// bytes are not shown, since they would not show as anything readable.
+void Reader::not_utf8(const Entry& entry) {
+  error(entry.value_pos,
+        "expected UTF-8 text for '" + entry.key + "': the value holds bytes that are not UTF-8");
+}
+
 void Reader::expected(const Entry& entry, const std::string& what) {
   error(entry.value_pos, "expected " + what + " for '" + entry.key + "', got " + describe_value(entry));
 }
 
 std::optional<std::string> Reader::text(const Entry& entry) {
+  if (entry.value.IsScalar() && !is_utf8(entry.value.Scalar())) {
+    not_utf8(entry);
+    return std::nullopt;
+  }
   if (entry.value.IsScalar()) return entry.value.Scalar();
   expected(entry, "a string");
   return std::nullopt;

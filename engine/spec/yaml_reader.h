@@ -56,6 +56,8 @@ class Reader : public Reporter {
 
   // "expected <what> for '<key>', got <what it is>", at the value.
   void expected(const Entry& entry, const std::string& what);
+  // A value whose bytes are not UTF-8, at the value.
+  void not_utf8(const Entry& entry);
 
  private:
   SourceMap& sources_;

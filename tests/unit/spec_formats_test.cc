@@ -184,3 +184,15 @@ TEST_CASE("image tags: Docker's reference grammar", "[spec]") {
   CHECK(check_image_tag("postgres:" + std::string(129, 'x')));
   CHECK(check_image_tag("Postgres:15")->suggestion == "postgres:15");
 }
+
+TEST_CASE("UTF-8: well-formed text only", "[spec]") {
+  CHECK(is_utf8("plain"));
+  CHECK(is_utf8("Ünïcode €𝄞"));
+  CHECK(is_utf8(""));
+  CHECK_FALSE(is_utf8("pg_monitor\x9d"));    // a stray continuation byte
+  CHECK_FALSE(is_utf8("\xc3"));              // cut short
+  CHECK_FALSE(is_utf8("\xc0\xaf"));          // overlong '/'
+  CHECK_FALSE(is_utf8("\xed\xa0\x80"));      // a surrogate
+  CHECK_FALSE(is_utf8("\xf4\x90\x80\x80"));  // past U+10FFFF
+  CHECK_FALSE(is_utf8("\xff"));
+}
