@@ -11,6 +11,7 @@ BUILD_PACKAGES=(
   build-essential cmake ninja-build clang-format pkg-config
   libboost-graph-dev libyaml-cpp-dev libcurl4-openssl-dev nlohmann-json3-dev
   libspdlog-dev libpq-dev catch2 libcli11-dev libssl-dev libarchive-dev
+  clang-14 libclang-rt-14-dev   # scripts/fuzz.sh: clang with libFuzzer and the sanitizers
 )
 RUNTIME_PACKAGES=(docker.io mmdebstrap postgresql-client)
 IMAGE_TAG="${PGDECL_PG_IMAGE:-postgres:15}"

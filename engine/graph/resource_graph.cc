@@ -34,6 +34,27 @@ class CycleFinder : public boost::default_dfs_visitor {
   std::vector<Vertex>& cycle_;
 };
 
+// A DOT ID for any text: role names may hold quotes and backslashes
+// (`we"ird`). Boost quotes the text and escapes its quotes; a backslash is
+// doubled first, or one at the end would escape the closing quote. Line
+// breaks are written as DOT's own escape so every statement stays on its
+// line.
+std::string dot_string(const std::string& text) {
+  std::string escaped;
+  for (char c : text) {
+    if (c == '\\') {
+      escaped += "\\\\";
+    } else if (c == '\n') {
+      escaped += "\\n";
+    } else {
+      escaped += c;
+    }
+  }
+  std::string id = boost::escape_dot_string(escaped);
+  // escape_dot_string leaves plain IDs bare; every label is quoted, alike.
+  return id.front() == '"' ? id : "\"" + id + "\"";
+}
+
 }  // namespace
 
 struct ResourceGraph::Impl {
@@ -124,11 +145,13 @@ Result<std::vector<std::size_t>> ResourceGraph::topological_order() const {
 
 std::string ResourceGraph::to_dot(const std::string& graph_name) const {
   std::ostringstream out;
-  auto label = [this](std::ostream& os, Vertex v) { os << "[label=\"" << address(v).to_string() << "\"]"; };
+  auto label = [this](std::ostream& os, Vertex v) {
+    os << "[label=" << dot_string(address(v).to_string()) << "]";
+  };
   boost::write_graphviz(out, impl_->graph, label, boost::default_writer(), boost::default_writer());
   std::string dot = out.str();
   // write_graphviz names the graph nothing; give it the cluster's name.
-  if (dot.rfind("digraph G {", 0) == 0) dot.replace(0, 11, "digraph \"" + graph_name + "\" {");
+  if (dot.rfind("digraph G {", 0) == 0) dot.replace(0, 11, "digraph " + dot_string(graph_name) + " {");
   return dot;
 }
 

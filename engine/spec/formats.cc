@@ -3,15 +3,32 @@
 #include <arpa/inet.h>
 
 #include <array>
+#include <cctype>
 #include <charconv>
+#include <cstdint>
 #include <cstring>
+#include <map>
+#include <mutex>
 #include <regex>
 
 namespace pgdecl::spec {
 namespace {
 
-bool matches(const std::string& text, const char* pattern) {
-  return std::regex_match(text, std::regex(pattern));
+// libstdc++'s std::regex recurses once per character matched: a value of
+// 100,000 characters overflows the stack. No value these patterns accept
+// comes near this length, so a longer one is refused without matching.
+// Each pattern is compiled once: compiling costs far more than matching, and
+// a spec is checked against the same few patterns many times.
+bool matches(const std::string& text, const std::string& pattern) {
+  static std::mutex guard;
+  static std::map<std::string, std::regex> compiled;
+  if (text.size() > kMaxMatchedLength) return false;
+  const std::regex* regex = nullptr;
+  {
+    std::lock_guard<std::mutex> lock(guard);
+    regex = &compiled.try_emplace(pattern, pattern).first->second;
+  }
+  return std::regex_match(text, *regex);
 }
 
 bool parse_uint(std::string_view text, unsigned& out) {
@@ -66,16 +83,59 @@ Check check_cluster_name(const std::string& name) {
 
 Check check_object_name(const std::string& kind, const std::string& name) {
   if (matches(name, "[a-zA-Z0-9][a-zA-Z0-9_.-]*")) return std::nullopt;
-  return Problem{"invalid " + kind + " name '" + name +
-                     "': expected a letter or digit, then letters, digits, '_', '.' or '-'",
-                 {}};
+  // Docker names the object <cluster>-<name> and refuses any other character.
+  std::string fix = name;
+  for (char& c : fix) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '-') c = '_';
+  }
+  if (!fix.empty() && !std::isalnum(static_cast<unsigned char>(fix.front()))) fix.clear();
+  return Problem{"invalid " + kind + " name '" + printable(name) +
+                     "': Docker names hold a letter or digit, then letters, digits, '_', '.' or '-'",
+                 fix};
+}
+
+Check check_slot_name(const std::string& replica) {
+  const std::string slot = "pgdecl_" + replica;
+  if (slot.size() > 63) {
+    return Problem{"replica name '" + printable(replica) + "' makes the replication slot name '" +
+                       printable(slot) + "', longer than the 63 bytes PostgreSQL allows",
+                   {}};
+  }
+  if (matches(slot, "[a-z0-9_]+")) return std::nullopt;
+  std::string fix = replica;
+  for (char& c : fix) {
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (!std::isalnum(static_cast<unsigned char>(c)) || static_cast<unsigned char>(c) > 0x7f) c = '_';
+  }
+  return Problem{"replica name '" + printable(replica) + "' makes the replication slot name '" +
+                     printable(slot) +
+                     "', which PostgreSQL refuses: slot names hold only lower-case letters, digits and '_' "
+                     "(or set replication.slots: false)",
+                 fix};
+}
+
+std::string printable(const std::string& text) {
+  static const char* hex = "0123456789abcdef";
+  std::string out;
+  for (unsigned char c : text) {
+    if (c == '\n') {
+      out += "\\n";
+    } else if (c < 0x20 || c == 0x7f) {
+      out += std::string("\\x") + hex[c >> 4] + hex[c & 15];
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
 }
 
 Check check_sql_name(const std::string& kind, const std::string& name) {
   if (name.empty()) return Problem{"expected a non-empty " + kind + " name", {}};
   if (name.size() > 63) return Problem{kind + " name '" + name + "' is longer than 63 bytes", {}};
-  if (name.find('\0') != std::string::npos) {
-    return Problem{kind + " name must not contain a NUL character", {}};
+  // Names reach pg_hba.conf, passfiles and logs one a line: a line break
+  // there would let a name write a line of its own.
+  if (has_control_character(name)) {
+    return Problem{kind + " name holds a line break or another control character", {}};
   }
   return std::nullopt;
 }
@@ -98,21 +158,75 @@ Check check_parameter_name(const std::string& name) {
   return Problem{"invalid parameter name '" + name + "'", {}};
 }
 
-Check check_subnet(const std::string& cidr) {
-  const std::string head = "invalid subnet '" + cidr + "': ";
+std::optional<std::string> cidr_problem(const std::string& cidr, std::string& fix) {
   auto slash = cidr.find('/');
-  if (slash == std::string::npos) return Problem{head + "expected ADDRESS/PREFIX, like 172.18.0.0/16", {}};
+  if (slash == std::string::npos) return "expected ADDRESS/PREFIX, like 172.18.0.0/16";
   std::string address = cidr.substr(0, slash);
   auto ip = parse_ip(address);
-  if (!ip) return Problem{head + "'" + address + "' is not an IP address", {}};
+  if (!ip) return "'" + address + "' is not an IP address";
   unsigned prefix = 0;
   if (!parse_uint(std::string_view(cidr).substr(slash + 1), prefix) || prefix > ip->bits()) {
-    return Problem{head + "expected a prefix from 0 to " + std::to_string(ip->bits()), {}};
+    return "expected a prefix from 0 to " + std::to_string(ip->bits());
   }
   if (clear_host_bits(*ip, prefix)) {
-    return Problem{head + "host bits are set", format_ip(*ip) + "/" + std::to_string(prefix)};
+    fix = format_ip(*ip) + "/" + std::to_string(prefix);
+    return "host bits are set";
   }
   return std::nullopt;
+}
+
+Check check_subnet(const std::string& cidr) {
+  std::string fix;
+  if (auto problem = cidr_problem(cidr, fix))
+    return Problem{"invalid subnet '" + cidr + "': " + *problem, fix};
+  return std::nullopt;
+}
+
+bool is_netmask(const std::string& mask) {
+  auto ip = parse_ip(mask);
+  if (!ip) return false;
+  bool ones = true;
+  for (unsigned bit = 0; bit < ip->bits(); ++bit) {
+    bool set = ip->bytes[bit / 8] & (0x80u >> (bit % 8));
+    if (set && !ones) return false;
+    ones = set;
+  }
+  return true;
+}
+
+bool same_family(const std::string& a, const std::string& b) {
+  auto x = parse_ip(a), y = parse_ip(b);
+  return x && y && x->family == y->family;
+}
+
+bool is_utf8(std::string_view text) {
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    std::size_t length = byte < 0x80           ? 1
+                         : (byte >> 5) == 0x6  ? 2
+                         : (byte >> 4) == 0xe  ? 3
+                         : (byte >> 3) == 0x1e ? 4
+                                               : 0;
+    if (length == 0 || i + length > text.size()) return false;
+    std::uint32_t point = length == 1 ? byte : byte & (0x7f >> length);
+    for (std::size_t k = 1; k < length; ++k) {
+      const auto next = static_cast<unsigned char>(text[i + k]);
+      if ((next & 0xc0) != 0x80) return false;
+      point = (point << 6) | (next & 0x3f);
+    }
+    static constexpr std::uint32_t kSmallest[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (point < kSmallest[length] || point > 0x10ffff || (point >= 0xd800 && point <= 0xdfff)) return false;
+    i += length;
+  }
+  return true;
+}
+
+bool has_control_character(const std::string& text) {
+  for (unsigned char c : text) {
+    if (c < 0x20 || c == 0x7f) return true;
+  }
+  return false;
 }
 
 Check check_docker_host(const std::string& host) {
@@ -124,14 +238,17 @@ Check check_docker_host(const std::string& host) {
 
 Check check_env_name(const std::string& name) {
   if (matches(name, "[A-Za-z_][A-Za-z0-9_]*")) return std::nullopt;
-  return Problem{"expected an environment variable name for 'env', got '" + name + "'", {}};
+  // The value is not echoed: it is written under a password key, and a
+  // password put here by mistake must not reach the output.
+  return Problem{
+      "expected an environment variable name for 'env' (letters, digits and '_', not first a digit)", {}};
 }
 
 Check check_scram_verifier(const std::string& verifier) {
   // A malformed verifier would be taken by Postgres as a clear-text password.
   const char* b64 = "[A-Za-z0-9+/]+=*";
   std::string pattern = std::string("SCRAM-SHA-256\\$[0-9]+:") + b64 + "\\$" + b64 + ":" + b64;
-  if (matches(verifier, pattern.c_str())) return std::nullopt;
+  if (matches(verifier, pattern)) return std::nullopt;
   return Problem{
       "malformed SCRAM verifier: expected SCRAM-SHA-256$<iterations>:<salt>$<storedkey>:<serverkey>", {}};
 }

@@ -19,7 +19,8 @@ std::string lower(std::string text) {
 // kept exactly as written.
 std::string parameter_text(const YAML::Node& value) {
   const std::string& text = value.Scalar();
-  if (value.Tag() != "?") return text;
+  // The length check first: std::regex recurses once per character.
+  if (value.Tag() != "?" || text.size() > 64) return text;
   static const std::regex integer("[-+]?(0x[0-9a-fA-F]+|0o[0-7]+|[0-9]+)");
   if (!std::regex_match(text, integer)) return text;
   std::string_view digits = text;
@@ -34,13 +35,6 @@ std::string parameter_text(const YAML::Node& value) {
   auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), magnitude, base);
   if (ec != std::errc()) return text;  // too large for a number: leave it to Postgres
   return (negative && magnitude != 0 ? "-" : "") + std::to_string(magnitude);
-}
-
-bool has_control_character(const std::string& text) {
-  for (unsigned char c : text) {
-    if (c < 0x20 || c == 0x7f) return true;
-  }
-  return false;
 }
 
 }  // namespace
@@ -79,6 +73,8 @@ std::map<std::string, std::string> read_parameters(Reader& reader, const Entry& 
       reader.error(item.key_pos, "parameter '" + name + "' is set twice (names ignore case)");
     } else if (!item.value.IsScalar()) {
       reader.expected(item, "a value");
+    } else if (!is_utf8(item.value.Scalar())) {
+      reader.not_utf8(item);
     } else if (has_control_character(item.value.Scalar())) {
       // A config file holds one setting a line: a line break in a value
       // would leave pgdecl.conf unreadable to the server.

@@ -86,7 +86,10 @@ ImageSpec read_image(Reader& reader, const Entry& entry, const ClusterSpec& spec
   ImageSpec image{entry.key, {}, PullPolicy::kIfMissing, std::nullopt, entry.key_pos};
   if (!reader.is_map(entry)) return image;
   MapReader map(reader, entry, {"tag", "pull", "build"});
-  if (auto tag = map.text("tag")) image.tag = *tag;
+  if (auto tag = map.text("tag")) {
+    report(reader, map.find("tag")->value_pos, check_image_tag(*tag));
+    image.tag = *tag;
+  }
   if (const Entry* pull = map.find("pull")) {
     if (auto word = reader.word(*pull, {"if-missing", "always", "never"})) image.pull = to_pull_policy(*word);
   }
@@ -95,7 +98,11 @@ ImageSpec read_image(Reader& reader, const Entry& entry, const ClusterSpec& spec
     reader.error(entry.key_pos, "image '" + entry.key + "' needs a tag or a build");
   }
   // A built image still needs a name to be found by later runs.
-  if (!map.find("tag") && image.build) image.tag = "pgdecl/" + spec.name + ":" + entry.key;
+  if (!map.find("tag") && image.build) {
+    image.tag = "pgdecl/" + spec.name + ":" + entry.key;
+    if (check_object_name("image", entry.key) || spec.name.empty()) return image;  // reported already
+    report(reader, entry.key_pos, check_image_tag(image.tag));
+  }
   return image;
 }
 
@@ -163,7 +170,12 @@ std::map<std::string, std::string> read_string_map(Reader& reader, const Entry& 
   if (!reader.is_map(entry)) return out;
   MapReader map(reader, entry);
   for (const Entry& item : map.entries()) {
-    if (auto text = reader.text(item)) out[item.key] = *text;
+    if (!is_utf8(item.key)) {
+      reader.error(item.key_pos, "expected a UTF-8 name as key " + map.where() +
+                                     ": the key holds bytes that are not UTF-8");
+    } else if (auto text = reader.text(item)) {
+      out[item.key] = *text;
+    }
   }
   return out;
 }

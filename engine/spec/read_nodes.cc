@@ -63,7 +63,8 @@ void read_object_name(Reader& reader, MapReader& map, const char* key, const cha
   if (!entry) return;
   auto text = reader.text(*entry);
   if (!text) return;
-  if (auto problem = check_object_name(kind, *text)) reader.error(entry->value_pos, problem->message);
+  if (auto problem = check_object_name(kind, *text))
+    reader.error(entry->value_pos, problem->message, problem->suggestion);
   out = *text;
 }
 
@@ -151,7 +152,7 @@ void read_replica_count(Reader& reader, const Entry& entry, ClusterSpec& spec) {
   auto count = count_entry ? read_count(reader, *count_entry) : std::nullopt;
   auto volume_prefix = prefix_entry ? reader.text(*prefix_entry) : std::nullopt;
   if (auto problem = volume_prefix ? check_object_name("volume", *volume_prefix) : std::nullopt) {
-    reader.error(prefix_entry->value_pos, problem->message);
+    reader.error(prefix_entry->value_pos, problem->message, problem->suggestion);
   }
   std::string name_prefix = "replica";
   read_object_name(reader, map, "name_prefix", "replica", name_prefix);

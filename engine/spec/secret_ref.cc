@@ -1,3 +1,6 @@
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "engine/spec/formats.h"
 #include "engine/spec/reader.h"
 
@@ -15,6 +18,15 @@ std::optional<SecretRef> read_inline(Reader& reader, const Entry& entry) {
     reader.error(entry.value_pos, "expected a non-empty password");
     return std::nullopt;
   }
+  if (!is_utf8(text)) {
+    reader.not_utf8(entry);
+    return std::nullopt;
+  }
+  // A password reaches passfiles one a line: a line break would split it.
+  if (has_control_character(text)) {
+    reader.error(entry.value_pos, "the password holds a line break or another control character");
+    return std::nullopt;
+  }
   if (text.rfind(kScramPrefix, 0) == 0) {
     if (auto problem = check_scram_verifier(text)) {
       reader.error(entry.value_pos, problem->message);
@@ -26,6 +38,24 @@ std::optional<SecretRef> read_inline(Reader& reader, const Entry& entry) {
       entry.value_pos,
       "password written inline in the spec; prefer { env: VAR }, { file: PATH } or { generate: true }");
   return SecretRef{SecretRef::Kind::kLiteral, text, entry.value_pos};
+}
+
+// The file must be there for a plan to read it; its content is not read
+// here, and its path is not shown (a password written as a path by
+// mistake would be).
+void check_secret_file(Reader& reader, const SecretRef& file) {
+  struct stat info {};
+  if (::stat(file.value.c_str(), &info) != 0) {
+    reader.error(file.pos, "the password file does not exist or cannot be reached");
+  } else if (!S_ISREG(info.st_mode)) {
+    reader.error(file.pos, "the password file is not a regular file");
+  } else if (::access(file.value.c_str(), R_OK) != 0) {
+    reader.error(file.pos, "the password file cannot be read by this user");
+  } else if (info.st_mode & (S_IRWXG | S_IRWXO)) {
+    reader.warning(file.pos,
+                   "the password file can be read or written by other users than its owner "
+                   "(chmod 600 it)");
+  }
 }
 
 std::optional<SecretRef> read_source(Reader& reader, const Entry& source, const std::filesystem::path& dir) {
@@ -49,7 +79,9 @@ std::optional<SecretRef> read_source(Reader& reader, const Entry& source, const 
     return SecretRef{SecretRef::Kind::kEnv, *text, source.value_pos};
   }
   // Only the path is kept: the file is read when a plan needs it.
-  return SecretRef{SecretRef::Kind::kFile, (dir / *text).lexically_normal().string(), source.value_pos};
+  SecretRef file{SecretRef::Kind::kFile, (dir / *text).lexically_normal().string(), source.value_pos};
+  check_secret_file(reader, file);
+  return file;
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "engine/spec/validate.h"
 
+#include "engine/spec/formats.h"
 #include "engine/spec/suggest.h"
 
 namespace pgdecl::spec {
@@ -72,6 +73,34 @@ void check_node_names(const ClusterSpec& spec, Reporter& report) {
   }
 }
 
+// Each replica streams through a slot named pgdecl_<replica>, made when the
+// replica is: a name PostgreSQL refuses there would fail the apply half-way.
+// Replicas made by count share one prefix, so its problem is told once, there.
+void check_slot_names(const ClusterSpec& spec, const SourceMap& sources, Reporter& report) {
+  if (!spec.replication.slots) return;
+  bool prefix_reported = false;
+  for (std::size_t i = 0; i < spec.replicas.size(); ++i) {
+    const ReplicaSpec& replica = spec.replicas[i];
+    if (replica.name.empty() || check_object_name("replica", replica.name)) continue;
+    auto problem = check_slot_name(replica.name);
+    if (!problem) continue;
+    if (sources.replica_paths[i] != "replicas") {
+      report.error(replica.pos, problem->message, problem->suggestion);
+    } else if (!prefix_reported) {
+      prefix_reported = true;
+      const std::string number = std::to_string(i + 1);
+      std::string fix = problem->suggestion;
+      if (fix.size() > number.size()) fix.resize(fix.size() - number.size());
+      // "replica name 'r-1' makes the replication slot name ..." is said of the prefix.
+      const std::string prefix = replica.name.substr(0, replica.name.size() - number.size());
+      std::string message = problem->message;
+      message.replace(0, message.find("name '", message.find(" makes ")) + 5,
+                      "name_prefix '" + printable(prefix) + "' makes replication slot names like ");
+      report.error(sources.at("replicas.name_prefix", replica.pos), message, fix);
+    }
+  }
+}
+
 bool is_wildcard(const std::string& ip) { return ip == "0.0.0.0" || ip == "::"; }
 
 bool clash(const PublishSpec& a, const PublishSpec& b) {
@@ -140,6 +169,7 @@ void validate(const ClusterSpec& spec, const SourceMap& sources, Reporter& repor
   check_images(spec, sources, report);
   check_volumes(spec, sources, report);
   check_node_names(spec, report);
+  check_slot_names(spec, sources, report);
   check_ports(spec, sources, report);
   check_replication(spec, sources, report);
   validate_roles(spec, sources, report);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 
+#include "engine/spec/formats.h"
 #include "engine/spec/suggest.h"
 
 namespace pgdecl::spec {
@@ -29,6 +30,25 @@ std::string child_path(const std::string& parent, const std::string& key) {
   return parent.empty() ? key : parent + "." + key;
 }
 
+// Anything written under a password key ("roles[0].password",
+// "master.superuser.password.env") may be a password, however it is shaped.
+bool is_sensitive(const std::string& path) {
+  std::size_t at = 0;
+  while ((at = path.find("password", at)) != std::string::npos) {
+    bool starts = at == 0 || path[at - 1] == '.';
+    std::size_t end = at + 8;
+    bool ends = end == path.size() || path[end] == '.' || path[end] == '[';
+    if (starts && ends) return true;
+    at = end;
+  }
+  return false;
+}
+
+std::string describe_value(const Entry& entry) {
+  if (entry.value.IsScalar() && is_sensitive(entry.path)) return kSensitive;
+  return describe(entry.value);
+}
+
 }  // namespace
 
 SourcePos position_of(const YAML::Node& node) {
@@ -49,11 +69,22 @@ Entry root_entry(const YAML::Node& root) {
   return {"", "", pos, pos, root};
 }
 
+// Names and values reach SQL, JSON plans and the state, all UTF-8; the
+// bytes are not shown, since they would not show as anything readable.
+void Reader::not_utf8(const Entry& entry) {
+  error(entry.value_pos,
+        "expected UTF-8 text for '" + entry.key + "': the value holds bytes that are not UTF-8");
+}
+
 void Reader::expected(const Entry& entry, const std::string& what) {
-  error(entry.value_pos, "expected " + what + " for '" + entry.key + "', got " + describe(entry.value));
+  error(entry.value_pos, "expected " + what + " for '" + entry.key + "', got " + describe_value(entry));
 }
 
 std::optional<std::string> Reader::text(const Entry& entry) {
+  if (entry.value.IsScalar() && !is_utf8(entry.value.Scalar())) {
+    not_utf8(entry);
+    return std::nullopt;
+  }
   if (entry.value.IsScalar()) return entry.value.Scalar();
   expected(entry, "a string");
   return std::nullopt;
@@ -83,8 +114,8 @@ std::optional<std::string> Reader::word(const Entry& entry, const std::vector<st
       if (v == a) return v;
     }
     error(entry.value_pos,
-          "expected " + join_alternatives(allowed) + " for '" + entry.key + "', got " + describe(entry.value),
-          closest_match(v, allowed));
+          "expected " + join_alternatives(allowed) + " for '" + entry.key + "', got " + describe_value(entry),
+          is_sensitive(entry.path) ? "" : closest_match(v, allowed));
     return std::nullopt;
   }
   expected(entry, join_alternatives(allowed));
@@ -127,14 +158,17 @@ MapReader::MapReader(Reader& reader, const Entry& map, const std::vector<std::st
 void MapReader::add(const YAML::Node& key, const YAML::Node& value, const std::vector<std::string>* allowed) {
   SourcePos key_pos = position_of(key);
   if (!key.IsScalar()) {
-    reader_.error(key_pos, "expected a name as key " + where() + ", got " + describe(key));
+    reader_.error(key_pos, "expected a name as key " + where() + ", got " +
+                               (is_sensitive(path_) && key.IsScalar() ? kSensitive : describe(key)));
     return;
   }
   const std::string& name = key.Scalar();
   if (allowed && std::find(allowed->begin(), allowed->end(), name) == allowed->end()) {
     std::string suggestion = closest_match(name, *allowed);
     if (!suggestion.empty()) misspelt_.insert(suggestion);
-    reader_.error(key_pos, "unknown key '" + name + "' " + where(), suggestion);
+    // `password: {hunter2}` is a map whose key is the password.
+    std::string shown = is_sensitive(path_) ? kSensitive : "'" + name + "'";
+    reader_.error(key_pos, "unknown key " + shown + " " + where(), suggestion);
     return;
   }
   if (const Entry* first = find(name)) {

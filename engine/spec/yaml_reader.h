@@ -16,6 +16,8 @@ namespace pgdecl::spec {
 
 SourcePos position_of(const YAML::Node& node);  // 1-based; {} when yaml-cpp does not know
 std::string describe(const YAML::Node& node);   // "'abc'", "a map", "a list", "nothing"
+// How messages show a value written under a password key.
+inline constexpr const char* kSensitive = "(sensitive)";
 
 // One value of the spec: a map's `key: value`, or an item of a list (whose key
 // is then the list's key, since that is what messages name).
@@ -54,6 +56,8 @@ class Reader : public Reporter {
 
   // "expected <what> for '<key>', got <what it is>", at the value.
   void expected(const Entry& entry, const std::string& what);
+  // A value whose bytes are not UTF-8, at the value.
+  void not_utf8(const Entry& entry);
 
  private:
   SourceMap& sources_;

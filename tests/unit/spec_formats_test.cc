@@ -116,3 +116,83 @@ TEST_CASE("valid_until: infinity or an ISO date, time and zone optional", "[spec
     CHECK(check_valid_until(bad));
   }
 }
+
+TEST_CASE("hba lines: one line each, addresses in CIDR or with a mask", "[spec]") {
+  CHECK_FALSE(check_hba_line("host\tall\tall\tsamenet\tscram-sha-256"));
+  CHECK_FALSE(check_hba_line("host all all ::1/128 scram-sha-256"));
+  CHECK_FALSE(check_hba_line("host all all fd00::/8 scram-sha-256"));
+  CHECK_FALSE(check_hba_line("host all all 0.0.0.0/0 reject"));
+  CHECK_FALSE(check_hba_line("host all all db.example.com scram-sha-256"));
+  CHECK_FALSE(check_hba_line("host all all ::1 ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff md5"));
+  auto smuggled = check_hba_line("host all all samenet scram-sha-256\nhost all all all trust");
+  REQUIRE(smuggled);
+  CHECK(smuggled->message.find("line break") != std::string::npos);
+  CHECK(check_hba_line("host all all samenet scram-sha-256\r"));
+  CHECK(check_hba_line(std::string("host all all samenet scram-sha-256\0", 35)));
+  auto host_bits = check_hba_line("host all all 10.1.2.3/8 trust");
+  REQUIRE(host_bits);
+  CHECK(host_bits->suggestion == "10.0.0.0/8");
+  CHECK(check_hba_line("host all all 10.0.0.0/33 trust"));
+  CHECK(check_hba_line("host all all fd00::/129 trust"));
+  CHECK(check_hba_line("host all all fd00::1/64 trust")->suggestion == "fd00::/64");
+  CHECK(check_hba_line("host all all 10.0.0.0/x trust"));
+  CHECK(check_hba_line("host all all 192.168.1.10 trust")->suggestion == "192.168.1.10/32");
+  CHECK(check_hba_line("host all all 192.168.1.0 255.0.255.0 md5"));
+  CHECK(check_hba_line("host all all 192.168.1.0 ffff:: md5"));
+}
+
+TEST_CASE("names with control characters are refused, and shown escaped", "[spec]") {
+  CHECK(check_sql_name("role", "app\nlocal all all trust"));
+  CHECK(check_sql_name("role", "tab\there"));
+  CHECK(check_sql_name("database", "del\x7f"));
+  CHECK_FALSE(check_sql_name("role", "we\"ird"));
+  CHECK_FALSE(check_sql_name("role", "Ünïcode"));
+  CHECK(printable("a\nb\x01") == "a\\nb\\x01");
+  auto docker = check_object_name("replica", "replica 1");
+  REQUIRE(docker);
+  CHECK(docker->suggestion == "replica_1");
+  CHECK(check_object_name("volume", "a\nb")->message.find("a\\nb") != std::string::npos);
+}
+
+TEST_CASE("replication slot names: pgdecl_<replica>, lower case, 63 bytes", "[spec]") {
+  CHECK_FALSE(check_slot_name("replica1"));
+  CHECK_FALSE(check_slot_name("replica_1"));
+  CHECK_FALSE(check_slot_name(std::string(56, 'r')));
+  CHECK(check_slot_name(std::string(57, 'r')));
+  CHECK(check_slot_name("replica-1")->suggestion == "replica_1");
+  CHECK(check_slot_name("Replica.1")->suggestion == "replica_1");
+}
+
+TEST_CASE("image tags: Docker's reference grammar", "[spec]") {
+  for (const char* good :
+       {"postgres", "postgres:15", "library/postgres:15.4-bookworm", "pgdecl/demo:custom",
+        "localhost:5000/pg/postgres:15", "registry.example.com/team/pg_x:v1", "[fd00::1]:5000/postgres:15",
+        "a__b/c--d:_", "Registry/postgres",
+        "postgres@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+        "postgres:15@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"}) {
+    INFO(good);
+    CHECK_FALSE(check_image_tag(good));
+  }
+  for (const char* bad : {"", ":15", "postgres:", "postgres:.15", "postgres:-15", "Postgres:15", "post gres",
+                          "postgres/", "/postgres", "postgres//x", "a_.b", "postgres@sha256:abc",
+                          "postgres@md5:0123456789abcdef0123456789abcdef", "-registry.example.com/pg",
+                          "registry_example.com:5000/postgres:15", "localhost:port/postgres", "pg:15\n"}) {
+    INFO(bad);
+    CHECK(check_image_tag(bad));
+  }
+  CHECK(check_image_tag("postgres:" + std::string(128, 'x')) == std::nullopt);
+  CHECK(check_image_tag("postgres:" + std::string(129, 'x')));
+  CHECK(check_image_tag("Postgres:15")->suggestion == "postgres:15");
+}
+
+TEST_CASE("UTF-8: well-formed text only", "[spec]") {
+  CHECK(is_utf8("plain"));
+  CHECK(is_utf8("Ünïcode €𝄞"));
+  CHECK(is_utf8(""));
+  CHECK_FALSE(is_utf8("pg_monitor\x9d"));    // a stray continuation byte
+  CHECK_FALSE(is_utf8("\xc3"));              // cut short
+  CHECK_FALSE(is_utf8("\xc0\xaf"));          // overlong '/'
+  CHECK_FALSE(is_utf8("\xed\xa0\x80"));      // a surrogate
+  CHECK_FALSE(is_utf8("\xf4\x90\x80\x80"));  // past U+10FFFF
+  CHECK_FALSE(is_utf8("\xff"));
+}

@@ -1,5 +1,8 @@
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
 #include <filesystem>
+#include <fstream>
 #include <string>
 
 #include "engine/spec/loader.h"
@@ -221,17 +224,28 @@ TEST_CASE("an inline password loads with a warning; a SCRAM verifier without one
   CHECK(spec.roles[1].password->value == verifier);
 }
 
-TEST_CASE("env and file secrets are references, never read by the loader", "[spec]") {
-  ClusterSpec spec = load_ok(kMinimal + R"(roles:
+TEST_CASE("env and file secrets are references; a file is checked to be there, never read", "[spec]") {
+  const fs::path dir = fs::temp_directory_path() / ("pgdecl-loader-" + std::to_string(::getpid()));
+  fs::create_directories(dir / "secrets");
+  std::ofstream(dir / "secrets" / "app.password") << "not read by the loader\n";
+  fs::permissions(dir / "secrets" / "app.password", fs::perms::owner_read | fs::perms::owner_write);
+  Diagnostics diagnostics;
+  auto loaded = pgdecl::spec::load_spec_text(kMinimal + R"(roles:
   - name: app
     password: { file: secrets/app.password }
   - name: ops
     password: { env: PGDECL_SURELY_UNSET_VARIABLE }
   - name: keep
-)");
+)",
+                                             dir / "test.yaml", diagnostics);
+  fs::remove_all(dir);
+  INFO(diagnostics.to_string());
+  REQUIRE(loaded);
+  CHECK(diagnostics.all().empty());
+  const ClusterSpec& spec = *loaded;
   const SecretRef& file = *spec.roles[0].password;
   CHECK(file.kind == SecretRef::Kind::kFile);
-  CHECK(file.value == "/project/specs/secrets/app.password");  // not checked to exist
+  CHECK(file.value == (dir / "secrets" / "app.password").string());
   CHECK(file.pos.line == 13);
   CHECK(file.pos.column == 23);
   CHECK(spec.roles[1].password->kind == SecretRef::Kind::kEnv);
