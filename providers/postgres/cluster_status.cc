@@ -115,7 +115,7 @@ Result<ClusterStatus> read_cluster_status(NodeContext& context) {
   std::vector<std::string> names{spec.master.name};
   for (const auto& replica : spec.replicas) names.push_back(replica.name);
   for (const auto& name : names) {
-    auto info = context.docker.container(engine::docker_name(spec.name, name));
+    auto info = context.docker.container(name);
     if (!info) return info.status();
     NodeStatus node;
     node.name = name;

@@ -8,7 +8,7 @@ NodeConnectionOpeners::NodeConnectionOpeners(NodeContext& context) {
   std::vector<std::string> nodes{context.spec.master.name};
   for (const auto& replica : context.spec.replicas) nodes.push_back(replica.name);
   for (const auto& node : nodes) {
-    auto container = context.docker.container(engine::docker_name(context.spec.name, node));
+    auto container = context.docker.container(node);
     if (!container || !container->has_value()) continue;
     const docker::ContainerInfo& info = **container;
     if (!info.running() || !info.published || info.published->host_port == 0) continue;

@@ -4,6 +4,7 @@
 #include "engine/resources/naming.h"
 #include "engine/resources/postgres_config.h"
 #include "engine/resources/replica_config.h"
+#include "providers/docker/ownership.h"
 #include "providers/postgres/node_readiness.h"
 #include "providers/postgres/replica_data.h"
 #include "providers/postgres/replica_health.h"
@@ -51,7 +52,7 @@ class NodeContainerProvider : public engine::ResourceProvider {
   }
 
   Result<std::optional<LiveResource>> read(const Address& address) override {
-    auto info = ctx_.docker.container(engine::docker_name(ctx_.spec.name, address.name));
+    auto info = ctx_.docker.container(address.name);
     if (!info) return info.status();
     if (!info->has_value()) return std::optional<LiveResource>();
     auto live = to_live(**info);
@@ -211,8 +212,9 @@ class NodeContainerProvider : public engine::ResourceProvider {
       spdlog::debug("{}: the master's container has not started after 10 s; starting the replica's anyway",
                     node);
     }
+    if (auto s = check_what_it_uses(node); !s) return s;
     auto id = client.create_container(container_config(node, address));
-    if (!id) return id.status();
+    if (!id) return refusal_at_name(id.status(), node, address);
     // A replica's data and config come from its bootstrap, never from here.
     Status started = is_replica(node) ? Status::ok() : client.upload_archive(*id, "/", initial_files());
     if (started) started = client.start_container(*id);
@@ -224,6 +226,22 @@ class NodeContainerProvider : public engine::ResourceProvider {
       return started;
     }
     return *id;
+  }
+
+  // Docker would make a missing volume on mount, unlabelled: a node
+  // container is made only on the volume and network pgdecl made for it.
+  Status check_what_it_uses(const std::string& node) {
+    if (auto s = ctx_.docker.check_volume_before_mount(node_spec(ctx_.spec, node).volume); !s) return s;
+    return ctx_.docker.check_network_before_use(ctx_.spec.network.name);
+  }
+
+  // A container made at the node's name since the plan: whose it is.
+  Status refusal_at_name(const Status& failed, const std::string& node, const Address& address) {
+    if (failed.code() != Status::Code::kConflict) return failed;
+    const std::string name = engine::docker_name(ctx_.spec.name, node);
+    auto there = ctx_.docker.client().inspect_container(name);
+    if (!there || !there->has_value()) return failed;
+    return docker::not_ours("container", name, (*there)->labels, ctx_.docker.owner_of(address.to_string()));
   }
 
   Status remove(const LiveResource& live, const std::string& node) {

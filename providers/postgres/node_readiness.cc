@@ -42,7 +42,7 @@ Status restart_node(NodeContext& context, const std::string& node, const std::st
 }
 
 Result<std::string> node_container_id(NodeContext& context, const std::string& node) {
-  auto info = context.docker.container(engine::docker_name(context.spec.name, node));
+  auto info = context.docker.container(node);
   if (!info) return info.status();
   if (!info->has_value()) return Status::not_found("the container of node " + node + " does not exist");
   return (*info)->id;
