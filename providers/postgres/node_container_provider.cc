@@ -6,6 +6,7 @@
 #include "engine/resources/replica_config.h"
 #include "providers/docker/ownership.h"
 #include "providers/postgres/node_readiness.h"
+#include "providers/postgres/published_address.h"
 #include "providers/postgres/replica_data.h"
 #include "providers/postgres/replica_health.h"
 #include "providers/postgres/replica_log.h"
@@ -57,8 +58,7 @@ class NodeContainerProvider : public engine::ResourceProvider {
     if (!info->has_value()) return std::optional<LiveResource>();
     auto live = to_live(**info);
     if (!live) return live.status();
-    if ((*info)->running() && (*info)->published)
-      ctx_.sessions.set_port(address.name, (*info)->published->host_port);
+    if (auto published = published_address(**info)) ctx_.sessions.set_endpoint(address.name, *published);
     if (is_replica(address.name)) {
       const std::string seen = replication_seen((*info)->running(), address.name);
       live->attributes[attr::kReplication] = seen;

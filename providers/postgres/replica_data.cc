@@ -7,6 +7,7 @@
 #include "engine/resources/naming.h"
 #include "engine/resources/replica_config.h"
 #include "providers/postgres/helper_container.h"
+#include "providers/postgres/published_address.h"
 
 namespace pgdecl::pg {
 namespace {
@@ -40,9 +41,9 @@ Result<ReplicaData> read_through(docker::Client& client, const std::string& cont
 // asked now (then the files are read through Docker).
 std::optional<ReplicaData> read_through_server(NodeContext& context, const std::string& replica,
                                                const docker::ContainerInfo& container) {
-  if (!container.running() || !container.published || container.published->host_port == 0)
-    return std::nullopt;
-  context.sessions.set_port(replica, container.published->host_port);
+  auto published = published_address(container);
+  if (!published) return std::nullopt;
+  context.sessions.set_endpoint(replica, *published);
   ReplicaData data;
   Status asked = context.sessions.with_connection(replica, Clock::now(), [&](Connection& c) {
     auto rows = c.query(
