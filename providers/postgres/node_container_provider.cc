@@ -48,6 +48,10 @@ class NodeContainerProvider : public engine::ResourceProvider {
             {attr::kRole, {ChangeKind::kReplace, "the node's role changes: {before} -> {after}"}},
             {attr::kCommand, {ChangeKind::kReplace, "the container's start command changes"}},
             {attr::kState, {ChangeKind::kUpdateInPlace, "the container is {before}, not running"}},
+            {attr::kRestartPolicy,
+             {ChangeKind::kUpdateInPlace,
+              "the container's restart policy is {before}, not {after}: it would stay down when the "
+              "Docker engine restarts"}},
             {attr::kReplication,
              {ChangeKind::kUpdateInPlace, "the master does not see this replica streaming ({before})"}}};
   }
@@ -107,6 +111,7 @@ class NodeContainerProvider : public engine::ResourceProvider {
     if (change.action == engine::Action::kUpdate) {
       id = change.before->id;
       auto& client = ctx_.docker.client();
+      if (auto s = give_restart_policy(*change.before); !s) return {s, change.before};
       const bool paused = change.before->attributes.count(attr::kState) &&
                           change.before->attributes.at(attr::kState) == "paused";
       if (auto s = paused ? client.unpause_container(id) : client.start_container(id); !s)
@@ -143,6 +148,14 @@ class NodeContainerProvider : public engine::ResourceProvider {
  private:
   bool is_replica(const std::string& node) const { return node != ctx_.spec.master.name; }
 
+  // A container made before nodes had a restart policy gets it in place:
+  // Docker changes it without stopping the server.
+  Status give_restart_policy(const LiveResource& live) {
+    auto policy = live.attributes.find(attr::kRestartPolicy);
+    if (policy != live.attributes.end() && policy->second == engine::kNodeRestartPolicy) return Status::ok();
+    return ctx_.docker.client().update_restart_policy(live.id, engine::kNodeRestartPolicy);
+  }
+
   // Asked of the master, once, without waiting: a plan does not wait.
   std::string replication_seen(bool running, const std::string& replica) {
     if (!running) return "its container is not running";
@@ -174,7 +187,19 @@ class NodeContainerProvider : public engine::ResourceProvider {
     live.attributes[attr::kRole] = label(info, kRoleLabel);
     live.attributes[attr::kCommand] = label(info, kCommandLabel);
     live.attributes[attr::kState] = info.state;
+    auto policy = restart_policy_of(info);
+    if (!policy) return policy.status();
+    live.attributes[attr::kRestartPolicy] = *policy;
     return live;
+  }
+
+  // A container list does not show it: asked of the container itself.
+  Result<std::string> restart_policy_of(const docker::ContainerInfo& info) {
+    if (!info.restart_policy.empty()) return info.restart_policy;
+    auto inspected = ctx_.docker.client().inspect_container(info.id);
+    if (!inspected) return inspected.status();
+    if (!inspected->has_value()) return std::string("(the container is gone)");
+    return (*inspected)->restart_policy;
   }
 
   docker::ContainerConfig container_config(const std::string& node, const Address& address) const {
@@ -194,6 +219,7 @@ class NodeContainerProvider : public engine::ResourceProvider {
     config.network = engine::docker_name(ctx_.spec.name, ctx_.spec.network.name);
     config.network_aliases = {node};
     config.stop_timeout_seconds = 60;
+    config.restart_policy = engine::kNodeRestartPolicy;
     return config;
   }
 

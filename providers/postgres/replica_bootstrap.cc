@@ -97,11 +97,18 @@ Result<std::optional<std::string>> stop_replica(NodeContext& context, const std:
 }
 
 // A container waiting for its copy starts its server at once when told.
+// Told from inside, not with Docker's kill: Docker marks a container it
+// signalled as stopped by hand, and its restart policy would then leave
+// it down after the engine restarts.
 Status wake_replica(NodeContext& context, const std::string& replica) {
   auto container = replica_container(context, replica);
   if (!container) return container.status();
   if (!container->has_value() || !(*container)->running()) return Status::ok();
-  return context.docker.client().signal_container((*container)->id, "SIGUSR1");
+  auto woken = context.docker.client().exec((*container)->id, {"sh", "-c", "kill -USR1 1"});
+  if (!woken) return woken.status();
+  // Its server may already have replaced the waiting script (a signal
+  // that arrived late is no failure).
+  return Status::ok();
 }
 
 }  // namespace
@@ -131,7 +138,8 @@ Status bootstrap_replica(NodeContext& context, const std::string& replica_name, 
     copied = client.upload_archive(*id, "/", copier_files(context, replica, sharing, **password));
     if (copied) copied = client.start_container(*id);
     if (copied) {
-      auto code = client.wait_container(*id);
+      // Bounded like every wait of an apply: by its --timeout.
+      auto code = client.wait_container(*id, context.ready_timeout);
       if (!code) copied = code.status();
       if (code && *code != 0) copied = explain_failure(client, *id, replica_name, *code);
     }
