@@ -13,6 +13,7 @@
 #include "engine/spec/loader.h"
 #include "providers/docker/resource_providers.h"
 #include "providers/postgres/node_connections.h"
+#include "providers/postgres/published_address.h"
 #include "providers/postgres/replica_health.h"
 #include "providers/postgres/resource_providers.h"
 
@@ -71,6 +72,7 @@ Result<std::unique_ptr<Session>> Session::open(const spec::ClusterSpec& spec, co
   if (auto s = wiring->client->negotiate_version(); !s) return s;
   wiring->snapshot = std::make_unique<docker::ClusterSnapshot>(*wiring->client, spec.name);
   wiring->sessions = std::make_unique<pg::NodeSessions>(spec.master.superuser.name, std::move(*password));
+  wiring->sessions->set_address_lookup(pg::published_address_lookup(*wiring->snapshot));
   wiring->node_context = std::make_unique<pg::NodeContext>(
       pg::NodeContext{*wiring->snapshot, session->spec_, *wiring->sessions, options.timeout});
 

@@ -44,7 +44,8 @@ DesiredResource container(const spec::ClusterSpec& spec, const spec::NodeSpec& n
                        {attr::kPublish, publish_text(node.publish)},
                        {attr::kRole, role},
                        {attr::kCommand, text_digest(node_boot_script(spec, node))},
-                       {attr::kState, "running"}},
+                       {attr::kState, "running"},
+                       {attr::kRestartPolicy, kNodeRestartPolicy}},
                       {{resource_type::kNetwork, spec.network.name},
                        {resource_type::kImage, node.image},
                        {resource_type::kVolume, node.volume}}};

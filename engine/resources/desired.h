@@ -23,6 +23,7 @@ inline constexpr const char* kPublish = "publish";
 inline constexpr const char* kRole = "role";
 inline constexpr const char* kCommand = "command_digest";
 inline constexpr const char* kState = "state";
+inline constexpr const char* kRestartPolicy = "restart_policy";  // a node container's Docker restart policy
 inline constexpr const char* kHbaRules = "rules";
 inline constexpr const char* kReplication = "replication";         // a replica container's health
 inline constexpr const char* kPreventDestroy = "prevent_destroy";  // a volume's; "true" or "false"

@@ -23,5 +23,8 @@ inline constexpr const char* kPgData = "/var/lib/postgresql/data/pgdata";
 // Files pgdecl hands to a container before it starts, outside the volume.
 inline constexpr const char* kStagingDir = "/etc/pgdecl";
 inline constexpr int kPostgresPort = 5432;
+// A node's container starts again with the Docker engine (after a host
+// reboot), unless someone stopped it on purpose (docker stop).
+inline constexpr const char* kNodeRestartPolicy = "unless-stopped";
 
 }  // namespace pgdecl::engine

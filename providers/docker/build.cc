@@ -30,6 +30,7 @@ Result<ImageInfo> Client::build_image(const BuildRequest& request, const Progres
   if (!context) return context.status().with_context(what);
 
   HttpRequest http = post_request("/build?" + build_query(request));
+  http.timeout = kImageTimeout;
   http.body = std::move(*context);
   http.content_type = "application/x-tar";
   ProgressReader reader(progress);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <map>
 #include <memory>
 #include <optional>
@@ -12,6 +13,14 @@
 namespace pgdecl::docker {
 
 using Labels = std::map<std::string, std::string>;
+
+// What pgdecl reads at most from a container: whatever runs in it cannot
+// make pgdecl hold more.
+inline constexpr size_t kMaxFileBytes = 8 * 1024 * 1024;        // read_file
+inline constexpr size_t kMaxExecOutputBytes = 4 * 1024 * 1024;  // exec, stdout and stderr together
+inline constexpr size_t kMaxLogBytes = 1024 * 1024;             // container_logs
+// A pull or a build may take long, but not forever.
+inline constexpr std::chrono::minutes kImageTimeout{30};
 
 struct NetworkInfo {
   std::string id;
@@ -48,6 +57,7 @@ struct ContainerInfo {
   std::optional<PortBinding> published;  // binding of the container's 5432/tcp
   std::vector<std::string> networks;     // network names
   std::vector<std::string> volumes;      // names of mounted named volumes
+  std::string restart_policy;            // "no", "unless-stopped", ...; empty when listed, not inspected
 };
 
 struct VolumeMount {
@@ -72,6 +82,7 @@ struct ContainerConfig {
   std::string network_of_container;
   std::string stop_signal = "SIGINT";  // PostgreSQL's fast shutdown
   int stop_timeout_seconds = 30;
+  std::string restart_policy;  // empty: Docker's "no"
 };
 
 struct BuildRequest {
@@ -138,19 +149,24 @@ class Client {
   Status unpause_container(const std::string& id);
   Status stop_container(const std::string& id, int timeout_seconds);
   Status remove_container(const std::string& id, bool force);
+  // POST /containers/{id}/update: a running container keeps running.
+  Status update_restart_policy(const std::string& id, const std::string& policy);
   // Sends a signal ("SIGUSR1") to the container's main process.
   Status signal_container(const std::string& id, const std::string& signal);
+  // At most kMaxLogBytes of them, cut with a line that says so.
   Result<std::string> container_logs(const std::string& id, int tail_lines);
-  // Blocks until the container stops; its exit code.
-  Result<int> wait_container(const std::string& id);
+  // Blocks until the container stops, for at most `timeout`; its exit code.
+  Result<int> wait_container(const std::string& id, std::chrono::seconds timeout);
 
+  // Output past kMaxExecOutputBytes is an error: pgdecl reads no more.
   Result<ExecResult> exec(const std::string& container_id, const std::vector<std::string>& cmd,
                           const std::string& user = {});
   // Writes the files into dest_dir of the container (created or running).
   Status upload_archive(const std::string& container_id, const std::string& dest_dir,
                         const std::vector<ArchiveFile>& files);
   // One file of a container (created, running or stopped: its volumes are
-  // mounted all the same); nothing when the path does not exist.
+  // mounted all the same); nothing when the path does not exist. A file
+  // larger than kMaxFileBytes is an error: pgdecl reads no more of it.
   Result<std::optional<std::string>> read_file(const std::string& container_id, const std::string& path);
 
  private:

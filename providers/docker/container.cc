@@ -78,7 +78,10 @@ Status Client::unpause_container(const std::string& id) {
 
 Status Client::stop_container(const std::string& id, int timeout_seconds) {
   std::string path = "/containers/" + path_escape(id) + "/stop?t=" + std::to_string(timeout_seconds);
-  return call("stopping container " + id, post_request(path)).status();
+  HttpRequest request = post_request(path);
+  // Docker answers once the container stopped, which may take all of t.
+  request.timeout = std::chrono::seconds(timeout_seconds + 30);
+  return call("stopping container " + id, std::move(request)).status();
 }
 
 Status Client::signal_container(const std::string& id, const std::string& signal) {
@@ -92,9 +95,18 @@ Status Client::remove_container(const std::string& id, bool force) {
   return call("removing container " + id, delete_request(path)).status();
 }
 
-Result<int> Client::wait_container(const std::string& id) {
+Status Client::update_restart_policy(const std::string& id, const std::string& policy) {
+  Json body = {{"RestartPolicy", {{"Name", policy}}}};
+  return call("setting the restart policy of container " + id + " to " + policy,
+              post_json_request("/containers/" + path_escape(id) + "/update", body))
+      .status();
+}
+
+Result<int> Client::wait_container(const std::string& id, std::chrono::seconds timeout) {
   const std::string what = "waiting for container " + id;
-  Result<HttpResponse> response = call(what, post_request("/containers/" + path_escape(id) + "/wait"));
+  HttpRequest request = post_request("/containers/" + path_escape(id) + "/wait");
+  request.timeout = timeout;
+  Result<HttpResponse> response = call(what, std::move(request));
   if (!response) return response.status();
   return guard_json(what, [&]() -> Result<int> {
     Result<Json> parsed = parse_json(response->body, what);
@@ -108,10 +120,13 @@ Result<int> Client::wait_container(const std::string& id) {
 Result<std::string> Client::container_logs(const std::string& id, int tail_lines) {
   std::string tail = tail_lines > 0 ? std::to_string(tail_lines) : "all";
   std::string path = "/containers/" + path_escape(id) + "/logs?stdout=1&stderr=1&tail=" + tail;
-  Result<HttpResponse> response = call("reading the logs of container " + id, get_request(path));
+  HttpRequest request = get_request(path);
+  request.max_body = kMaxLogBytes;
+  Result<HttpResponse> response = call("reading the logs of container " + id, std::move(request));
   if (!response) return response.status();
   StreamDemuxer demuxer;
   demuxer.feed(response->body);
+  if (response->truncated) demuxer.combined += "\n[pgdecl read no more of this log: it passed 1 MiB]\n";
   return std::move(demuxer.combined);
 }
 

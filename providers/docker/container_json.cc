@@ -25,6 +25,7 @@ Json host_config(const ContainerConfig& config) {
   if (config.publish) host["PortBindings"] = port_bindings(config);
   if (!config.network.empty()) host["NetworkMode"] = config.network;
   if (!config.network_of_container.empty()) host["NetworkMode"] = "container:" + config.network_of_container;
+  if (!config.restart_policy.empty()) host["RestartPolicy"] = {{"Name", config.restart_policy}};
   return host;
 }
 
@@ -134,6 +135,12 @@ ContainerInfo decode_inspected_container(const Json& container) {
     info.labels = json_labels(*config);
   }
   if (const Json* state = json_member(container, "State")) info.state = json_string(*state, "Status");
+  info.restart_policy = "no";
+  if (const Json* host = json_member(container, "HostConfig")) {
+    const Json* policy = json_member(*host, "RestartPolicy");
+    if (policy != nullptr && !json_string(*policy, "Name").empty())
+      info.restart_policy = json_string(*policy, "Name");
+  }
   info.published = inspected_binding(container);
   info.networks = network_names(container);
   info.volumes = volume_names(container);

@@ -72,6 +72,7 @@ using HeaderList = std::unique_ptr<curl_slist, SlistCleanup>;
 struct Exchange {
   CURL* handle = nullptr;
   const ChunkHandler* on_chunk = nullptr;
+  size_t max_body = 0;
   HttpResponse response;
   std::string handler_error;  // set when on_chunk threw; aborts the transfer
 };
@@ -87,7 +88,15 @@ size_t on_body(char* data, size_t size, size_t count, void* user) {
   long status = 0;
   curl_easy_getinfo(exchange->handle, CURLINFO_RESPONSE_CODE, &status);
   if (exchange->on_chunk == nullptr || !*exchange->on_chunk || !is_success(status)) {
-    exchange->response.body.append(piece);
+    std::string& body = exchange->response.body;
+    if (body.size() + length > exchange->max_body) {
+      // Keeps what fits and stops the transfer: nothing a container says
+      // makes pgdecl hold more than that.
+      body.append(piece.substr(0, exchange->max_body - body.size()));
+      exchange->response.truncated = true;
+      return 0;
+    }
+    body.append(piece);
     return length;
   }
   // An exception must not unwind through libcurl's C frames.
@@ -122,12 +131,19 @@ size_t on_header(char* data, size_t size, size_t count, void* user) {
 
 bool is_connect_failure(CURLcode code) {
   return code == CURLE_COULDNT_CONNECT || code == CURLE_COULDNT_RESOLVE_HOST ||
-         code == CURLE_COULDNT_RESOLVE_PROXY || code == CURLE_OPERATION_TIMEDOUT;
+         code == CURLE_COULDNT_RESOLVE_PROXY;
+}
+
+std::string describe_duration(std::chrono::milliseconds duration) {
+  if (duration.count() % 1000 == 0) return std::to_string(duration.count() / 1000) + " s";
+  return std::to_string(duration.count()) + " ms";
 }
 
 class CurlTransport final : public Transport {
  public:
-  explicit CurlTransport(Endpoint endpoint) : endpoint_(std::move(endpoint)) { init_curl_once(); }
+  CurlTransport(Endpoint endpoint, TransportLimits limits) : endpoint_(std::move(endpoint)), limits_(limits) {
+    init_curl_once();
+  }
 
   Result<HttpResponse> send(const HttpRequest& request, const ChunkHandler& on_chunk) override;
   std::string endpoint() const override { return endpoint_.text; }
@@ -138,8 +154,12 @@ class CurlTransport final : public Transport {
   void release(EasyHandle handle);
   HeaderList configure(CURL* handle, const HttpRequest& request, Exchange& exchange) const;
   Status failure(CURLcode code, const HttpRequest& request) const;
+  std::chrono::milliseconds timeout_of(const HttpRequest& request) const {
+    return request.timeout.count() > 0 ? request.timeout : limits_.request_timeout;
+  }
 
   const Endpoint endpoint_;
+  const TransportLimits limits_;
   std::atomic<long> requests_sent_{0};
   // Several threads call the client at once; each send takes its own handle,
   // so a long stop or build never blocks the others.
@@ -175,6 +195,7 @@ HeaderList CurlTransport::configure(CURL* handle, const HttpRequest& request, Ex
   curl_easy_setopt(handle, CURLOPT_PROXY, "");
   curl_easy_setopt(handle, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(handle, CURLOPT_CONNECTTIMEOUT_MS, kConnectTimeoutMs);
+  curl_easy_setopt(handle, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout_of(request).count()));
   curl_easy_setopt(handle, CURLOPT_TCP_KEEPALIVE, 1L);
   curl_easy_setopt(handle, CURLOPT_WRITEFUNCTION, on_body);
   curl_easy_setopt(handle, CURLOPT_WRITEDATA, &exchange);
@@ -203,6 +224,10 @@ HeaderList CurlTransport::configure(CURL* handle, const HttpRequest& request, Ex
 
 Status CurlTransport::failure(CURLcode code, const HttpRequest& request) const {
   std::string reason = curl_easy_strerror(code);
+  if (code == CURLE_OPERATION_TIMEDOUT) {
+    return Status::timeout("the Docker engine at " + endpoint_.text + " did not answer " + request.method +
+                           " " + request.path + " within " + describe_duration(timeout_of(request)));
+  }
   if (is_connect_failure(code)) {
     return Status::unavailable("cannot reach the Docker engine at " + endpoint_.text + ": " + reason);
   }
@@ -219,6 +244,7 @@ Result<HttpResponse> CurlTransport::send(const HttpRequest& request, const Chunk
   Exchange exchange;
   exchange.handle = handle.get();
   exchange.on_chunk = &on_chunk;
+  exchange.max_body = request.max_body > 0 ? request.max_body : limits_.max_body;
   HeaderList headers = configure(handle.get(), request, exchange);
   const auto started = std::chrono::steady_clock::now();
   CURLcode code = curl_easy_perform(handle.get());
@@ -231,14 +257,15 @@ Result<HttpResponse> CurlTransport::send(const HttpRequest& request, const Chunk
   release(std::move(handle));
 
   if (!exchange.handler_error.empty()) return Status::failed(exchange.handler_error);
+  if (exchange.response.truncated && code == CURLE_WRITE_ERROR) return std::move(exchange.response);
   if (code != CURLE_OK) return failure(code, request);
   return std::move(exchange.response);
 }
 
 }  // namespace
 
-std::unique_ptr<Transport> make_curl_transport(const std::string& docker_host) {
-  return std::make_unique<CurlTransport>(parse_endpoint(docker_host));
+std::unique_ptr<Transport> make_curl_transport(const std::string& docker_host, TransportLimits limits) {
+  return std::make_unique<CurlTransport>(parse_endpoint(docker_host), limits);
 }
 
 }  // namespace pgdecl::docker

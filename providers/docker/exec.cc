@@ -1,4 +1,5 @@
 #include <chrono>
+#include <stdexcept>
 #include <thread>
 
 #include "providers/docker/client.h"
@@ -12,6 +13,9 @@ namespace {
 // The exec's state can trail the end of its output stream by a moment.
 constexpr auto kExitPollInterval = std::chrono::milliseconds(20);
 constexpr int kExitPollAttempts = 250;  // 5 s
+// The stream's frame headers, 8 bytes a frame, on top of the output.
+constexpr size_t kFrameOverhead = 64 * 1024;
+constexpr const char* kTooMuchOutput = "its output passed 4 MiB, more than pgdecl reads from a container";
 
 // Only the program's name: the arguments are nobody's business in a log.
 std::string describe(const std::string& container_id, const std::vector<std::string>& cmd) {
@@ -62,10 +66,18 @@ Result<ExecResult> Client::exec(const std::string& container_id, const std::vect
   // Without a TTY the output is one multiplexed stream; it ends when the
   // command does.
   StreamDemuxer demuxer;
+  size_t received = 0;
   Json start = {{"Detach", false}, {"Tty", false}};
-  Result<HttpResponse> started = call(what, post_json_request("/exec/" + *exec_id + "/start", start),
-                                      [&](std::string_view chunk) { demuxer.feed(chunk); });
+  HttpRequest request = post_json_request("/exec/" + *exec_id + "/start", start);
+  request.max_body = kMaxExecOutputBytes + kFrameOverhead;
+  Result<HttpResponse> started = call(what, std::move(request), [&](std::string_view chunk) {
+    received += chunk.size();
+    // Thrown through the transport, which stops reading and fails the call.
+    if (received > kMaxExecOutputBytes + kFrameOverhead) throw std::length_error(kTooMuchOutput);
+    demuxer.feed(chunk);
+  });
   if (!started) return started.status();
+  if (started->truncated) return Status::failed(what + ": " + kTooMuchOutput);
   demuxer.feed(started->body);  // a transport that did not stream
 
   for (int attempt = 0;; ++attempt) {

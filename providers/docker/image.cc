@@ -47,8 +47,10 @@ Result<std::optional<ImageInfo>> Client::inspect_image(const std::string& refere
 Status Client::pull_image(const std::string& reference, const ProgressHandler& progress) {
   const std::string what = "pulling image " + reference;
   ProgressReader reader(progress);
-  Result<HttpResponse> response = call(what, post_request("/images/create?" + pull_query(reference)),
-                                       [&](std::string_view chunk) { reader.feed(chunk); });
+  HttpRequest request = post_request("/images/create?" + pull_query(reference));
+  request.timeout = kImageTimeout;
+  Result<HttpResponse> response =
+      call(what, std::move(request), [&](std::string_view chunk) { reader.feed(chunk); });
   if (!response) return response.status();
   reader.feed(response->body);  // a transport that did not stream
   reader.finish();

@@ -23,7 +23,7 @@ class NetworkProvider : public engine::ResourceProvider {
   }
 
   Result<std::optional<LiveResource>> read(const Address& address) override {
-    auto network = docker_.network(engine::docker_name(spec_.name, address.name));
+    auto network = docker_.network(address.name);
     if (!network) return network.status();
     if (!network->has_value()) return std::optional<LiveResource>();
     return std::optional<LiveResource>(to_live(**network));
@@ -37,10 +37,13 @@ class NetworkProvider : public engine::ResourceProvider {
     const auto& want = change.after->attributes;
     std::optional<std::string> subnet;
     if (want.at(engine::attr::kSubnet) != engine::kAnyValue) subnet = want.at(engine::attr::kSubnet);
-    auto made = docker_.client().create_network(want.at(engine::attr::kName), subnet,
-                                                docker_.labels_for(change.address.to_string()));
+    const std::string& name = want.at(engine::attr::kName);
+    const Owner owner = docker_.owner_of(change.address.to_string());
+    auto made = docker_.client().create_network(name, subnet, owner.labels());
     docker_.invalidate();
-    if (!made) return {made.status(), std::nullopt};
+    if (!made) return {refusal_at_name(made.status(), name, owner), std::nullopt};
+    // Read back by name: the network there must be the one just made.
+    if (auto s = require_owned("network", made->name, made->labels, owner); !s) return {s, std::nullopt};
     return {Status::ok(), to_live(*made)};
   }
 
@@ -49,6 +52,15 @@ class NetworkProvider : public engine::ResourceProvider {
     return {network.id,
             {{engine::attr::kName, network.name}, {engine::attr::kSubnet, network.subnet.value_or("")}},
             {}};
+  }
+
+  // A network made at that name since the plan (Docker refuses a second
+  // one): whose it is.
+  Status refusal_at_name(const Status& failed, const std::string& name, const Owner& owner) {
+    if (failed.code() != Status::Code::kConflict) return failed;
+    auto there = docker_.client().inspect_network(name);
+    if (!there || !there->has_value()) return failed;
+    return not_ours("network", name, (*there)->labels, owner);
   }
 
   Status remove(const LiveResource& live) {

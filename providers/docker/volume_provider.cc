@@ -18,7 +18,7 @@ class VolumeProvider : public engine::ResourceProvider {
   // Docker knows nothing of prevent_destroy: a volume is protected until
   // the state says otherwise.
   Result<std::optional<LiveResource>> read(const Address& address) override {
-    auto volume = docker_.volume(engine::docker_name(spec_.name, address.name));
+    auto volume = docker_.volume(address.name);
     if (!volume) return volume.status();
     if (!volume->has_value()) return std::optional<LiveResource>();
     return std::optional<LiveResource>(to_live(**volume, "true"));
@@ -42,7 +42,15 @@ class VolumeProvider : public engine::ResourceProvider {
   }
 
   ApplyOutcome apply(const PlannedChange& change) override {
+    const Owner owner = docker_.owner_of(change.address.to_string());
     if (change.action == engine::Action::kDelete) {
+      // A volume is known by its name alone, which may be someone else's
+      // by now: its labels are checked right before it goes.
+      auto there = docker_.client().inspect_volume(change.before->id);
+      if (!there) return {there.status(), change.before};
+      if (!there->has_value()) return {Status::ok(), std::nullopt};
+      if (auto s = require_owned("volume", (*there)->name, (*there)->labels, owner); !s)
+        return {s, change.before};
       auto s = docker_.client().remove_volume(change.before->id);
       docker_.invalidate();
       if (!s && s.code() != Status::Code::kNotFound) return {s, change.before};
@@ -57,10 +65,12 @@ class VolumeProvider : public engine::ResourceProvider {
       live.attributes[engine::attr::kPreventDestroy] = prevent_destroy;
       return {Status::ok(), live};
     }
-    auto made = docker_.client().create_volume(wanted.at(engine::attr::kName),
-                                               docker_.labels_for(change.address.to_string()));
+    auto made = docker_.client().create_volume(wanted.at(engine::attr::kName), owner.labels());
     docker_.invalidate();
     if (!made) return {made.status(), std::nullopt};
+    // Docker answers a create at a taken name with the volume already
+    // there, labels and all: one made since the plan is refused here.
+    if (auto s = require_owned("volume", made->name, made->labels, owner); !s) return {s, std::nullopt};
     return {Status::ok(), to_live(*made, prevent_destroy)};
   }
 

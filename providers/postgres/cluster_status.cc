@@ -6,6 +6,7 @@
 #include "engine/resources/naming.h"
 #include "engine/resources/replica_config.h"
 #include "providers/postgres/master_replication.h"
+#include "providers/postgres/published_address.h"
 #include "providers/postgres/replica_health.h"
 
 namespace pgdecl::pg {
@@ -77,7 +78,7 @@ std::optional<MasterAnswers> ask_master(NodeContext& context,
     master.unreachable = "no published port";
     return std::nullopt;
   }
-  context.sessions.set_port(master.name, info->published->host_port);
+  context.sessions.set_endpoint(master.name, *published_address(*info));
   MasterAnswers answers;
   Status asked = context.sessions.with_connection(master.name, Clock::now(),
                                                   [&](Connection& c) { return read_answers(c, answers); });
@@ -115,7 +116,7 @@ Result<ClusterStatus> read_cluster_status(NodeContext& context) {
   std::vector<std::string> names{spec.master.name};
   for (const auto& replica : spec.replicas) names.push_back(replica.name);
   for (const auto& name : names) {
-    auto info = context.docker.container(engine::docker_name(spec.name, name));
+    auto info = context.docker.container(name);
     if (!info) return info.status();
     NodeStatus node;
     node.name = name;

@@ -1,6 +1,7 @@
 #include "providers/postgres/node_connections.h"
 
 #include "engine/resources/naming.h"
+#include "providers/postgres/published_address.h"
 
 namespace pgdecl::pg {
 
@@ -8,11 +9,12 @@ NodeConnectionOpeners::NodeConnectionOpeners(NodeContext& context) {
   std::vector<std::string> nodes{context.spec.master.name};
   for (const auto& replica : context.spec.replicas) nodes.push_back(replica.name);
   for (const auto& node : nodes) {
-    auto container = context.docker.container(engine::docker_name(context.spec.name, node));
+    auto container = context.docker.container(node);
     if (!container || !container->has_value()) continue;
     const docker::ContainerInfo& info = **container;
-    if (!info.running() || !info.published || info.published->host_port == 0) continue;
-    context.sessions.set_port(node, info.published->host_port);
+    auto published = published_address(info);
+    if (!published) continue;
+    context.sessions.set_endpoint(node, *published);
     openers_.emplace_back([&context, node] {
       context.sessions.with_connection(node, Clock::now(), [](Connection&) { return Status::ok(); });
     });

@@ -4,7 +4,9 @@
 #include "engine/resources/naming.h"
 #include "engine/resources/postgres_config.h"
 #include "engine/resources/replica_config.h"
+#include "providers/docker/ownership.h"
 #include "providers/postgres/node_readiness.h"
+#include "providers/postgres/published_address.h"
 #include "providers/postgres/replica_data.h"
 #include "providers/postgres/replica_health.h"
 #include "providers/postgres/replica_log.h"
@@ -46,18 +48,21 @@ class NodeContainerProvider : public engine::ResourceProvider {
             {attr::kRole, {ChangeKind::kReplace, "the node's role changes: {before} -> {after}"}},
             {attr::kCommand, {ChangeKind::kReplace, "the container's start command changes"}},
             {attr::kState, {ChangeKind::kUpdateInPlace, "the container is {before}, not running"}},
+            {attr::kRestartPolicy,
+             {ChangeKind::kUpdateInPlace,
+              "the container's restart policy is {before}, not {after}: it would stay down when the "
+              "Docker engine restarts"}},
             {attr::kReplication,
              {ChangeKind::kUpdateInPlace, "the master does not see this replica streaming ({before})"}}};
   }
 
   Result<std::optional<LiveResource>> read(const Address& address) override {
-    auto info = ctx_.docker.container(engine::docker_name(ctx_.spec.name, address.name));
+    auto info = ctx_.docker.container(address.name);
     if (!info) return info.status();
     if (!info->has_value()) return std::optional<LiveResource>();
     auto live = to_live(**info);
     if (!live) return live.status();
-    if ((*info)->running() && (*info)->published)
-      ctx_.sessions.set_port(address.name, (*info)->published->host_port);
+    if (auto published = published_address(**info)) ctx_.sessions.set_endpoint(address.name, *published);
     if (is_replica(address.name)) {
       const std::string seen = replication_seen((*info)->running(), address.name);
       live->attributes[attr::kReplication] = seen;
@@ -109,6 +114,7 @@ class NodeContainerProvider : public engine::ResourceProvider {
     if (change.action == engine::Action::kUpdate) {
       id = change.before->id;
       auto& client = ctx_.docker.client();
+      if (auto s = give_restart_policy(*change.before); !s) return {s, change.before};
       const bool paused = change.before->attributes.count(attr::kState) &&
                           change.before->attributes.at(attr::kState) == "paused";
       if (auto s = paused ? client.unpause_container(id) : client.start_container(id); !s)
@@ -145,6 +151,14 @@ class NodeContainerProvider : public engine::ResourceProvider {
  private:
   bool is_replica(const std::string& node) const { return node != ctx_.spec.master.name; }
 
+  // A container made before nodes had a restart policy gets it in place:
+  // Docker changes it without stopping the server.
+  Status give_restart_policy(const LiveResource& live) {
+    auto policy = live.attributes.find(attr::kRestartPolicy);
+    if (policy != live.attributes.end() && policy->second == engine::kNodeRestartPolicy) return Status::ok();
+    return ctx_.docker.client().update_restart_policy(live.id, engine::kNodeRestartPolicy);
+  }
+
   // Asked of the master, once, without waiting: a plan does not wait.
   std::string replication_seen(bool running, const std::string& replica) {
     if (!running) return "its container is not running";
@@ -176,7 +190,19 @@ class NodeContainerProvider : public engine::ResourceProvider {
     live.attributes[attr::kRole] = label(info, kRoleLabel);
     live.attributes[attr::kCommand] = label(info, kCommandLabel);
     live.attributes[attr::kState] = info.state;
+    auto policy = restart_policy_of(info);
+    if (!policy) return policy.status();
+    live.attributes[attr::kRestartPolicy] = *policy;
     return live;
+  }
+
+  // A container list does not show it: asked of the container itself.
+  Result<std::string> restart_policy_of(const docker::ContainerInfo& info) {
+    if (!info.restart_policy.empty()) return info.restart_policy;
+    auto inspected = ctx_.docker.client().inspect_container(info.id);
+    if (!inspected) return inspected.status();
+    if (!inspected->has_value()) return std::string("(the container is gone)");
+    return (*inspected)->restart_policy;
   }
 
   docker::ContainerConfig container_config(const std::string& node, const Address& address) const {
@@ -196,6 +222,7 @@ class NodeContainerProvider : public engine::ResourceProvider {
     config.network = engine::docker_name(ctx_.spec.name, ctx_.spec.network.name);
     config.network_aliases = {node};
     config.stop_timeout_seconds = 60;
+    config.restart_policy = engine::kNodeRestartPolicy;
     return config;
   }
 
@@ -214,8 +241,9 @@ class NodeContainerProvider : public engine::ResourceProvider {
       spdlog::debug("{}: the master's container has not started after 10 s; starting the replica's anyway",
                     node);
     }
+    if (auto s = check_what_it_uses(node); !s) return s;
     auto id = client.create_container(container_config(node, address));
-    if (!id) return id.status();
+    if (!id) return refusal_at_name(id.status(), node, address);
     // A replica's data and config come from its bootstrap, never from here.
     Status started = is_replica(node) ? Status::ok() : client.upload_archive(*id, "/", initial_files());
     if (started) started = client.start_container(*id);
@@ -227,6 +255,22 @@ class NodeContainerProvider : public engine::ResourceProvider {
       return started;
     }
     return *id;
+  }
+
+  // Docker would make a missing volume on mount, unlabelled: a node
+  // container is made only on the volume and network pgdecl made for it.
+  Status check_what_it_uses(const std::string& node) {
+    if (auto s = ctx_.docker.check_volume_before_mount(node_spec(ctx_.spec, node).volume); !s) return s;
+    return ctx_.docker.check_network_before_use(ctx_.spec.network.name);
+  }
+
+  // A container made at the node's name since the plan: whose it is.
+  Status refusal_at_name(const Status& failed, const std::string& node, const Address& address) {
+    if (failed.code() != Status::Code::kConflict) return failed;
+    const std::string name = engine::docker_name(ctx_.spec.name, node);
+    auto there = ctx_.docker.client().inspect_container(name);
+    if (!there || !there->has_value()) return failed;
+    return docker::not_ours("container", name, (*there)->labels, ctx_.docker.owner_of(address.to_string()));
   }
 
   Status remove(const LiveResource& live, const std::string& node) {

@@ -15,13 +15,12 @@ engine::LiveResource unknown(const std::string& why) {
 
 Result<std::optional<engine::LiveResource>> probe_node(NodeContext& context, const std::string& node,
                                                        const NodeReader& reader) {
-  auto container = context.docker.container(engine::docker_name(context.spec.name, node));
+  auto container = context.docker.container(node);
   if (!container) return container.status();
   if (!container->has_value()) {
     // A new node has nothing yet; a node whose container went away still
     // has its files in its volume, which only a server can read.
-    auto volume =
-        context.docker.volume(engine::docker_name(context.spec.name, node_spec(context.spec, node).volume));
+    auto volume = context.docker.volume(node_spec(context.spec, node).volume);
     if (!volume) return volume.status();
     if (!volume->has_value()) return std::optional<engine::LiveResource>();
     return std::optional<engine::LiveResource>(unknown("the node's container is not there"));

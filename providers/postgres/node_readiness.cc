@@ -1,6 +1,7 @@
 #include "providers/postgres/node_readiness.h"
 
 #include "engine/resources/naming.h"
+#include "providers/postgres/published_address.h"
 #include "providers/postgres/replica_log.h"
 
 namespace pgdecl::pg {
@@ -19,7 +20,9 @@ Status wait_until_ready(NodeContext& context, const std::string& node, const std
   if (!info->has_value() || !(*info)->published) {
     return Status::failed("container of node " + node + " has no published port");
   }
-  context.sessions.set_port(node, (*info)->published->host_port);
+  // Where Docker published it now: a port it picked is new at each start.
+  context.sessions.set_endpoint(
+      node, NodeAddress{reachable_host((*info)->published->host_ip), (*info)->published->host_port});
   auto still_running = [&]() -> Status {
     auto now = client.inspect_container(container_id);
     if (!now || !now->has_value() || (*now)->running()) return Status::ok();
@@ -42,7 +45,7 @@ Status restart_node(NodeContext& context, const std::string& node, const std::st
 }
 
 Result<std::string> node_container_id(NodeContext& context, const std::string& node) {
-  auto info = context.docker.container(engine::docker_name(context.spec.name, node));
+  auto info = context.docker.container(node);
   if (!info) return info.status();
   if (!info->has_value()) return Status::not_found("the container of node " + node + " does not exist");
   return (*info)->id;

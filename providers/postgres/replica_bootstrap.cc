@@ -8,6 +8,7 @@
 #include "engine/resources/naming.h"
 #include "engine/resources/postgres_config.h"
 #include "engine/resources/replica_config.h"
+#include "providers/postgres/helper_container.h"
 #include "providers/postgres/replica_log.h"
 
 namespace pgdecl::pg {
@@ -30,7 +31,6 @@ docker::ContainerConfig copier_config(NodeContext& context, const spec::NodeSpec
   config.name = engine::docker_name(spec.name, replica.name + "-bootstrap");
   config.image = spec.images.at(replica.image).tag;
   config.cmd = {"/bin/sh", "-c", engine::replica_bootstrap_script(spec, replica, wipe, sharing)};
-  config.labels = context.docker.labels_for(std::string(resource_type::kReplica) + "." + replica.name);
   config.mounts = {{engine::docker_name(spec.name, replica.volume), engine::kDataMount}};
   for (const auto& name : sharing) {
     config.mounts.push_back({engine::docker_name(spec.name, node_spec(spec, name).volume),
@@ -82,25 +82,33 @@ Status explain_failure(docker::Client& client, const std::string& id, const std:
 // The replica's container, running or not; nullopt when it has none.
 Result<std::optional<docker::ContainerInfo>> replica_container(NodeContext& context,
                                                                const std::string& replica) {
-  return context.docker.container(engine::docker_name(context.spec.name, replica));
+  return context.docker.container(replica);
 }
 
-// The copy must not run under a live server on the same volume.
-Result<bool> stop_replica(NodeContext& context, const std::string& replica) {
+// The copy must not run under a live server on the same volume. The id of
+// the container it stopped, to start again once the copy is made.
+Result<std::optional<std::string>> stop_replica(NodeContext& context, const std::string& replica) {
   auto container = replica_container(context, replica);
   if (!container) return container.status();
-  if (!container->has_value() || !(*container)->running()) return false;
+  if (!container->has_value() || !(*container)->running()) return std::optional<std::string>();
   context.sessions.invalidate(replica);
   if (auto s = context.docker.client().stop_container((*container)->id, 60); !s) return s;
-  return true;
+  return std::optional<std::string>((*container)->id);
 }
 
 // A container waiting for its copy starts its server at once when told.
+// Told from inside, not with Docker's kill: Docker marks a container it
+// signalled as stopped by hand, and its restart policy would then leave
+// it down after the engine restarts.
 Status wake_replica(NodeContext& context, const std::string& replica) {
   auto container = replica_container(context, replica);
   if (!container) return container.status();
   if (!container->has_value() || !(*container)->running()) return Status::ok();
-  return context.docker.client().signal_container((*container)->id, "SIGUSR1");
+  auto woken = context.docker.client().exec((*container)->id, {"sh", "-c", "kill -USR1 1"});
+  if (!woken) return woken.status();
+  // Its server may already have replaced the waiting script (a signal
+  // that arrived late is no failure).
+  return Status::ok();
 }
 
 }  // namespace
@@ -111,24 +119,27 @@ Status bootstrap_replica(NodeContext& context, const std::string& replica_name, 
   auto password = replication_password(context);
   if (!password) return password.status();
   // A new volume has no server on it: its container, if any, only waits.
-  auto stopped = wipe ? stop_replica(context, replica_name) : Result<bool>(false);
+  auto stopped =
+      wipe ? stop_replica(context, replica_name) : Result<std::optional<std::string>>(std::nullopt);
   if (!stopped) return stopped.status();
 
   auto& client = context.docker.client();
   docker::ContainerConfig config = copier_config(context, replica, wipe, sharing);
+  std::vector<std::string> copied_volumes{replica.volume};
+  for (const auto& name : sharing) copied_volumes.push_back(node_spec(context.spec, name).volume);
   Status copied = Status::ok();
   // Every WAL sender busy (other replicas' copies and streams) passes as
   // they finish: the copy tries again until the deadline. pg_basebackup
   // leaves nothing behind when it fails.
   const auto deadline = Clock::now() + context.ready_timeout;
   for (auto pause = kFirstSenderWait;; pause = std::min(pause * 2, kLongestSenderWait)) {
-    client.remove_container(config.name, true);  // left over by a run that was killed
-    auto id = client.create_container(config);
+    auto id = create_helper_container(context, replica_name, kCopyHelper, config, copied_volumes);
     if (!id) return id.status();
     copied = client.upload_archive(*id, "/", copier_files(context, replica, sharing, **password));
     if (copied) copied = client.start_container(*id);
     if (copied) {
-      auto code = client.wait_container(*id);
+      // Bounded like every wait of an apply: by its --timeout.
+      auto code = client.wait_container(*id, context.ready_timeout);
       if (!code) copied = code.status();
       if (code && *code != 0) copied = explain_failure(client, *id, replica_name, *code);
     }
@@ -140,8 +151,8 @@ Status bootstrap_replica(NodeContext& context, const std::string& replica_name, 
                  replica_name, pause.count());
     std::this_thread::sleep_for(pause);
   }
-  if (*stopped) {
-    Status restarted = client.start_container(engine::docker_name(context.spec.name, replica_name));
+  if (stopped->has_value()) {
+    Status restarted = client.start_container(**stopped);
     if (copied) copied = restarted;
   } else if (copied) {
     copied = wake_replica(context, replica_name);

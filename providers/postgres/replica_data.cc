@@ -6,6 +6,8 @@
 
 #include "engine/resources/naming.h"
 #include "engine/resources/replica_config.h"
+#include "providers/postgres/helper_container.h"
+#include "providers/postgres/published_address.h"
 
 namespace pgdecl::pg {
 namespace {
@@ -39,9 +41,9 @@ Result<ReplicaData> read_through(docker::Client& client, const std::string& cont
 // asked now (then the files are read through Docker).
 std::optional<ReplicaData> read_through_server(NodeContext& context, const std::string& replica,
                                                const docker::ContainerInfo& container) {
-  if (!container.running() || !container.published || container.published->host_port == 0)
-    return std::nullopt;
-  context.sessions.set_port(replica, container.published->host_port);
+  auto published = published_address(container);
+  if (!published) return std::nullopt;
+  context.sessions.set_endpoint(replica, *published);
   ReplicaData data;
   Status asked = context.sessions.with_connection(replica, Clock::now(), [&](Connection& c) {
     auto rows = c.query(
@@ -90,22 +92,19 @@ Status write_passfile(docker::Client& client, const std::string& container, cons
 template <typename Work>
 auto with_data_container(NodeContext& context, const std::string& replica_name, Work work)
     -> decltype(work(std::string())) {
-  auto container = context.docker.container(engine::docker_name(context.spec.name, replica_name));
+  auto container = context.docker.container(replica_name);
   if (!container) return container.status();
   if (container->has_value()) return work((*container)->id);
   const spec::NodeSpec& replica = node_spec(context.spec, replica_name);
-  auto& client = context.docker.client();
   docker::ContainerConfig config;
   config.name = engine::docker_name(context.spec.name, replica.name + "-probe");
   config.image = context.spec.images.at(replica.image).tag;
   config.cmd = {"true"};
-  config.labels = context.docker.labels_for("pg_replica." + replica.name);
   config.mounts = {{engine::docker_name(context.spec.name, replica.volume), engine::kDataMount}};
-  client.remove_container(config.name, true);  // left over by a run that was killed
-  auto id = client.create_container(config);
+  auto id = create_helper_container(context, replica.name, kProbeHelper, config, {replica.volume});
   if (!id) return id.status();
   auto result = work(*id);
-  client.remove_container(*id, true);
+  context.docker.client().remove_container(*id, true);
   return result;
 }
 
@@ -119,7 +118,7 @@ std::optional<std::uint64_t> system_identifier_of(const std::string& pg_control)
 }
 
 Result<ReplicaData> read_replica_data(NodeContext& context, const std::string& replica) {
-  auto own = context.docker.container(engine::docker_name(context.spec.name, replica));
+  auto own = context.docker.container(replica);
   if (!own) return own.status();
   if (own->has_value()) {
     if (auto answered = read_through_server(context, replica, **own)) return std::move(*answered);

@@ -116,7 +116,7 @@ Status wait_until_caught_up(NodeContext& context, const std::string& replica) {
 Status wait_until_replicas_stream(NodeContext& context) {
   context.docker.invalidate();
   for (const auto& replica : context.spec.replicas) {
-    auto container = context.docker.container(engine::docker_name(context.spec.name, replica.name));
+    auto container = context.docker.container(replica.name);
     if (!container) return container.status();
     if (!container->has_value()) return Status::failed(replica.name + " has no container");
     if (auto s = wait_until_streaming(context, replica.name, (*container)->id); !s) return s;

@@ -86,8 +86,7 @@ class ReplicaProvider : public engine::ResourceProvider {
   OnNewData on_new_data() const override { return OnNewData::kCopyAgain; }
 
   Result<std::optional<LiveResource>> read(const Address& address) override {
-    auto volume =
-        ctx_.docker.volume(engine::docker_name(ctx_.spec.name, node_spec(ctx_.spec, address.name).volume));
+    auto volume = ctx_.docker.volume(node_spec(ctx_.spec, address.name).volume);
     if (!volume) return volume.status();
     if (!volume->has_value()) return std::optional<LiveResource>();
     auto master_identity = master_for_refresh();
@@ -246,7 +245,7 @@ class ReplicaProvider : public engine::ResourceProvider {
       return "its slot " + engine::slot_name(replica) + " has wal_status lost";
     // With restore_command it may still catch up from an archive.
     if (streaming || node_spec(ctx_.spec, replica).parameters.count("restore_command")) return std::string();
-    auto container = ctx_.docker.container(engine::docker_name(ctx_.spec.name, replica));
+    auto container = ctx_.docker.container(replica);
     if (!container || !container->has_value() || !(*container)->running()) return std::string();
     auto complaint = read_streaming_complaint(ctx_.docker.client(), (*container)->id);
     if (complaint && complaint->find("has already been removed") != std::string::npos) {
@@ -307,7 +306,7 @@ class ReplicaProvider : public engine::ResourceProvider {
   // sees it streaming. A replica with no container yet is waited for by
   // its container's own apply.
   Status wait_until_serving(const std::string& replica) {
-    auto container = ctx_.docker.container(engine::docker_name(ctx_.spec.name, replica));
+    auto container = ctx_.docker.container(replica);
     if (!container) return container.status();
     if (!container->has_value() || !(*container)->running()) return Status::ok();
     Status ready = wait_until_ready(ctx_, replica, (*container)->id);

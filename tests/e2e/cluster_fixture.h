@@ -47,8 +47,10 @@ inline const std::string kStartTime = "select extract(epoch from pg_postmaster_s
 
 class ClusterFixture {
  public:
-  explicit ClusterFixture(const std::string& purpose)
-      : name_("e2e-" + purpose + "-" + std::to_string(getpid())),
+  // `suffix` makes a name that begins with another fixture's, as two
+  // clusters whose Docker names meet need.
+  explicit ClusterFixture(const std::string& purpose, const std::string& suffix = "")
+      : name_("e2e-" + purpose + "-" + std::to_string(getpid()) + suffix),
         dir_(std::filesystem::temp_directory_path() / ("pgdecl-" + name_)),
         docker_(docker::make_curl_transport("")) {
     std::filesystem::remove_all(dir_);

@@ -20,7 +20,7 @@ TEST_CASE("a file is read back from a container that never started, binary bytes
   REQUIRE(read->has_value());
   CHECK(**read == binary);
   // From the image too, not only from what was uploaded.
-  auto version = client->read_file(name, "/usr/lib/postgresql/15/bin/postgres");
+  auto version = client->read_file(name, "/usr/lib/postgresql/15/bin/pg_ctl");
   REQUIRE(version);
   CHECK(version->has_value());
 }
@@ -47,11 +47,11 @@ TEST_CASE("waiting for a container returns its exit code once it stops", "[docke
   config.cmd = {"/bin/sh", "-c", "sleep 0.3; exit 7"};
   REQUIRE(client->create_container(config).is_ok());
   REQUIRE(client->start_container(name).is_ok());
-  auto code = client->wait_container(name);
+  auto code = client->wait_container(name, std::chrono::seconds(60));
   INFO(describe(code));
   REQUIRE(code);
   CHECK(*code == 7);
-  auto missing = client->wait_container(unique_name("no-such-container"));
+  auto missing = client->wait_container(unique_name("no-such-container"), std::chrono::seconds(60));
   CHECK(missing.status().code() == Status::Code::kNotFound);
 }
 
@@ -67,7 +67,7 @@ TEST_CASE("a signal reaches the container's main process", "[docker]") {
   Status sent = client->signal_container(name, "SIGUSR1");
   INFO(describe(sent));
   REQUIRE(sent.is_ok());
-  auto code = client->wait_container(name);
+  auto code = client->wait_container(name, std::chrono::seconds(60));
   REQUIRE(code);
   CHECK(*code == 7);
 }
@@ -87,7 +87,7 @@ TEST_CASE("a container in another's network namespace has that container's inter
   joining.cmd = {"/bin/sh", "-c", "cat /sys/class/net/eth0/address > /tmp/mac"};
   REQUIRE(client->create_container(joining).is_ok());
   REQUIRE(client->start_container(guest).is_ok());
-  auto code = client->wait_container(guest);
+  auto code = client->wait_container(guest, std::chrono::seconds(60));
   REQUIRE(code);
   CHECK(*code == 0);
   // One interface, so one MAC address: a container of its own would have
