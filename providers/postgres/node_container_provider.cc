@@ -56,8 +56,11 @@ class NodeContainerProvider : public engine::ResourceProvider {
     if (!info->has_value()) return std::optional<LiveResource>();
     auto live = to_live(**info);
     if (!live) return live.status();
-    if ((*info)->running() && (*info)->published)
+    if ((*info)->running() && (*info)->published) {
       ctx_.sessions.set_port(address.name, (*info)->published->host_port);
+      if (auto identifier = ctx_.sessions.system_identifier(address.name))
+        live->attributes[attr::kSystemIdentifier] = *identifier;
+    }
     if (is_replica(address.name)) {
       const std::string seen = replication_seen((*info)->running(), address.name);
       live->attributes[attr::kReplication] = seen;
@@ -95,6 +98,7 @@ class NodeContainerProvider : public engine::ResourceProvider {
 
   ApplyOutcome apply(const PlannedChange& change) override {
     const std::string node = change.address.name;
+    if (makes_new_data(change)) ctx_.sessions.expect_system_identifier(node, std::nullopt);
     if (change.action == engine::Action::kDelete || change.action == engine::Action::kReplace) {
       if (auto s = remove(*change.before, node); !s) {
         if (!is_replica(node)) ctx_.master_started.open();
@@ -141,6 +145,15 @@ class NodeContainerProvider : public engine::ResourceProvider {
 
  private:
   bool is_replica(const std::string& node) const { return node != ctx_.spec.master.name; }
+
+  // A container the plan makes (again) may serve other data: it may mount
+  // another volume (initdb makes a cluster when it holds none), or the user
+  // replaced it to take the data its volume holds now. The plan was read
+  // from the old server, checked; the new one's identifier is recorded once
+  // it runs.
+  static bool makes_new_data(const PlannedChange& change) {
+    return change.action == engine::Action::kCreate || change.action == engine::Action::kReplace;
+  }
 
   // Asked of the master, once, without waiting: a plan does not wait.
   std::string replication_seen(bool running, const std::string& replica) {

@@ -1,5 +1,7 @@
 #include "providers/postgres/node_sessions.h"
 
+#include "providers/postgres/node_identity.h"
+
 namespace pgdecl::pg {
 
 NodeSessions::Node& NodeSessions::node(const std::string& name) const {
@@ -27,6 +29,7 @@ void NodeSessions::invalidate(const std::string& name) {
   Node& n = node(name);
   std::lock_guard lock(n.mutex);
   n.connection.reset();
+  n.no_answer.reset();
 }
 
 Status NodeSessions::with_connection(const std::string& name, Clock::time_point deadline,
@@ -35,16 +38,55 @@ Status NodeSessions::with_connection(const std::string& name, Clock::time_point 
   Node& n = node(name);
   std::lock_guard lock(n.mutex);
   if (n.port == 0) return Status::unavailable("node " + name + " has no published port yet");
+  if (n.no_answer) return *n.no_answer;
   if (n.connection && !n.connection->healthy()) n.connection.reset();
   if (!n.connection) {
     Endpoint endpoint{"127.0.0.1", n.port, superuser_, "postgres"};
-    auto opened = Clock::now() >= deadline
-                      ? Connection::open(endpoint, password_)
-                      : Connection::open_with_retry(endpoint, password_, deadline, still_worth_waiting);
-    if (!opened) return opened.status();
-    n.connection = std::move(*opened);
+    if (auto s = open(n, name, endpoint, deadline, still_worth_waiting); !s) return remember(n, s);
   }
-  return work(*n.connection);
+  Status done = work(*n.connection);
+  if (done.code() == Status::Code::kTimeout && !n.connection->healthy())
+    return remember(n, done.with_context("node " + name));
+  return done;
+}
+
+Status NodeSessions::open(Node& n, const std::string& name, const Endpoint& endpoint,
+                          Clock::time_point deadline, const std::function<Status()>& still_worth_waiting) {
+  auto opened = Clock::now() >= deadline ? Connection::open(endpoint, password_, limits_)
+                                         : Connection::open_with_retry(endpoint, password_, deadline,
+                                                                       still_worth_waiting, limits_);
+  // A server refused for how it signs pgdecl in is named with its node.
+  if (!opened && opened.status().code() != Status::Code::kUnavailable)
+    return opened.status().with_context("node " + name);
+  if (!opened) return opened.status();
+  auto identity = read_node_identity(**opened);
+  const std::string address = endpoint.host + ":" + std::to_string(endpoint.port);
+  Status same = identity ? judge_node_identity(name, address, *identity, n.expected_system_identifier)
+                         : identity.status();
+  if (!same) return same.with_context("node " + name);
+  n.system_identifier = identity->system_identifier;
+  n.connection = std::move(*opened);
+  return Status::ok();
+}
+
+Status NodeSessions::remember(Node& n, Status status) {
+  if (status.code() == Status::Code::kTimeout) n.no_answer = status;
+  return status;
+}
+
+void NodeSessions::expect_system_identifier(const std::string& name, std::optional<std::string> identifier) {
+  Node& n = node(name);
+  std::lock_guard lock(n.mutex);
+  n.expected_system_identifier = std::move(identifier);
+}
+
+std::optional<std::string> NodeSessions::system_identifier(const std::string& name) {
+  std::optional<std::string> seen;
+  with_connection(name, Clock::now(), [&](Connection&) {
+    seen = node(name).system_identifier;
+    return Status::ok();
+  });
+  return seen;
 }
 
 }  // namespace pgdecl::pg
