@@ -16,7 +16,7 @@ Result<FileOwner> data_owner(docker::Client& client, const std::string& containe
   return owner;
 }
 
-Status write_config_file(Connection& c, const std::string& file_name, const std::string& content) {
+std::string config_file_statement(Connection& c, const std::string& file_name, const std::string& content) {
   // COPY ... TO PROGRAM runs as the server's own user, in its data
   // directory and with its umask, so the file is postgres's and private.
   // The content crosses as one base64 line, which no quoting rule of COPY's
@@ -24,8 +24,12 @@ Status write_config_file(Connection& c, const std::string& file_name, const std:
   // place, it is never read half-written.
   const std::string staged = file_name + ".pgdecl-new";
   const std::string program = "umask 077 && base64 -d > " + staged + " && mv -f " + staged + " " + file_name;
-  Status written = c.execute("COPY (SELECT translate(encode(convert_to(" + c.escape_literal(content) +
-                             ", 'UTF8'), 'base64'), E'\\n', '')) TO PROGRAM " + c.escape_literal(program));
+  return "COPY (SELECT translate(encode(convert_to(" + c.escape_literal(content) +
+         ", 'UTF8'), 'base64'), E'\\n', '')) TO PROGRAM " + c.escape_literal(program);
+}
+
+Status write_config_file(Connection& c, const std::string& file_name, const std::string& content) {
+  Status written = c.execute(config_file_statement(c, file_name, content));
   return written ? written : written.with_context("writing " + file_name + " in the data directory");
 }
 

@@ -21,6 +21,9 @@ Result<FileOwner> data_owner(docker::Client& client, const std::string& containe
 // round trip, where a Docker exec takes tens of milliseconds. Never for a
 // secret: the content is part of the statement.
 Status write_config_file(Connection& c, const std::string& file_name, const std::string& content);
+// The statement write_config_file runs, for a caller that runs it inside
+// a larger one.
+std::string config_file_statement(Connection& c, const std::string& file_name, const std::string& content);
 
 // The same into a stopped node: how a change that kept the server from
 // starting is taken back.
