@@ -29,7 +29,7 @@ void NodeSessions::invalidate(const std::string& name) {
   Node& n = node(name);
   std::lock_guard lock(n.mutex);
   n.connection.reset();
-  n.no_answer.reset();
+  n.given_up.reset();
 }
 
 Status NodeSessions::with_connection(const std::string& name, Clock::time_point deadline,
@@ -38,7 +38,7 @@ Status NodeSessions::with_connection(const std::string& name, Clock::time_point 
   Node& n = node(name);
   std::lock_guard lock(n.mutex);
   if (n.port == 0) return Status::unavailable("node " + name + " has no published port yet");
-  if (n.no_answer) return *n.no_answer;
+  if (n.given_up) return *n.given_up;
   if (n.connection && !n.connection->healthy()) n.connection.reset();
   if (!n.connection) {
     Endpoint endpoint{"127.0.0.1", n.port, superuser_, "postgres"};
@@ -70,7 +70,9 @@ Status NodeSessions::open(Node& n, const std::string& name, const Endpoint& endp
 }
 
 Status NodeSessions::remember(Node& n, Status status) {
-  if (status.code() == Status::Code::kTimeout) n.no_answer = status;
+  // A server refused (how it signs pgdecl in, who it is) or silent stays
+  // so for the run: asking again would cost a connection, or a wait, each.
+  if (status.code() == Status::Code::kTimeout || status.code() == Status::Code::kFailed) n.given_up = status;
   return status;
 }
 

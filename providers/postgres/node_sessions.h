@@ -29,9 +29,10 @@ class NodeSessions {
 
   // Runs `work` with the node's connection, connecting (with retries until
   // `deadline`) when there is none. Fails when the node has no known port.
-  // Once the server has not answered in time (Code::kTimeout), every later
-  // use fails the same way at once, until invalidate(): a frozen server
-  // costs a run one wait, not one per resource.
+  // Once the server has not answered in time (Code::kTimeout) or has been
+  // refused (Code::kFailed), every later use fails the same way at once,
+  // until invalidate(): a frozen server costs a run one wait, not one per
+  // resource.
   Status with_connection(const std::string& node, Clock::time_point deadline,
                          const std::function<Status(Connection&)>& work,
                          const std::function<Status()>& still_worth_waiting = {});
@@ -52,12 +53,12 @@ class NodeSessions {
     std::mutex mutex;
     int port = 0;
     std::unique_ptr<Connection> connection;
-    std::optional<Status> no_answer;
+    std::optional<Status> given_up;
     std::optional<std::string> expected_system_identifier;
     std::string system_identifier;
   };
   Node& node(const std::string& name) const;
-  // Keeps a timeout, so later uses fail at once.
+  // Keeps a refusal or a timeout, so later uses fail at once.
   static Status remember(Node& n, Status status);
   // Opens the node's connection and checks that the server is that node.
   Status open(Node& n, const std::string& name, const Endpoint& endpoint, Clock::time_point deadline,
