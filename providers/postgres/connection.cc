@@ -137,13 +137,6 @@ Status drive_connection(PGconn* conn, const Endpoint& endpoint, Clock::time_poin
 Result<std::unique_ptr<Connection>> Connection::open(const Endpoint& endpoint, const Secret& password,
                                                      const ConnectionLimits& limits) {
   const std::string port = std::to_string(endpoint.port);
-  // The server's own deadline for each statement, in milliseconds: set at
-  // start-up, it is in force before the first statement, and a role's or
-  // database's own setting cannot override it.
-  // Nor is a statement pgdecl has sent cut short because pgdecl went away:
-  // an install of pg_hba.conf runs to its end (hba_provider.cc).
-  const std::string options = "-c statement_timeout=" + std::to_string(limits.statement.count()) +
-                              " -c client_connection_check_interval=0";
   const char* keys[] = {"host",
                         "port",
                         "user",
@@ -152,7 +145,7 @@ Result<std::unique_ptr<Connection>> Connection::open(const Endpoint& endpoint, c
                         "application_name",
                         "sslmode",
                         "gssencmode",
-                        "options",
+
                         "keepalives",
                         "keepalives_idle",
                         "keepalives_interval",
@@ -162,7 +155,7 @@ Result<std::unique_ptr<Connection>> Connection::open(const Endpoint& endpoint, c
                           password.reveal().c_str(), "pgdecl", "disable",
                           // Not "prefer": it would look for Kerberos
                           // credentials before every connection.
-                          "disable", options.c_str(),
+                          "disable",
                           // A peer that vanishes without a word is noticed
                           // within a minute, even between statements.
                           "1", "30", "10", "3", nullptr};
@@ -178,7 +171,10 @@ Result<std::unique_ptr<Connection>> Connection::open(const Endpoint& endpoint, c
     return connected;
   }
   spdlog::trace("postgres connect {} in {:.1f} ms", describe(endpoint), took_ms);
-  return std::unique_ptr<Connection>(new Connection(conn, limits.statement));
+  std::unique_ptr<Connection> connection(new Connection(conn, limits.statement));
+  if (auto s = connection->set_session_limits(limits); !s)
+    return s.with_context("connecting to " + describe(endpoint));
+  return connection;
 }
 
 Result<std::unique_ptr<Connection>> Connection::open_with_retry(
@@ -258,6 +254,33 @@ Status Connection::await_result(const std::string& sql) {
     }
   }
   return Status::ok();
+}
+
+// The server's own deadline for each statement, in milliseconds, and no
+// cutting short of a statement pgdecl has sent because pgdecl went away (an
+// install of pg_hba.conf runs to its end, hba_provider.cc). Set in the
+// session, not as start-up options, so that RESET still gives the server's
+// own values (query_with_server_settings).
+Status Connection::set_session_limits(const ConnectionLimits& limits) {
+  return execute(
+      "SELECT set_config('statement_timeout', $1, false), "
+      "set_config('client_connection_check_interval', '0', false)",
+      {std::to_string(limits.statement.count())});
+}
+
+Result<QueryResult> Connection::query_with_server_settings(
+    const std::string& sql, const std::vector<std::optional<std::string>>& params) {
+  if (auto s = execute("BEGIN"); !s) return s;
+  Status reset = execute(
+      "SELECT set_config(name, reset_val, true) FROM pg_settings "
+      "WHERE name IN ('statement_timeout', 'client_connection_check_interval')");
+  auto rows = reset ? query(sql, params) : Result<QueryResult>(reset);
+  if (!rows) {
+    execute("ROLLBACK");
+    return rows;
+  }
+  if (auto s = execute("COMMIT"); !s) return s;
+  return rows;
 }
 
 Status Connection::execute(const std::string& sql, const std::vector<std::optional<std::string>>& params) {

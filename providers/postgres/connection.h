@@ -76,6 +76,12 @@ class Connection {
   Result<QueryResult> query(const std::string& sql,
                             const std::vector<std::optional<std::string>>& params = {});
   Status execute(const std::string& sql, const std::vector<std::optional<std::string>>& params = {});
+  // The same, with the settings this connection gives itself
+  // (statement_timeout, client_connection_check_interval) back at the
+  // server's values in a transaction of its own: what a reader of the
+  // server's settings must see. The client's own deadline stays.
+  Result<QueryResult> query_with_server_settings(const std::string& sql,
+                                                 const std::vector<std::optional<std::string>>& params = {});
   // Runs a statement that carries a credential (a password verifier) with
   // the server's statement logging off for it, so it never reaches the
   // server's log. Errors say what failed, never the statement.
@@ -98,6 +104,7 @@ class Connection {
   Connection(void* conn, std::chrono::milliseconds statement_limit)
       : conn_(conn), statement_limit_(statement_limit) {}
   Status await_result(const std::string& sql);
+  Status set_session_limits(const ConnectionLimits& limits);
   void* conn_;  // PGconn*, kept out of the header
   std::chrono::milliseconds statement_limit_;
   bool given_up_ = false;

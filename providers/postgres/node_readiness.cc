@@ -20,6 +20,7 @@ Status wait_until_ready(NodeContext& context, const std::string& node, const std
     return Status::failed("container of node " + node + " has no published port");
   }
   context.sessions.set_port(node, (*info)->published->host_port);
+  context.sessions.ask_again(node);
   auto still_running = [&]() -> Status {
     auto now = client.inspect_container(container_id);
     if (!now || !now->has_value() || (*now)->running()) return Status::ok();

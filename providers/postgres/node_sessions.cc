@@ -32,6 +32,12 @@ void NodeSessions::invalidate(const std::string& name) {
   n.given_up.reset();
 }
 
+void NodeSessions::ask_again(const std::string& name) {
+  Node& n = node(name);
+  std::lock_guard lock(n.mutex);
+  n.given_up.reset();
+}
+
 Status NodeSessions::with_connection(const std::string& name, Clock::time_point deadline,
                                      const std::function<Status(Connection&)>& work,
                                      const std::function<Status()>& still_worth_waiting) {

@@ -26,6 +26,9 @@ class NodeSessions {
   // Forgets the connection (after a restart, say), and that the server
   // did not answer; the next use reconnects.
   void invalidate(const std::string& node);
+  // Forgets only that the node gave no answer or was refused: its server
+  // was just (re)started, and is asked again.
+  void ask_again(const std::string& node);
 
   // Runs `work` with the node's connection, connecting (with retries until
   // `deadline`) when there is none. Fails when the node has no known port.
