@@ -262,10 +262,14 @@ Status Connection::await_result(const std::string& sql) {
 // session, not as start-up options, so that RESET still gives the server's
 // own values (query_with_server_settings).
 Status Connection::set_session_limits(const ConnectionLimits& limits) {
+  // A little under the client's own deadline, so that a server that still
+  // answers ends the statement itself, in its own words, first.
+  const auto server_limit =
+      std::max(limits.statement - std::chrono::milliseconds(2000), limits.statement / 2);
   return execute(
       "SELECT set_config('statement_timeout', $1, false), "
       "set_config('client_connection_check_interval', '0', false)",
-      {std::to_string(limits.statement.count())});
+      {std::to_string(server_limit.count())});
 }
 
 Result<QueryResult> Connection::query_with_server_settings(
