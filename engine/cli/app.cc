@@ -65,6 +65,10 @@ int run(int argc, char** argv) {
   plan->add_flag("--json", options.json, "Print the plan as JSON");
   plan->add_flag("--detailed-exitcode", options.detailed_exitcode,
                  "Exit 2 when there are changes, 0 when none");
+  plan->add_option("--timeout", timeout,
+                   "How long to wait for a server to answer a connection or a statement, e.g. 90s, 5m "
+                   "(default 120s)")
+      ->type_name("DURATION");
 
   auto* apply = app.add_subcommand("apply", "Bring the cluster to the spec");
   add_spec_options(apply, options);
@@ -75,8 +79,8 @@ int run(int argc, char** argv) {
       ->check(CLI::Range(1, 64));
   apply
       ->add_option("--timeout", timeout,
-                   "How long to wait for a server to accept connections and for each replica to stream, "
-                   "e.g. 90s, 5m, 1m30s (default 120s)")
+                   "How long to wait for a server to accept connections, for each replica to stream and "
+                   "for a server to answer a statement, e.g. 90s, 5m, 1m30s (default 120s)")
       ->type_name("DURATION");
 
   auto* destroy = app.add_subcommand("destroy", "Remove the cluster's containers and network");
@@ -110,6 +114,11 @@ int run(int argc, char** argv) {
       "Exit codes: 0 healthy (the master accepts connections and every replica is streaming),\n"
       "3 the cluster was read but is not healthy, 1 error (spec, state, Docker).");
   status->add_flag("--json", options.json, "As JSON");
+  status
+      ->add_option("--timeout", timeout,
+                   "How long to wait for a server to answer a connection or a statement, e.g. 90s, 5m "
+                   "(default 120s)")
+      ->type_name("DURATION");
 
   try {
     app.parse(argc, argv);

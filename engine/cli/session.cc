@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <iostream>
 #include <set>
 
@@ -25,6 +26,24 @@ std::optional<spec::ClusterSpec> load_spec_reporting(const std::string& file) {
   std::cerr << diagnostics.to_string();
   return spec;
 }
+
+namespace {
+
+// The master's server must hold the data the state recorded for it, unless
+// the user asks for its container to be made again, to take the data its
+// volume holds now.
+void expect_recorded_identity(pg::NodeSessions& sessions, const spec::ClusterSpec& spec,
+                              const state::State& state, const Options& options) {
+  const std::string address = Address{resource_type::kContainer, spec.master.name}.to_string();
+  if (std::find(options.replace.begin(), options.replace.end(), address) != options.replace.end()) return;
+  auto record = state.resources.find(address);
+  if (record == state.resources.end()) return;
+  auto identifier = record->second.attributes.find(engine::attr::kSystemIdentifier);
+  if (identifier != record->second.attributes.end())
+    sessions.expect_system_identifier(spec.master.name, identifier->second);
+}
+
+}  // namespace
 
 struct Session::Wiring {
   std::unique_ptr<docker::Client> client;
@@ -73,6 +92,8 @@ Result<std::unique_ptr<Session>> Session::open(const spec::ClusterSpec& spec, co
   wiring->snapshot = std::make_unique<docker::ClusterSnapshot>(*wiring->client, spec.name);
   wiring->sessions = std::make_unique<pg::NodeSessions>(spec.master.superuser.name, std::move(*password));
   wiring->sessions->set_address_lookup(pg::published_address_lookup(*wiring->snapshot));
+  expect_recorded_identity(*wiring->sessions, spec, session->state_, options);
+  wiring->sessions->set_limits({options.timeout, options.timeout});
   wiring->node_context = std::make_unique<pg::NodeContext>(
       pg::NodeContext{*wiring->snapshot, session->spec_, *wiring->sessions, options.timeout});
 

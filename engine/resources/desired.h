@@ -27,6 +27,9 @@ inline constexpr const char* kRestartPolicy = "restart_policy";  // a node conta
 inline constexpr const char* kHbaRules = "rules";
 inline constexpr const char* kReplication = "replication";         // a replica container's health
 inline constexpr const char* kPreventDestroy = "prevent_destroy";  // a volume's; "true" or "false"
+// A node container's: the system identifier of the data its server holds,
+// read and recorded, never desired; the node's connection checks it.
+inline constexpr const char* kSystemIdentifier = "system_identifier";
 }  // namespace attr
 
 // What attr::kReplication says of a replica the master sees streaming.

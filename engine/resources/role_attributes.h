@@ -49,6 +49,9 @@ inline constexpr const char* kPasswordAsSpec = "(sensitive value)";
 inline constexpr const char* kPasswordOther = "(a different password)";
 inline constexpr const char* kPasswordNone = "(no password)";
 inline constexpr const char* kPasswordMd5 = "(an md5 hash)";
+// Followed by the count and " iterations)": a verifier pgdecl does not
+// spend the time to check (pg::kMaxCheckedIterations).
+inline constexpr const char* kPasswordTooCostly = "(a verifier of ";
 
 // Role names in one attribute, sorted, unambiguous whatever they contain:
 // ["a","we\"ird"].

@@ -12,23 +12,28 @@ using engine::ApplyOutcome;
 using engine::LiveResource;
 using engine::PlannedChange;
 
-Result<std::string> read_hba(Connection& c) {
-  auto rows = c.query("SELECT pg_read_file('pg_hba.conf')");
-  if (!rows) return rows.status();
-  return rows->rows.at(0).at(0).value_or("");
-}
+// Why the server rejects the file on disk, kept beside a read.
+constexpr const char* kRejectedMeta = "rejected";
+// The last file the server accepted, kept by the install below, so that one
+// the server rejects can always be taken back.
+constexpr const char* kAcceptedCopy = "pg_hba.conf.pgdecl-previous";
+// Where the install leaves what the server rejected, for the same session.
+constexpr const char* kRejectedSetting = "pgdecl.hba_rejected";
 
-// Made with each new pg_hba.conf and removed once the server has loaded it
-// (or the previous file is back): while it is there, the file on disk may
-// not be the one in force, however right its text, because an apply was
-// killed between writing and loading it.
-constexpr const char* kPendingMarker = "pg_hba.conf.pgdecl-pending";
-constexpr const char* kReloadPending = "reload_pending";
+// pg_hba_file_rules parses the file on disk, not the rules in force.
+const char* kRejectedLines =
+    "SELECT string_agg(line_number || E'\\t' || error, E'\\n' ORDER BY line_number) FROM pg_hba_file_rules "
+    "WHERE error IS NOT NULL";
 
-Result<bool> reload_pending(Connection& c) {
-  auto rows = c.query("SELECT pg_read_file($1, 0, 1, true) IS NOT NULL", {std::string(kPendingMarker)});
+struct HbaOnDisk {
+  std::string content;
+  std::string rejected;  // "<line number>\t<error>" lines; empty when accepted
+};
+
+Result<HbaOnDisk> read_hba(Connection& c) {
+  auto rows = c.query(std::string("SELECT pg_read_file('pg_hba.conf'), (") + kRejectedLines + ")");
   if (!rows) return rows.status();
-  return rows->rows.at(0).at(0) == "t";
+  return HbaOnDisk{rows->rows.at(0).at(0).value_or(""), rows->rows.at(0).at(1).value_or("")};
 }
 
 std::string line_of(const std::string& text, int number) {
@@ -40,20 +45,85 @@ std::string line_of(const std::string& text, int number) {
   return "";
 }
 
-// pg_hba_file_rules parses the file on disk, not the rules in force, so a
-// new file can be checked before the server is told to load it.
-Status check_rules(Connection& c, const std::string& content) {
-  auto errors =
-      c.query("SELECT line_number, error FROM pg_hba_file_rules WHERE error IS NOT NULL ORDER BY 1");
-  if (!errors) return errors.status();
-  if (errors->rows.empty()) return Status::ok();
-  std::string message = "the server rejects the new pg_hba.conf; the previous one stays in force:";
-  for (const auto& row : errors->rows) {
-    int number = std::stoi(row.at(0).value_or("0"));
-    message += "\n  line " + std::to_string(number) + " \"" + line_of(content, number) +
-               "\": " + row.at(1).value_or("");
+// "  line 5 "hostssl all ...": hostssl record cannot match ..." for each.
+std::string describe_rejected(const std::string& rejected, const std::string& content) {
+  std::string out;
+  std::istringstream in(rejected);
+  for (std::string entry; std::getline(in, entry);) {
+    const auto tab = entry.find('\t');
+    const int number = std::atoi(entry.substr(0, tab).c_str());
+    out += "\n  line " + std::to_string(number) + " \"" + line_of(content, number) +
+           "\": " + (tab == std::string::npos ? "" : entry.substr(tab + 1));
   }
-  return Status::invalid_argument(message);
+  return out;
+}
+
+std::string install_body(Connection& c, const std::string& wanted, const std::string& accepted);
+
+// Writes `wanted`, checks it and loads it, or puts `accepted` back: all in
+// one statement the server runs to its end even when pgdecl is killed
+// while it runs (the server notices a client gone only when it answers).
+// PostgreSQL 15 checks only the file at pg_hba.conf's own path, and reads
+// hba_file only at start, so the candidate cannot be checked under another
+// name; and a parser of pgdecl's own would not be the server's. So the
+// candidate is live on disk only inside this statement, never between two
+// of pgdecl's. The file the server accepts is also kept as kAcceptedCopy,
+// for a server that stops in the middle: the next apply puts it back.
+std::string install_statement(Connection& c, const std::string& wanted, const std::string& accepted) {
+  const std::string body = install_body(c, wanted, accepted);
+  // A dollar quote its body does not hold.
+  std::string tag = "$pgdecl_hba$";
+  for (int n = 0; body.find(tag) != std::string::npos; ++n) tag = "$pgdecl_hba" + std::to_string(n) + "$";
+  return "DO " + tag + body + tag;
+}
+
+std::string install_body(Connection& c, const std::string& wanted, const std::string& accepted) {
+  return "DECLARE rejected text; BEGIN "
+         "EXECUTE " +
+         c.escape_literal(config_file_statement(c, kAcceptedCopy, accepted)) +
+         "; "
+         "EXECUTE " +
+         c.escape_literal(config_file_statement(c, "pg_hba.conf", wanted)) + "; " + "SELECT (" +
+         kRejectedLines +
+         ") INTO rejected; "
+         "IF rejected IS NULL THEN PERFORM pg_reload_conf(); EXECUTE " +
+         c.escape_literal(config_file_statement(c, kAcceptedCopy, wanted)) +
+         "; "
+         "ELSE EXECUTE " +
+         c.escape_literal(config_file_statement(c, "pg_hba.conf", accepted)) +
+         "; END IF; "
+         "PERFORM set_config('" +
+         kRejectedSetting + "', coalesce(rejected, ''), false); END ";
+}
+
+// The file to fall back on: the one on disk when the server accepts it,
+// else the last one it accepted (a server stopped in the middle of an
+// install, or an edit by hand), else pgdecl's own rules, which a new
+// server starts with.
+Result<std::string> accepted_file(Connection& c, const HbaOnDisk& on_disk, const std::string& own_rules) {
+  if (on_disk.rejected.empty()) return on_disk.content;
+  auto kept = c.query("SELECT pg_read_file($1, 0, 1048576, true)", {std::string(kAcceptedCopy)});
+  if (!kept) return kept.status();
+  return kept->rows.at(0).at(0).value_or(own_rules);
+}
+
+Status install_checked(Connection& c, const std::string& wanted, const std::string& own_rules,
+                       std::string& in_force) {
+  auto on_disk = read_hba(c);
+  if (!on_disk) return on_disk.status();
+  if (on_disk->content == wanted && on_disk->rejected.empty()) return Status::ok();
+  auto accepted = accepted_file(c, *on_disk, own_rules);
+  if (!accepted) return accepted.status();
+  c.mark_next_statement("hba-install");
+  if (auto s = c.execute(install_statement(c, wanted, *accepted)); !s)
+    return s.with_context("installing pg_hba.conf");
+  auto rejected = c.query("SELECT current_setting($1, true)", {std::string(kRejectedSetting)});
+  if (!rejected) return rejected.status();
+  const std::string reasons = rejected->rows.at(0).at(0).value_or("");
+  if (reasons.empty()) return Status::ok();
+  in_force = *accepted;
+  return Status::invalid_argument("the server rejects the new pg_hba.conf; the previous one stays in force:" +
+                                  describe_rejected(reasons, wanted));
 }
 
 class HbaProvider : public engine::ResourceProvider {
@@ -71,26 +141,27 @@ class HbaProvider : public engine::ResourceProvider {
 
   Result<std::optional<LiveResource>> read(const Address& address) override {
     return probe_node(ctx_, address.name, [](Connection& c) -> Result<LiveResource> {
-      auto content = read_hba(c);
-      if (!content) return content.status();
-      auto pending = reload_pending(c);
-      if (!pending) return pending.status();
-      LiveResource live{"pg_hba.conf", {{engine::attr::kHbaRules, *content}}, {}};
-      if (*pending) live.meta[kReloadPending] = "true";
+      auto on_disk = read_hba(c);
+      if (!on_disk) return on_disk.status();
+      LiveResource live{"pg_hba.conf", {{engine::attr::kHbaRules, on_disk->content}}, {}};
+      if (!on_disk->rejected.empty())
+        live.meta[kRejectedMeta] = describe_rejected(on_disk->rejected, on_disk->content);
       return live;
     });
   }
 
+  // A file the server rejects is never converged, even when it is the
+  // spec's: a reload keeps the rules in force, but a restart would fail.
   PlannedChange plan(const Address& address, const engine::DesiredResource* desired,
                      const LiveResource* live) const override {
     if (is_unknown(live)) return plan_unknown(address, desired, *live);
     PlannedChange change = stays_with_node(engine::ResourceProvider::plan(address, desired, live));
-    if (change.action == engine::Action::kNoOp && live && live->meta.count(kReloadPending)) {
-      change.action = engine::Action::kUpdate;
-      change.reasons.push_back(
-          "pg_hba.conf was written after the server last loaded its configuration: its rules are not in "
-          "force yet, so it is checked and loaded");
-    }
+    if (!live || !live->meta.count(kRejectedMeta) || !desired) return change;
+    if (change.action == engine::Action::kNoOp) change.action = engine::Action::kUpdate;
+    change.reasons.push_back(
+        "the server rejects pg_hba.conf as it is on disk (a restart would fail); apply writes it again, "
+        "or puts back the last one the server accepted:" +
+        live->meta.at(kRejectedMeta));
     return change;
   }
 
@@ -102,25 +173,10 @@ class HbaProvider : public engine::ResourceProvider {
     const std::string wanted = change.after->attributes.at(engine::attr::kHbaRules);
     LiveResource live{"pg_hba.conf", {{engine::attr::kHbaRules, wanted}}, {}};
     Status done = ctx_.sessions.with_connection(node, Clock::now() + ctx_.ready_timeout, [&](Connection& c) {
-      auto previous = read_hba(c);
-      if (!previous) return previous.status();
-      auto pending = reload_pending(c);
-      if (!pending) return pending.status();
-      if (*previous == wanted && !*pending) return Status::ok();
-      if (*previous != wanted) {
-        if (auto s = write_config_file(c, "pg_hba.conf", wanted, kPendingMarker); !s) return s;
-      }
-      if (auto rejected = check_rules(c, wanted); !rejected) {
-        auto restored = write_config_file(c, "pg_hba.conf", *previous);
-        if (!restored)
-          return restored.with_context(rejected.message() + "\nand restoring the previous file failed");
-        live.attributes[engine::attr::kHbaRules] = *previous;
-        // The file in force is on disk again.
-        if (auto s = remove_node_file(c, kPendingMarker); !s) return s.with_context(rejected.message());
-        return rejected;
-      }
-      if (auto s = c.execute("SELECT pg_reload_conf()"); !s) return s;
-      return remove_node_file(c, kPendingMarker);
+      std::string in_force = wanted;
+      Status installed = install_checked(c, wanted, engine::render_own_hba_rules(ctx_.spec), in_force);
+      live.attributes[engine::attr::kHbaRules] = in_force;
+      return installed;
     });
     return {done, live};
   }

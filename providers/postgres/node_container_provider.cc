@@ -63,6 +63,10 @@ class NodeContainerProvider : public engine::ResourceProvider {
     auto live = to_live(**info);
     if (!live) return live.status();
     if (auto published = published_address(**info)) ctx_.sessions.set_endpoint(address.name, *published);
+    if ((*info)->running() && (*info)->published) {
+      if (auto identifier = ctx_.sessions.system_identifier(address.name))
+        live->attributes[attr::kSystemIdentifier] = *identifier;
+    }
     if (is_replica(address.name)) {
       const std::string seen = replication_seen((*info)->running(), address.name);
       live->attributes[attr::kReplication] = seen;
@@ -103,6 +107,7 @@ class NodeContainerProvider : public engine::ResourceProvider {
 
   ApplyOutcome apply(const PlannedChange& change) override {
     const std::string node = change.address.name;
+    if (makes_new_data(change)) ctx_.sessions.expect_system_identifier(node, std::nullopt);
     if (change.action == engine::Action::kDelete || change.action == engine::Action::kReplace) {
       if (auto s = remove(*change.before, node); !s) {
         if (!is_replica(node)) ctx_.master_started.open();
@@ -157,6 +162,15 @@ class NodeContainerProvider : public engine::ResourceProvider {
     auto policy = live.attributes.find(attr::kRestartPolicy);
     if (policy != live.attributes.end() && policy->second == engine::kNodeRestartPolicy) return Status::ok();
     return ctx_.docker.client().update_restart_policy(live.id, engine::kNodeRestartPolicy);
+  }
+
+  // A container the plan makes (again) may serve other data: it may mount
+  // another volume (initdb makes a cluster when it holds none), or the user
+  // replaced it to take the data its volume holds now. The plan was read
+  // from the old server, checked; the new one's identifier is recorded once
+  // it runs.
+  static bool makes_new_data(const PlannedChange& change) {
+    return change.action == engine::Action::kCreate || change.action == engine::Action::kReplace;
   }
 
   // Asked of the master, once, without waiting: a plan does not wait.

@@ -16,28 +16,21 @@ Result<FileOwner> data_owner(docker::Client& client, const std::string& containe
   return owner;
 }
 
-Status write_config_file(Connection& c, const std::string& file_name, const std::string& content,
-                         const std::string& pending_marker) {
+std::string config_file_statement(Connection& c, const std::string& file_name, const std::string& content) {
   // COPY ... TO PROGRAM runs as the server's own user, in its data
   // directory and with its umask, so the file is postgres's and private.
   // The content crosses as one base64 line, which no quoting rule of COPY's
   // text format can alter, and lands under another name first: renamed into
   // place, it is never read half-written.
   const std::string staged = file_name + ".pgdecl-new";
-  const std::string marking = pending_marker.empty() ? "" : ": > " + pending_marker + " && ";
-  const std::string program =
-      "umask 077 && " + marking + "base64 -d > " + staged + " && mv -f " + staged + " " + file_name;
-  Status written = c.execute("COPY (SELECT translate(encode(convert_to(" + c.escape_literal(content) +
-                             ", 'UTF8'), 'base64'), E'\\n', '')) TO PROGRAM " + c.escape_literal(program));
-  return written ? written : written.with_context("writing " + file_name + " in the data directory");
+  const std::string program = "umask 077 && base64 -d > " + staged + " && mv -f " + staged + " " + file_name;
+  return "COPY (SELECT translate(encode(convert_to(" + c.escape_literal(content) +
+         ", 'UTF8'), 'base64'), E'\\n', '')) TO PROGRAM " + c.escape_literal(program);
 }
 
-Status remove_node_file(Connection& c, const std::string& file_name) {
-  // The program reads what COPY sends it first: one that exits without
-  // reading can fail the statement with a broken pipe.
-  Status removed =
-      c.execute("COPY (SELECT '') TO PROGRAM " + c.escape_literal("cat > /dev/null && rm -f " + file_name));
-  return removed ? removed : removed.with_context("removing " + file_name + " from the data directory");
+Status write_config_file(Connection& c, const std::string& file_name, const std::string& content) {
+  Status written = c.execute(config_file_statement(c, file_name, content));
+  return written ? written : written.with_context("writing " + file_name + " in the data directory");
 }
 
 Status put_back_node_file(docker::Client& client, const std::string& container_id,

@@ -20,13 +20,10 @@ Result<FileOwner> data_owner(docker::Client& client, const std::string& containe
 // owned by postgres with mode 0600, through the node's own connection: one
 // round trip, where a Docker exec takes tens of milliseconds. Never for a
 // secret: the content is part of the statement.
-// With `pending_marker`, that file is made first, in the same program: a
-// run killed before it loads the new file leaves the marker behind, and
-// the next run knows the file on disk is not the one in force.
-Status write_config_file(Connection& c, const std::string& file_name, const std::string& content,
-                         const std::string& pending_marker = "");
-// Removes a file pgdecl made in the data directory (a pending marker).
-Status remove_node_file(Connection& c, const std::string& file_name);
+Status write_config_file(Connection& c, const std::string& file_name, const std::string& content);
+// The statement write_config_file runs, for a caller that runs it inside
+// a larger one.
+std::string config_file_statement(Connection& c, const std::string& file_name, const std::string& content);
 
 // The same into a stopped node: how a change that kept the server from
 // starting is taken back.

@@ -23,6 +23,7 @@ Status wait_until_ready(NodeContext& context, const std::string& node, const std
   // Where Docker published it now: a port it picked is new at each start.
   context.sessions.set_endpoint(
       node, NodeAddress{reachable_host((*info)->published->host_ip), (*info)->published->host_port});
+  context.sessions.ask_again(node);
   auto still_running = [&]() -> Status {
     auto now = client.inspect_container(container_id);
     if (!now || !now->has_value() || (*now)->running()) return Status::ok();

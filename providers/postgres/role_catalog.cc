@@ -31,7 +31,7 @@ const std::string kReadRole =
     "WHERE m.member = a.oid)::text "
     "FROM pg_authid a WHERE a.rolname = $1";
 
-const char* password_state(const std::optional<std::string>& stored, const Secret& wanted) {
+std::string password_state(const std::optional<std::string>& stored, const Secret& wanted) {
   switch (compare_stored_password(stored, wanted)) {
     case StoredPassword::kMatches:
       return engine::kPasswordAsSpec;
@@ -41,6 +41,9 @@ const char* password_state(const std::optional<std::string>& stored, const Secre
       return engine::kPasswordNone;
     case StoredPassword::kNotScram:
       return engine::kPasswordMd5;
+    case StoredPassword::kTooCostly:
+      return engine::kPasswordTooCostly + std::to_string(stored_iterations(stored).value_or(0)) +
+             " iterations)";
   }
   return engine::kPasswordOther;
 }

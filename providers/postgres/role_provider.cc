@@ -2,6 +2,7 @@
 #include "providers/postgres/named_object.h"
 #include "providers/postgres/node_probe.h"
 #include "providers/postgres/role_catalog.h"
+#include "providers/postgres/scram_verifier.h"
 
 namespace pgdecl::pg {
 namespace {
@@ -25,6 +26,13 @@ std::string reason_for(const engine::AttributeChange& change) {
     if (before == engine::kPasswordNone) return "the role has no password; the spec gives one";
     if (before == engine::kPasswordMd5)
       return "the password is stored as an md5 hash; the spec's is stored as SCRAM";
+    const std::string too_costly = engine::kPasswordTooCostly;
+    if (before.rfind(too_costly, 0) == 0) {
+      const std::string count =
+          before.substr(too_costly.size(), before.find(' ', too_costly.size()) - too_costly.size());
+      return "the stored verifier uses " + count + " iterations, more than pgdecl checks (" +
+             std::to_string(kMaxCheckedIterations) + "); the password is set again";
+    }
     return "the password on the server is not the spec's";
   }
   if (change.name == role_attr::kMemberOf)

@@ -254,12 +254,21 @@ StoredPassword compare_stored_password(const std::optional<std::string>& stored,
                 same_bytes(given->server_key, have->server_key);
     return same ? StoredPassword::kMatches : StoredPassword::kDiffers;
   }
+  // Checked before any hashing: the count is the server's to choose.
+  if (have->iterations > kMaxCheckedIterations) return StoredPassword::kTooCostly;
   ScramKeys keys = derive_keys(wanted, have->salt, have->iterations);
   // Both keys: with the right StoredKey but another ServerKey, clients refuse the server's signature and
   // every login fails, so the password is not in place.
   bool same = same_bytes(as_text(keys.stored_key), have->stored_key) &&
               same_bytes(as_text(keys.server_key), have->server_key);
   return same ? StoredPassword::kMatches : StoredPassword::kDiffers;
+}
+
+std::optional<int> stored_iterations(const std::optional<std::string>& stored) {
+  if (!stored) return std::nullopt;
+  auto have = parse_scram_verifier(*stored);
+  if (!have) return std::nullopt;
+  return have->iterations;
 }
 
 }  // namespace pgdecl::pg

@@ -27,12 +27,21 @@ bool is_scram_verifier(std::string_view text);
 // normalised as the server does it (see compare_stored_password). `salt` is raw bytes; iterations > 0.
 std::string build_scram_verifier(const Secret& password, std::string_view salt, int iterations);
 
+// The most PBKDF2 iterations pgdecl spends on checking a stored verifier
+// against a clear password. Every verifier pgdecl makes has PostgreSQL's
+// default of 4096 (libpq 15 knows no other); this leaves room for one made
+// elsewhere with a much stronger count (checked in tens of milliseconds)
+// while a role whose verifier claims 2^31 iterations cannot make every plan
+// spend minutes of CPU on it.
+inline constexpr int kMaxCheckedIterations = 100'000;
+
 // How the password stored on the server compares with the spec's password.
 enum class StoredPassword {
   kMatches,
   kDiffers,
-  kNone,      // rolpassword is NULL
-  kNotScram,  // an md5 hash or anything else that is not a SCRAM-SHA-256 verifier
+  kNone,       // rolpassword is NULL
+  kNotScram,   // an md5 hash or anything else that is not a SCRAM-SHA-256 verifier
+  kTooCostly,  // a verifier with more than kMaxCheckedIterations: not checked, set again
 };
 
 // `stored`: rolpassword, nullopt for NULL. `wanted`: the spec's password in clear, or itself a SCRAM
@@ -46,5 +55,8 @@ enum class StoredPassword {
 // kDiffers although the server would accept it, and setting it again is harmless. ASCII passwords are
 // always exact; scram_verifier.cc lists the rare UTF-8 cases that are not.
 StoredPassword compare_stored_password(const std::optional<std::string>& stored, const Secret& wanted);
+
+// The iteration count a stored verifier claims, when it is one.
+std::optional<int> stored_iterations(const std::optional<std::string>& stored);
 
 }  // namespace pgdecl::pg

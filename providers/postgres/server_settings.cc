@@ -58,7 +58,7 @@ std::string with_unit(const std::string& value, const std::string& unit) {
 Result<NodeSettings> read_node_settings(Connection& connection, const std::vector<std::string>& names) {
   // The spec's names are lower case; the server spells a few in mixed
   // case (TimeZone, DateStyle, IntervalStyle).
-  auto rows = connection.query(kReadSettings, {joined_names(names)});
+  auto rows = connection.query_with_server_settings(kReadSettings, {joined_names(names)});
   if (!rows) return rows.status();
   NodeSettings out;
   for (const auto& row : rows->rows) {

@@ -21,7 +21,8 @@ std::string with_shared_buffers(const std::string& spec) {
 // Whether the node's server takes a connection now, without waiting.
 bool accepts_now(ClusterFixture& cluster, const std::string& node) {
   auto conn = pg::Connection::open({"127.0.0.1", node_port(cluster, node), "postgres", "postgres"},
-                                   Secret(cluster.superuser_password()), 2);
+                                   Secret(cluster.superuser_password()),
+                                   {std::chrono::seconds(2), std::chrono::seconds(5)});
   INFO(node << ": " << conn.status().message());
   return conn.is_ok();
 }

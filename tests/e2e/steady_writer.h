@@ -71,7 +71,8 @@ class SteadyWriter {
       if (std::chrono::steady_clock::now() - started > kLongest) break;
       if (!connection) {
         auto at = port();
-        auto opened = at ? pg::Connection::open({"127.0.0.1", *at, "postgres", "postgres"}, password_, 1)
+        auto opened = at ? pg::Connection::open({"127.0.0.1", *at, "postgres", "postgres"}, password_,
+                                                {std::chrono::seconds(1), std::chrono::seconds(5)})
                          : Result<std::unique_ptr<pg::Connection>>(Status::unavailable("no port"));
         if (!opened) {
           std::this_thread::sleep_for(std::chrono::milliseconds(20));

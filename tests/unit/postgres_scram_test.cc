@@ -1,4 +1,5 @@
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <optional>
 #include <string>
 
@@ -158,6 +159,27 @@ TEST_CASE("NFKC is not applied: a password not in NFKC form compares as differin
 TEST_CASE("the stored iteration count is used", "[postgres][scram][unit]") {
   CHECK(compare(kTenThousandIterations, "iterated") == StoredPassword::kMatches);
   CHECK(compare(kTenThousandIterations, "iterateD") == StoredPassword::kDiffers);
+}
+
+TEST_CASE("a verifier with more iterations than pgdecl checks is not hashed but set again",
+          "[postgres][scram][unit]") {
+  // What a role can store by hand: keys of the right length, any count.
+  const std::string huge = "SCRAM-SHA-256$2147483647:AAAAAAAAAAAAAAAAAAAAAA==$" + std::string(43, 'A') +
+                           "=:" + std::string(43, 'A') + "=";
+  const auto started = std::chrono::steady_clock::now();
+  CHECK(compare(huge, "anything") == StoredPassword::kTooCostly);
+  CHECK(std::chrono::steady_clock::now() - started < std::chrono::milliseconds(100));
+  CHECK(stored_iterations(huge) == 2147483647);
+
+  // At the limit the check is still made, and is exact.
+  auto plain = parse_scram_verifier(kPlain);
+  REQUIRE(plain);
+  const std::string at_limit =
+      build_scram_verifier(Secret("s3cret-Passw0rd"), plain->salt, kMaxCheckedIterations);
+  CHECK(compare(at_limit, "s3cret-Passw0rd") == StoredPassword::kMatches);
+  CHECK(compare(at_limit, "s3cret-Passw0rd!") == StoredPassword::kDiffers);
+  // A verifier given as the password is compared as text, whatever its count.
+  CHECK(compare(huge, huge) == StoredPassword::kMatches);
 }
 
 TEST_CASE("build_scram_verifier reproduces the server's verifiers from their salt",
