@@ -57,6 +57,17 @@ std::vector<std::string> read_hba(Reader& reader, const Entry& entry) {
   return lines;
 }
 
+// `image: !tag` is an empty string, not nothing: refused here, or the node
+// would name no image at all (found by the spec fuzzer).
+std::optional<std::string> non_empty_text(Reader& reader, MapReader& map, const char* key) {
+  auto text = map.text(key);
+  if (text && text->empty()) {
+    reader.error(map.find(key)->value_pos, std::string("expected a non-empty name for '") + key + "'");
+    return std::nullopt;
+  }
+  return text;
+}
+
 // Reads `key` as a Docker object name into `out`.
 void read_object_name(Reader& reader, MapReader& map, const char* key, const char* kind, std::string& out) {
   const Entry* entry = map.find(key);
@@ -71,7 +82,7 @@ void read_object_name(Reader& reader, MapReader& map, const char* key, const cha
 // What master and replicas share; `name` and `volume` are read by the caller,
 // which knows whether they are required.
 void read_node_settings(Reader& reader, MapReader& map, NodeSpec& node) {
-  if (auto image = map.text("image")) node.image = *image;
+  if (auto image = non_empty_text(reader, map, "image")) node.image = *image;
   if (const Entry* publish = map.find("publish")) read_publish(reader, *publish, node.publish);
   if (const Entry* parameters = map.find("parameters"))
     node.parameters = read_parameters(reader, *parameters);
@@ -111,7 +122,7 @@ void read_replica(Reader& reader, const Entry& entry, ClusterSpec& spec) {
   map.require("volume");
   read_object_name(reader, map, "name", "replica", replica.name);
   if (const Entry* name = map.find("name")) replica.pos = name->value_pos;
-  if (auto volume = map.text("volume")) replica.volume = *volume;
+  if (auto volume = non_empty_text(reader, map, "volume")) replica.volume = *volume;
   read_node_settings(reader, map, replica);
   inherit_from_master(spec.master, map, replica);
   spec.replicas.push_back(replica);
@@ -175,7 +186,7 @@ void read_master(Reader& reader, const Entry& entry, ClusterSpec& spec) {
   map.require("volume");
   read_object_name(reader, map, "name", "master", master.name);
   if (const Entry* name = map.find("name")) master.pos = name->value_pos;
-  if (auto volume = map.text("volume")) master.volume = *volume;
+  if (auto volume = non_empty_text(reader, map, "volume")) master.volume = *volume;
   read_node_settings(reader, map, master);
   if (const Entry* superuser = map.find("superuser"))
     read_superuser(reader, *superuser, master.superuser, spec.dir);
