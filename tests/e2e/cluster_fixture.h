@@ -121,6 +121,15 @@ class ClusterFixture {
   std::vector<std::string> images_;
 };
 
+// A shell command run in the master's container as the server's user, in
+// its data directory.
+inline void on_master(ClusterFixture& cluster, const std::string& command) {
+  auto done = run_command("docker exec -u postgres -w /var/lib/postgresql/data/pgdata " + cluster.name() +
+                          "-master sh -c '" + command + "'");
+  INFO(command << "\n" << done.out << done.err);
+  REQUIRE(done.exit_code == 0);
+}
+
 inline std::string scalar(pg::Connection& c, const std::string& sql) {
   auto rows = c.query(sql);
   INFO(sql << ": " << rows.status().message());

@@ -9,21 +9,13 @@ using namespace pgdecl;
 using pgdecl::testing::ClusterFixture;
 using pgdecl::testing::contains;
 using pgdecl::testing::kStartTime;
+using pgdecl::testing::on_master;
 using pgdecl::testing::run_command;
 using pgdecl::testing::scalar;
 using pgdecl::testing::spec_text;
 using pgdecl::testing::with_parameters;
 
 namespace {
-
-// A shell command run in the master's container as the server's user, in
-// its data directory.
-void on_master(ClusterFixture& cluster, const std::string& command) {
-  auto done = run_command("docker exec -u postgres -w /var/lib/postgresql/data/pgdata " + cluster.name() +
-                          "-master sh -c '" + command + "'");
-  INFO(command << "\n" << done.out << done.err);
-  REQUIRE(done.exit_code == 0);
-}
 
 void reload(ClusterFixture& cluster) { REQUIRE(cluster.connect()->execute("select pg_reload_conf()")); }
 
