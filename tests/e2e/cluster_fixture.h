@@ -121,6 +121,17 @@ class ClusterFixture {
   std::vector<std::string> images_;
 };
 
+// The fixture's spec with a login role `app` whose password comes from the
+// file app.password in the cluster's folder, written here (0600).
+inline void write_spec_with_app_role(ClusterFixture& cluster, const std::string& password) {
+  const auto file = cluster.dir() / "app.password";
+  std::ofstream(file) << password << "\n";
+  std::filesystem::permissions(file,
+                               std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  cluster.write_spec(spec_text(cluster.name()) +
+                     "roles:\n  - name: app\n    login: true\n    password: { file: app.password }\n");
+}
+
 // A shell command run in the master's container as the server's user, in
 // its data directory.
 inline void on_master(ClusterFixture& cluster, const std::string& command) {

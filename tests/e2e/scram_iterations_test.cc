@@ -9,24 +9,17 @@
 using namespace pgdecl;
 using pgdecl::testing::ClusterFixture;
 using pgdecl::testing::contains;
-using pgdecl::testing::spec_text;
+using pgdecl::testing::write_spec_with_app_role;
 
 namespace {
 
 using Clock = std::chrono::steady_clock;
 
-const char* kAppRole =
-    "roles:\n"
-    "  - name: app\n"
-    "    login: true\n"
-    "    password: { file: app.password }\n";
-
 }  // namespace
 
 TEST_CASE("a verifier with a huge iteration count is set again, not hashed", "[e2e][docker][postgres]") {
   ClusterFixture cluster("scram-iterations");
-  std::ofstream(cluster.dir() / "app.password") << "app-secret\n";
-  cluster.write_spec(spec_text(cluster.name()) + kAppRole);
+  write_spec_with_app_role(cluster, "app-secret");
   REQUIRE(cluster.run("apply -f spec.yaml --auto-approve").exit_code == 0);
 
   // Keys of the right length and 2^31-1 iterations: checking the password

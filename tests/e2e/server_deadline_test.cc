@@ -13,17 +13,11 @@ using pgdecl::testing::ClusterFixture;
 using pgdecl::testing::contains;
 using pgdecl::testing::run_command;
 using pgdecl::testing::scalar;
-using pgdecl::testing::spec_text;
+using pgdecl::testing::write_spec_with_app_role;
 
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-const char* kAppRole =
-    "roles:\n"
-    "  - name: app\n"
-    "    login: true\n"
-    "    password: { file: app.password }\n";
 
 double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
@@ -38,8 +32,7 @@ std::string container_state(ClusterFixture& cluster) {
 TEST_CASE("a server that stops answering fails plan and status within --timeout, naming the node",
           "[e2e][docker][postgres]") {
   ClusterFixture cluster("frozen");
-  std::ofstream(cluster.dir() / "app.password") << "app-secret\n";
-  cluster.write_spec(spec_text(cluster.name()) + kAppRole);
+  write_spec_with_app_role(cluster, "app-secret");
   REQUIRE(cluster.run("apply -f spec.yaml --auto-approve").exit_code == 0);
 
   // Reading the role waits on this lock, as long as the test holds it.
