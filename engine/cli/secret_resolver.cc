@@ -4,6 +4,9 @@
 #include <fstream>
 #include <sstream>
 
+#include "engine/resources/config_secrets.h"
+#include "engine/spec/formats.h"
+
 namespace pgdecl::cli {
 namespace {
 
@@ -57,6 +60,43 @@ Result<Secret> resolve_role_password(const spec::RoleSpec& role, const spec::Clu
   const spec::SecretRef& ref = *role.password;
   if (ref.kind == spec::SecretRef::Kind::kScramVerifier) return Secret(ref.value);
   return resolve_secret(ref, "role." + role.name, spec, secrets);
+}
+
+namespace {
+
+Result<Secret> config_secret(const spec::SecretRef& ref, const std::string& key,
+                             const spec::ClusterSpec& spec, state::SecretsFile& secrets, bool in_hba) {
+  auto value = resolve_secret(ref, key, spec, secrets);
+  if (!value) return value;
+  if (spec::has_control_character(value->reveal()))
+    return located(
+        spec, ref,
+        "the secret holds a line break or another control character, which a config file cannot hold");
+  if (in_hba && value->reveal().find('"') != std::string::npos)
+    return located(spec, ref, "the secret holds a double quote, which pg_hba.conf cannot hold in an option");
+  return value;
+}
+
+void resolve_node(const spec::NodeSpec& node, const spec::ClusterSpec& spec, state::SecretsFile& secrets,
+                  std::map<std::string, Result<Secret>>& out) {
+  for (const auto& [name, ref] : node.secret_parameters) {
+    const std::string key = engine::parameter_secret_key(node.name, name);
+    out.emplace(key, config_secret(ref, key, spec, secrets, false));
+  }
+  for (const auto& option : node.hba_secrets) {
+    const std::string key = engine::hba_secret_key(node.name, option.line, option.option);
+    out.emplace(key, config_secret(option.value, key, spec, secrets, true));
+  }
+}
+
+}  // namespace
+
+std::map<std::string, Result<Secret>> resolve_config_secrets(const spec::ClusterSpec& spec,
+                                                             state::SecretsFile& secrets) {
+  std::map<std::string, Result<Secret>> out;
+  resolve_node(spec.master, spec, secrets, out);
+  for (const auto& replica : spec.replicas) resolve_node(replica, spec, secrets, out);
+  return out;
 }
 
 }  // namespace pgdecl::cli

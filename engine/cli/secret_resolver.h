@@ -1,5 +1,6 @@
 #pragma once
 
+#include <map>
 #include <string>
 
 #include "engine/core/result.h"
@@ -20,5 +21,12 @@ Result<Secret> resolve_secret(const spec::SecretRef& ref, const std::string& key
 // the spec is taken as it is (the server stores it; no one connects with it).
 Result<Secret> resolve_role_password(const spec::RoleSpec& role, const spec::ClusterSpec& spec,
                                      state::SecretsFile& secrets);
+
+// Every secret the nodes' config files hold (hba options, parameters), by
+// engine::config_secret_keys, or why one cannot be had. A value that a
+// config file could not hold (a line break; in an hba option, a double
+// quote) is refused with the spec location.
+std::map<std::string, Result<Secret>> resolve_config_secrets(const spec::ClusterSpec& spec,
+                                                             state::SecretsFile& secrets);
 
 }  // namespace pgdecl::cli

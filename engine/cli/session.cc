@@ -104,6 +104,8 @@ Result<std::unique_ptr<Session>> Session::open(const spec::ClusterSpec& spec, co
     }
   }
 
+  wiring->node_context->config_secrets = resolve_config_secrets(spec, *session->secrets_);
+
   auto& registry = session->providers_;
   registry.add(docker::make_network_provider(*wiring->snapshot, session->spec_));
   registry.add(docker::make_image_provider(*wiring->snapshot, session->spec_));

@@ -61,7 +61,7 @@ DesiredResource connection(const spec::NodeSpec& node) {
 
 DesiredResource hba(const spec::ClusterSpec& spec, const spec::NodeSpec& node) {
   return {{resource_type::kHba, node.name},
-          {{attr::kHbaRules, render_hba(spec, node)}},
+          {{attr::kHbaRules, shown_hba(spec, node)}},
           {{resource_type::kContainer, node.name}, {resource_type::kConnection, node.name}}};
 }
 

@@ -65,11 +65,28 @@ std::string render_own_hba_rules(const spec::ClusterSpec& spec) {
   return out;
 }
 
-std::string render_hba(const spec::ClusterSpec& spec, const spec::NodeSpec& node) {
+std::string render_hba(const spec::ClusterSpec& spec, const spec::NodeSpec& node,
+                       const ConfigSecrets* secrets) {
   std::string out = render_own_hba_rules(spec);
   out += "# From the spec (" + node.name + ".hba), in order.\n";
-  for (const auto& line : node.hba) out += line + "\n";
+  for (std::size_t i = 0; i < node.hba.size(); ++i) {
+    out += node.hba[i];
+    // The value is one double-quoted field: the resolver refuses a secret
+    // holding a double quote, which the server could not read back.
+    for (const auto& option : node.hba_secrets) {
+      if (option.line != i) continue;
+      const std::string key = hba_secret_key(node.name, i, option.option);
+      out +=
+          " " + option.option + "=\"" + (secrets ? secrets->at(key).reveal() : spec::kSensitiveValue) + "\"";
+    }
+    out += "\n";
+  }
   return out;
+}
+
+std::string shown_hba(const spec::ClusterSpec& spec, const spec::NodeSpec& node) {
+  const std::string rendered = render_hba(spec, node);
+  return redact_hba(rendered, rendered, hba_secret_options(node));
 }
 
 bool is_master(const spec::ClusterSpec& spec, const spec::NodeSpec& node) {
@@ -95,9 +112,11 @@ std::string render_owned_settings(const spec::ClusterSpec& spec, const spec::Nod
   return out;
 }
 
-std::string render_settings_file(const spec::ClusterSpec& spec, const spec::NodeSpec& node) {
+std::string render_settings_file(const spec::ClusterSpec& spec, const spec::NodeSpec& node,
+                                 const ConfigSecrets* secrets) {
   std::string out = render_owned_settings(spec, node);
-  for (const auto& [name, value] : node.parameters) out += name + " = " + quote_conf_value(value) + "\n";
+  const auto parameters = secrets ? parameters_with_secrets(node, *secrets) : node.parameters;
+  for (const auto& [name, value] : parameters) out += name + " = " + quote_conf_value(value) + "\n";
   return out;
 }
 

@@ -4,20 +4,29 @@
 #include <string>
 #include <vector>
 
+#include "engine/resources/config_secrets.h"
 #include "engine/spec/model.h"
 
 namespace pgdecl::engine {
 
 // pg_hba.conf of a node, whole: pgdecl's own rules first (so it can always
-// manage the server), then the spec's lines in the order given. A new node
-// starts with its own rules alone.
-std::string render_hba(const spec::ClusterSpec& spec, const spec::NodeSpec& node);
+// manage the server), then the spec's lines in the order given, each with
+// its secret options. Without `secrets`, as plans show it (every secret
+// hidden); with them (every key of config_secret_keys), as the server reads
+// it. A new node starts with its own rules alone.
+std::string render_hba(const spec::ClusterSpec& spec, const spec::NodeSpec& node,
+                       const ConfigSecrets* secrets = nullptr);
 std::string render_own_hba_rules(const spec::ClusterSpec& spec);
+// render_hba() as plans and the state show it: also a secret written inline
+// in a line (ldapbindpasswd=...) is hidden.
+std::string shown_hba(const spec::ClusterSpec& spec, const spec::NodeSpec& node);
 
 // pgdecl.conf, included from postgresql.conf: the settings pgdecl owns, then
-// the spec's parameters. A new node starts with the owned settings alone.
-// A replica's owned settings also point it at the master, through its slot.
-std::string render_settings_file(const spec::ClusterSpec& spec, const spec::NodeSpec& node);
+// the spec's parameters (secrets as in render_hba). A new node starts with
+// the owned settings alone. A replica's owned settings also point it at the
+// master, through its slot.
+std::string render_settings_file(const spec::ClusterSpec& spec, const spec::NodeSpec& node,
+                                 const ConfigSecrets* secrets = nullptr);
 std::string render_owned_settings(const spec::ClusterSpec& spec, const spec::NodeSpec& node);
 
 // The `name = value` lines of a settings file as rendered above, values

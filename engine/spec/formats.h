@@ -53,6 +53,12 @@ Check check_image_tag(const std::string& reference);
 Check check_slot_name(const std::string& replica);
 Check check_docker_host(const std::string& host);
 Check check_hba_line(const std::string& line);
+// hba options whose value is a secret.
+inline constexpr const char* kHbaSecretOptions[] = {"ldapbindpasswd", "radiussecrets"};
+// An option name under an hba line's `secrets`: lower-case letters and `_`.
+Check check_hba_option_name(const std::string& name);
+// The line sets `option=` among its fields.
+bool hba_line_sets_option(const std::string& line, const std::string& option);
 Check check_env_name(const std::string& name);
 Check check_scram_verifier(const std::string& verifier);
 // A role's valid_until: infinity, or an ISO date with an optional time and

@@ -120,4 +120,20 @@ Check check_hba_line(const std::string& line) {
   return check_method(fields[index]);
 }
 
+Check check_hba_option_name(const std::string& name) {
+  bool word = !name.empty() && name.size() <= 63;
+  for (char c : name) word = word && ((c >= 'a' && c <= 'z') || c == '_');
+  if (word) return std::nullopt;
+  return Problem{"expected an hba option name (lower-case letters and _, like ldapbindpasswd), got '" +
+                     printable(name) + "'",
+                 {}};
+}
+
+bool hba_line_sets_option(const std::string& line, const std::string& option) {
+  for (const auto& field : split_fields(line)) {
+    if (field.rfind(option + "=", 0) == 0) return true;
+  }
+  return false;
+}
+
 }  // namespace pgdecl::spec

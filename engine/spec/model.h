@@ -48,6 +48,19 @@ struct NetworkSpec {
   SourcePos pos;
 };
 
+// An option of an hba line whose value is a secret (ldapbindpasswd,
+// radiussecrets): written into pg_hba.conf as `option="value"` after the
+// line's own fields, and shown as a sensitive value everywhere else.
+struct HbaSecretOption {
+  std::size_t line = 0;  // index into NodeSpec::hba
+  std::string option;
+  SecretRef value;
+};
+
+// What plans, the state and the desired attributes show in place of a
+// secret value written into a config file.
+inline constexpr const char* kSensitiveValue = "(sensitive value)";
+
 struct PublishSpec {
   std::string host_ip = "127.0.0.1";
   int port = 0;  // 0: Docker picks a free port
@@ -59,8 +72,12 @@ struct NodeSpec {
   std::string image;   // logical image name
   std::string volume;  // volume name
   PublishSpec publish;
-  std::map<std::string, std::string> parameters;  // as written, normalised later
-  std::vector<std::string> hba;                   // lines, in order
+  // As written, normalised later; a parameter given as a secret reference
+  // holds kSensitiveValue here and its reference in secret_parameters.
+  std::map<std::string, std::string> parameters;
+  std::map<std::string, SecretRef> secret_parameters;
+  std::vector<std::string> hba;  // lines, in order, without their secret options
+  std::vector<HbaSecretOption> hba_secrets;
   SourcePos pos;
 };
 

@@ -37,6 +37,16 @@ std::string parameter_text(const YAML::Node& value) {
   return (negative && magnitude != 0 ? "-" : "") + std::to_string(magnitude);
 }
 
+// { env: VAR } or { file: PATH } (with mistakes the secret reader names).
+bool is_secret_reference(const YAML::Node& value) {
+  if (!value.IsMap()) return false;
+  for (const auto& pair : value) {
+    const std::string key = pair.first.IsScalar() ? pair.first.Scalar() : "";
+    if (key == "env" || key == "file") return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 const std::map<std::string, std::string>& owned_parameters() {
@@ -57,9 +67,8 @@ const std::map<std::string, std::string>& owned_parameters() {
   return owned;
 }
 
-std::map<std::string, std::string> read_parameters(Reader& reader, const Entry& entry) {
-  std::map<std::string, std::string> parameters;
-  if (!reader.is_map(entry)) return parameters;
+void read_parameters(Reader& reader, const Entry& entry, const std::filesystem::path& dir, NodeSpec& node) {
+  if (!reader.is_map(entry)) return;
   MapReader map(reader, entry);
   for (const Entry& item : map.entries()) {
     // Postgres ignores the case of parameter names, so the model does too.
@@ -69,10 +78,17 @@ std::map<std::string, std::string> read_parameters(Reader& reader, const Entry& 
       reader.error(item.key_pos, problem->message);
     } else if (owned != owned_parameters().end()) {
       reader.error(item.key_pos, "parameter '" + name + "' is set by pgdecl (" + owned->second + ")");
-    } else if (parameters.count(name)) {
+    } else if (node.parameters.count(name)) {
       reader.error(item.key_pos, "parameter '" + name + "' is set twice (names ignore case)");
+    } else if (is_secret_reference(item.value)) {
+      // No parameter takes a map: this is a secret reference (an
+      // archive_command holding a key, say).
+      if (auto secret = read_config_secret(reader, item, dir)) {
+        node.parameters[name] = kSensitiveValue;
+        node.secret_parameters[name] = *secret;
+      }
     } else if (!item.value.IsScalar()) {
-      reader.expected(item, "a value");
+      reader.expected(item, "a value, or a secret as { env: VAR } or { file: PATH }");
     } else if (!is_utf8(item.value.Scalar())) {
       reader.not_utf8(item);
     } else if (has_control_character(item.value.Scalar())) {
@@ -82,10 +98,9 @@ std::map<std::string, std::string> read_parameters(Reader& reader, const Entry& 
                                        "': the value holds a line break or another control character, which "
                                        "a PostgreSQL config file cannot hold");
     } else {
-      parameters[name] = parameter_text(item.value);
+      node.parameters[name] = parameter_text(item.value);
     }
   }
-  return parameters;
 }
 
 }  // namespace pgdecl::spec

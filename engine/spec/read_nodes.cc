@@ -43,18 +43,64 @@ void read_publish(Reader& reader, const Entry& entry, PublishSpec& publish) {
   }
 }
 
-std::vector<std::string> read_hba(Reader& reader, const Entry& entry) {
-  std::vector<std::string> lines;
-  auto items = reader.items(entry);
-  if (!items) return lines;
-  for (const Entry& item : *items) {
-    auto line = reader.text(item);
-    if (!line) continue;
-    if (auto problem = check_hba_line(*line))
-      reader.error(item.value_pos, problem->message, problem->suggestion);
-    lines.push_back(*line);
+// An hba option whose value is a secret: written inline in a line, it is
+// in the spec for anyone who reads it.
+bool holds_inline_secret(const std::string& line) {
+  for (const char* option : kHbaSecretOptions) {
+    if (line.find(std::string(option) + "=") != std::string::npos) return true;
   }
-  return lines;
+  return false;
+}
+
+void read_hba_secrets(Reader& reader, const Entry& entry, const std::string& line,
+                      const std::filesystem::path& dir, NodeSpec& node) {
+  if (!reader.is_map(entry)) return;
+  MapReader options(reader, entry);
+  for (const Entry& option : options.entries()) {
+    if (auto problem = check_hba_option_name(option.key)) {
+      reader.error(option.key_pos, problem->message);
+    } else if (hba_line_sets_option(line, option.key)) {
+      reader.error(option.key_pos,
+                   "option '" + option.key + "' is set in the line too: give it in one place");
+    } else if (auto secret = read_config_secret(reader, option, dir)) {
+      node.hba_secrets.push_back({node.hba.size(), option.key, *secret});
+    }
+  }
+}
+
+// An item is a line, or { line: ..., secrets: { option: secret } } for a
+// line with options that hold secrets (ldapbindpasswd, radiussecrets).
+void read_hba_item(Reader& reader, const Entry& item, const std::filesystem::path& dir, NodeSpec& node) {
+  std::optional<std::string> line;
+  const Entry* secrets = nullptr;
+  const Entry* line_entry = &item;
+  std::optional<MapReader> map;
+  if (item.value.IsMap()) {
+    map.emplace(reader, item, std::vector<std::string>{"line", "secrets"});
+    line_entry = map->require("line");
+    secrets = map->find("secrets");
+    if (line_entry) line = reader.text(*line_entry);
+  } else {
+    line = reader.text(item);
+  }
+  if (!line) return;
+  if (auto problem = check_hba_line(*line)) {
+    reader.error(line_entry->value_pos, problem->message, problem->suggestion);
+  } else if (holds_inline_secret(*line)) {
+    reader.warning(
+        line_entry->value_pos,
+        "hba line holds a secret inline; give it under 'secrets' as { env: VAR } or { file: PATH }");
+  }
+  if (secrets) read_hba_secrets(reader, *secrets, *line, dir, node);
+  node.hba.push_back(*line);
+}
+
+void read_hba(Reader& reader, const Entry& entry, const std::filesystem::path& dir, NodeSpec& node) {
+  node.hba.clear();
+  node.hba_secrets.clear();
+  auto items = reader.items(entry);
+  if (!items) return;
+  for (const Entry& item : *items) read_hba_item(reader, item, dir, node);
 }
 
 // `image: !tag` is an empty string, not nothing: refused here, or the node
@@ -81,12 +127,11 @@ void read_object_name(Reader& reader, MapReader& map, const char* key, const cha
 
 // What master and replicas share; `name` and `volume` are read by the caller,
 // which knows whether they are required.
-void read_node_settings(Reader& reader, MapReader& map, NodeSpec& node) {
+void read_node_settings(Reader& reader, MapReader& map, const std::filesystem::path& dir, NodeSpec& node) {
   if (auto image = non_empty_text(reader, map, "image")) node.image = *image;
   if (const Entry* publish = map.find("publish")) read_publish(reader, *publish, node.publish);
-  if (const Entry* parameters = map.find("parameters"))
-    node.parameters = read_parameters(reader, *parameters);
-  if (const Entry* hba = map.find("hba")) node.hba = read_hba(reader, *hba);
+  if (const Entry* parameters = map.find("parameters")) read_parameters(reader, *parameters, dir, node);
+  if (const Entry* hba = map.find("hba")) read_hba(reader, *hba, dir, node);
 }
 
 // A replica runs as its master does unless the spec says otherwise: the
@@ -94,8 +139,15 @@ void read_node_settings(Reader& reader, MapReader& map, NodeSpec& node) {
 // max_connections, say, than its master), and the master's pg_hba lines
 // unless it has its own.
 void inherit_from_master(const MasterSpec& master, MapReader& map, ReplicaSpec& replica) {
-  for (const auto& [name, value] : master.parameters) replica.parameters.try_emplace(name, value);
-  if (!map.find("hba")) replica.hba = master.hba;
+  for (const auto& [name, value] : master.parameters) {
+    if (!replica.parameters.try_emplace(name, value).second) continue;
+    if (auto secret = master.secret_parameters.find(name); secret != master.secret_parameters.end())
+      replica.secret_parameters.emplace(name, secret->second);
+  }
+  if (!map.find("hba")) {
+    replica.hba = master.hba;
+    replica.hba_secrets = master.hba_secrets;
+  }
 }
 
 void read_superuser(Reader& reader, const Entry& entry, SuperuserSpec& superuser,
@@ -123,7 +175,7 @@ void read_replica(Reader& reader, const Entry& entry, ClusterSpec& spec) {
   read_object_name(reader, map, "name", "replica", replica.name);
   if (const Entry* name = map.find("name")) replica.pos = name->value_pos;
   if (auto volume = non_empty_text(reader, map, "volume")) replica.volume = *volume;
-  read_node_settings(reader, map, replica);
+  read_node_settings(reader, map, spec.dir, replica);
   inherit_from_master(spec.master, map, replica);
   spec.replicas.push_back(replica);
   reader.sources().replica_paths.push_back(entry.path);
@@ -169,7 +221,7 @@ void read_replica_count(Reader& reader, const Entry& entry, ClusterSpec& spec) {
   read_object_name(reader, map, "name_prefix", "replica", name_prefix);
   ReplicaSpec model;
   model.pos = entry.key_pos;
-  read_node_settings(reader, map, model);
+  read_node_settings(reader, map, spec.dir, model);
   inherit_from_master(spec.master, map, model);
   if (count && volume_prefix) expand_replicas(reader, entry, model, *count, name_prefix, *prefix_entry, spec);
 }
@@ -187,7 +239,7 @@ void read_master(Reader& reader, const Entry& entry, ClusterSpec& spec) {
   read_object_name(reader, map, "name", "master", master.name);
   if (const Entry* name = map.find("name")) master.pos = name->value_pos;
   if (auto volume = non_empty_text(reader, map, "volume")) master.volume = *volume;
-  read_node_settings(reader, map, master);
+  read_node_settings(reader, map, spec.dir, master);
   if (const Entry* superuser = map.find("superuser"))
     read_superuser(reader, *superuser, master.superuser, spec.dir);
 }

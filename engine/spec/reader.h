@@ -29,7 +29,14 @@ void check_role_name(Reader& reader, const Entry& entry, const std::string& name
 std::optional<SecretRef> read_secret(Reader& reader, const Entry& entry,
                                      const std::filesystem::path& dir);  // secret_ref.cc
 
-std::map<std::string, std::string> read_parameters(Reader& reader, const Entry& entry);  // parameters.cc
+// A secret written into a config file: { env: VAR } or { file: PATH }, or
+// inline with a warning.
+std::optional<SecretRef> read_config_secret(Reader& reader, const Entry& entry,
+                                            const std::filesystem::path& dir);  // secret_ref.cc
+
+// Into node.parameters and node.secret_parameters.
+void read_parameters(Reader& reader, const Entry& entry, const std::filesystem::path& dir,
+                     NodeSpec& node);  // parameters.cc
 std::map<std::string, std::string> read_string_map(Reader& reader, const Entry& entry);
 
 }  // namespace pgdecl::spec

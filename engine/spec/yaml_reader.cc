@@ -30,18 +30,24 @@ std::string child_path(const std::string& parent, const std::string& key) {
   return parent.empty() ? key : parent + "." + key;
 }
 
-// Anything written under a password key ("roles[0].password",
-// "master.superuser.password.env") may be a password, however it is shaped.
-bool is_sensitive(const std::string& path) {
+bool has_segment(const std::string& path, const std::string& segment) {
   std::size_t at = 0;
-  while ((at = path.find("password", at)) != std::string::npos) {
+  while ((at = path.find(segment, at)) != std::string::npos) {
     bool starts = at == 0 || path[at - 1] == '.';
-    std::size_t end = at + 8;
+    std::size_t end = at + segment.size();
     bool ends = end == path.size() || path[end] == '.' || path[end] == '[';
     if (starts && ends) return true;
     at = end;
   }
   return false;
+}
+
+// Anything written under a password key ("roles[0].password",
+// "master.superuser.password.env") or an hba line's secrets
+// ("master.hba[1].secrets.ldapbindpasswd") may be a secret, however it is
+// shaped.
+bool is_sensitive(const std::string& path) {
+  return has_segment(path, "password") || has_segment(path, "secrets");
 }
 
 std::string describe_value(const Entry& entry) {

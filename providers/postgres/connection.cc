@@ -293,6 +293,8 @@ Status Connection::execute(const std::string& sql, const std::vector<std::option
 }
 
 Status Connection::execute_unlogged(const std::string& sql) {
+  // A fault point named for the statement is the statement's, not BEGIN's.
+  std::string point = std::exchange(next_point_, "");
   // SET LOCAL ends with the transaction, so the session's logging is back
   // to normal for every later statement.
   for (const char* step :
@@ -303,6 +305,7 @@ Status Connection::execute_unlogged(const std::string& sql) {
       return s;
     }
   }
+  next_point_ = std::move(point);
   Status done = execute(sql);
   if (!done) {
     execute("ROLLBACK");

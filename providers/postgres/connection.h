@@ -82,7 +82,8 @@ class Connection {
   // server's settings must see. The client's own deadline stays.
   Result<QueryResult> query_with_server_settings(const std::string& sql,
                                                  const std::vector<std::optional<std::string>>& params = {});
-  // Runs a statement that carries a credential (a password verifier) with
+  // Runs a statement that carries a credential (a password verifier, a
+  // config file holding a secret) with
   // the server's statement logging off for it, so it never reaches the
   // server's log. Errors say what failed, never the statement.
   Status execute_unlogged(const std::string& sql);

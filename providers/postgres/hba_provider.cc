@@ -107,15 +107,17 @@ Result<std::string> accepted_file(Connection& c, const HbaOnDisk& on_disk, const
   return kept->rows.at(0).at(0).value_or(own_rules);
 }
 
-Status install_checked(Connection& c, const std::string& wanted, const std::string& own_rules,
-                       std::string& in_force) {
+// Errors quote the lines of `shown`: the wanted file with its secrets hidden.
+Status install_checked(Connection& c, const std::string& wanted, const std::string& shown,
+                       const std::string& own_rules, std::string& in_force) {
   auto on_disk = read_hba(c);
   if (!on_disk) return on_disk.status();
   if (on_disk->content == wanted && on_disk->rejected.empty()) return Status::ok();
   auto accepted = accepted_file(c, *on_disk, own_rules);
   if (!accepted) return accepted.status();
   c.mark_next_statement("hba-install");
-  if (auto s = c.execute(install_statement(c, wanted, *accepted)); !s)
+  // The file may hold a secret of the spec (an ldapbindpasswd, say).
+  if (auto s = c.execute_unlogged(install_statement(c, wanted, *accepted)); !s)
     return s.with_context("installing pg_hba.conf");
   auto rejected = c.query("SELECT current_setting($1, true)", {std::string(kRejectedSetting)});
   if (!rejected) return rejected.status();
@@ -123,7 +125,7 @@ Status install_checked(Connection& c, const std::string& wanted, const std::stri
   if (reasons.empty()) return Status::ok();
   in_force = *accepted;
   return Status::invalid_argument("the server rejects the new pg_hba.conf; the previous one stays in force:" +
-                                  describe_rejected(reasons, wanted));
+                                  describe_rejected(reasons, shown));
 }
 
 class HbaProvider : public engine::ResourceProvider {
@@ -139,13 +141,17 @@ class HbaProvider : public engine::ResourceProvider {
              {engine::ChangeKind::kUpdateInPlace, "pg_hba.conf on the server differs from the spec"}}};
   }
 
+  // The file as plans and the state hold it: a secret in it shows only as
+  // the spec's, or as a different one.
   Result<std::optional<LiveResource>> read(const Address& address) override {
-    return probe_node(ctx_, address.name, [](Connection& c) -> Result<LiveResource> {
+    auto wanted = wanted_file(address.name);
+    if (!wanted) return wanted.status();
+    return probe_node(ctx_, address.name, [&](Connection& c) -> Result<LiveResource> {
       auto on_disk = read_hba(c);
       if (!on_disk) return on_disk.status();
-      LiveResource live{"pg_hba.conf", {{engine::attr::kHbaRules, on_disk->content}}, {}};
-      if (!on_disk->rejected.empty())
-        live.meta[kRejectedMeta] = describe_rejected(on_disk->rejected, on_disk->content);
+      const std::string shown = shown_file(address.name, on_disk->content, *wanted);
+      LiveResource live{"pg_hba.conf", {{engine::attr::kHbaRules, shown}}, {}};
+      if (!on_disk->rejected.empty()) live.meta[kRejectedMeta] = describe_rejected(on_disk->rejected, shown);
       return live;
     });
   }
@@ -170,18 +176,31 @@ class HbaProvider : public engine::ResourceProvider {
       return {Status::ok(), std::nullopt};
     }
     const std::string node = change.address.name;
-    const std::string wanted = change.after->attributes.at(engine::attr::kHbaRules);
-    LiveResource live{"pg_hba.conf", {{engine::attr::kHbaRules, wanted}}, {}};
+    auto wanted = wanted_file(node);
+    if (!wanted) return {wanted.status(), change.before};
+    LiveResource live{"pg_hba.conf", {{engine::attr::kHbaRules, shown_file(node, *wanted, *wanted)}}, {}};
     Status done = ctx_.sessions.with_connection(node, Clock::now() + ctx_.ready_timeout, [&](Connection& c) {
-      std::string in_force = wanted;
-      Status installed = install_checked(c, wanted, engine::render_own_hba_rules(ctx_.spec), in_force);
-      live.attributes[engine::attr::kHbaRules] = in_force;
+      std::string in_force = *wanted;
+      Status installed = install_checked(c, *wanted, shown_file(node, *wanted, *wanted),
+                                         engine::render_own_hba_rules(ctx_.spec), in_force);
+      live.attributes[engine::attr::kHbaRules] = shown_file(node, in_force, *wanted);
       return installed;
     });
     return {done, live};
   }
 
  private:
+  // The file the server is to read, secrets and all: never shown.
+  Result<std::string> wanted_file(const std::string& node) const {
+    auto secrets = node_config_secrets(ctx_, node);
+    if (!secrets) return secrets.status();
+    return engine::render_hba(ctx_.spec, node_spec(ctx_.spec, node), &*secrets);
+  }
+
+  std::string shown_file(const std::string& node, const std::string& text, const std::string& wanted) const {
+    return engine::redact_hba(text, wanted, engine::hba_secret_options(node_spec(ctx_.spec, node)));
+  }
+
   NodeContext& ctx_;
 };
 

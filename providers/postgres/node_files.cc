@@ -29,7 +29,8 @@ std::string config_file_statement(Connection& c, const std::string& file_name, c
 }
 
 Status write_config_file(Connection& c, const std::string& file_name, const std::string& content) {
-  Status written = c.execute(config_file_statement(c, file_name, content));
+  // The content may hold a secret of the spec (a parameter, an hba option).
+  Status written = c.execute_unlogged(config_file_statement(c, file_name, content));
   return written ? written : written.with_context("writing " + file_name + " in the data directory");
 }
 

@@ -50,9 +50,9 @@ docker::ContainerConfig copier_config(NodeContext& context, const spec::NodeSpec
 // max_connections (say) than its master, and the values it takes from the
 // master were checked there already. The spec's pg_hba lines follow through
 // the checked path.
-std::vector<docker::ArchiveFile> copier_files(NodeContext& context, const spec::NodeSpec& replica,
-                                              const std::vector<std::string>& sharing,
-                                              const Secret& password) {
+Result<std::vector<docker::ArchiveFile>> copier_files(NodeContext& context, const spec::NodeSpec& replica,
+                                                      const std::vector<std::string>& sharing,
+                                                      const Secret& password) {
   const std::string stage = std::string(engine::kStagingDir).substr(1) + "/bootstrap";
   std::vector<docker::ArchiveFile> files{
       {stage + "/passfile", engine::replication_passfile(context.spec.replication.user, password.reveal()),
@@ -60,9 +60,13 @@ std::vector<docker::ArchiveFile> copier_files(NodeContext& context, const spec::
   std::vector<std::string> names{replica.name};
   names.insert(names.end(), sharing.begin(), sharing.end());
   for (const auto& name : names) {
+    // The settings may hold a secret of the spec (an archive_command, say).
+    auto secrets = node_config_secrets(context, name);
+    if (!secrets) return secrets.status();
     files.push_back({stage + "/" + name + "/pg_hba.conf", engine::render_own_hba_rules(context.spec), 0644});
     files.push_back({stage + "/" + name + "/pgdecl.conf",
-                     engine::render_settings_file(context.spec, node_spec(context.spec, name)), 0644});
+                     engine::render_settings_file(context.spec, node_spec(context.spec, name), &*secrets),
+                     0600});
   }
   return files;
 }
@@ -118,6 +122,8 @@ Status bootstrap_replica(NodeContext& context, const std::string& replica_name, 
   const spec::NodeSpec& replica = node_spec(context.spec, replica_name);
   auto password = replication_password(context);
   if (!password) return password.status();
+  auto files = copier_files(context, replica, sharing, **password);
+  if (!files) return files.status();
   // A new volume has no server on it: its container, if any, only waits.
   auto stopped =
       wipe ? stop_replica(context, replica_name) : Result<std::optional<std::string>>(std::nullopt);
@@ -135,7 +141,7 @@ Status bootstrap_replica(NodeContext& context, const std::string& replica_name, 
   for (auto pause = kFirstSenderWait;; pause = std::min(pause * 2, kLongestSenderWait)) {
     auto id = create_helper_container(context, replica_name, kCopyHelper, config, copied_volumes);
     if (!id) return id.status();
-    copied = client.upload_archive(*id, "/", copier_files(context, replica, sharing, **password));
+    copied = client.upload_archive(*id, "/", *files);
     if (copied) copied = client.start_container(*id);
     if (copied) {
       // Bounded like every wait of an apply: by its --timeout.

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "engine/provider/provider.h"
+#include "engine/resources/config_secrets.h"
 #include "engine/spec/model.h"
 #include "providers/docker/cluster_snapshot.h"
 #include "providers/postgres/copy_group.h"
@@ -26,6 +27,9 @@ struct NodeContext {
   // why one could not be had; a role reports that when it is read, so a
   // missing variable stops a plan but not a destroy.
   std::map<std::string, Result<Secret>> role_passwords{};
+  // The spec's secrets in config files (engine::config_secret_keys), or why
+  // one could not be had, reported as role passwords are.
+  std::map<std::string, Result<Secret>> config_secrets{};
   MasterReplicationCache master_replication{};
   StartGate master_started{};
   CopyGroup new_copies{};
@@ -37,6 +41,10 @@ struct NodeContext {
 
 // The spec of a node by name: a replica's, or else the master's.
 const spec::NodeSpec& node_spec(const spec::ClusterSpec& spec, const std::string& node);
+
+// The values of every secret the node's config files hold, or why one
+// could not be had.
+Result<engine::ConfigSecrets> node_config_secrets(const NodeContext& context, const std::string& node);
 
 // docker_container.<node>: a PostgreSQL server in a container, started
 // without any image entrypoint, initialised once, reported ready only when

@@ -2,6 +2,8 @@
 
 #include <sstream>
 
+#include "engine/spec/model.h"
+
 namespace pgdecl::pg {
 namespace {
 
@@ -53,6 +55,17 @@ std::string with_unit(const std::string& value, const std::string& unit) {
   return std::to_string(std::stoll(value) * std::stoll(unit.substr(0, digits))) + unit.substr(digits);
 }
 
+// With archive_mode off the server shows "(disabled)" for archive_command,
+// whatever it holds: what it holds is what the files say, in the order the
+// server reads them (postgresql.auto.conf over pgdecl.conf over
+// postgresql.conf), else the default.
+std::string value_in_files(const std::vector<std::optional<std::string>>& row) {
+  for (int column : {10, 11, 13}) {
+    if (row[column]) return *row[column];
+  }
+  return row[14].value_or("");
+}
+
 }  // namespace
 
 Result<NodeSettings> read_node_settings(Connection& connection, const std::vector<std::string>& names) {
@@ -67,11 +80,13 @@ Result<NodeSettings> read_node_settings(Connection& connection, const std::vecto
     if (row[1] != "t") continue;
     ServerSetting s;
     s.display = *row[2];
+    std::string setting = *row[3];
+    if (name == "archive_command" && s.display == "(disabled)") s.display = setting = value_in_files(row);
     s.context = *row[6];
     s.definition = {*row[4], *row[5], *row[7], *row[8], split(*row[9])};
     s.set_by_alter_system = row[10];
     s.pending_restart = row[12] == "t";
-    s.canonical = canonical_setting(*row[3], s.definition.vartype, s.definition.unit).value_or(*row[3]);
+    s.canonical = canonical_setting(setting, s.definition.vartype, s.definition.unit).value_or(setting);
     s.fallback = row[13] ? *row[13] : with_unit(row[14].value_or(""), s.definition.unit);
     out.server[name] = std::move(s);
   }
@@ -79,13 +94,17 @@ Result<NodeSettings> read_node_settings(Connection& connection, const std::vecto
 }
 
 Status check_parameters(const ServerSettings& server, const std::map<std::string, std::string>& parameters,
-                        const std::string& node) {
+                        const std::string& node, const std::set<std::string>& secret) {
   for (const auto& [name, value] : parameters) {
     auto found = server.find(name);
     if (found == server.end()) {
       return Status::invalid_argument(node + ".parameters: unknown parameter '" + name + "'");
     }
     if (auto problem = setting_value_problem(value, found->second.definition)) {
+      if (secret.count(name)) {
+        for (std::size_t at; (at = problem->find(value)) != std::string::npos;)
+          problem->replace(at, value.size(), spec::kSensitiveValue);
+      }
       return Status::invalid_argument(node + ".parameters." + name + ": " + *problem);
     }
   }

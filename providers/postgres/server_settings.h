@@ -2,6 +2,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -46,9 +47,10 @@ struct NodeSettings {
 Result<NodeSettings> read_node_settings(Connection& connection, const std::vector<std::string>& names);
 
 // The first problem the server would have with these values: an unknown
-// name, or a value out of type, range or choices. Ok when none.
+// name, or a value out of type, range or choices. Ok when none. The value of
+// a parameter in `secret` is never quoted.
 Status check_parameters(const ServerSettings& server, const std::map<std::string, std::string>& parameters,
-                        const std::string& node);
+                        const std::string& node, const std::set<std::string>& secret = {});
 
 // True when the server runs every value as given (compared canonically).
 bool all_in_force(const ServerSettings& server, const std::map<std::string, std::string>& parameters);

@@ -1,5 +1,6 @@
 #include "providers/postgres/settings_live.h"
 
+#include "engine/resources/config_secrets.h"
 #include "providers/postgres/setting_value.h"
 
 namespace pgdecl::pg {
@@ -39,7 +40,30 @@ bool runs(const LiveResource& live, const std::string& name, const std::string& 
   return canonical && *canonical == settings_meta(live, "canonical." + name);
 }
 
+std::string hidden(const std::string& value, const std::string& secret, const ServerSetting* s) {
+  bool same = value == secret;
+  if (!same && s) {
+    auto left = canonical_setting(value, s->definition.vartype, s->definition.unit);
+    same = left && left == canonical_setting(secret, s->definition.vartype, s->definition.unit);
+  }
+  return same ? spec::kSensitiveValue : engine::kDifferentValue;
+}
+
 }  // namespace
+
+void hide_secret_settings(NodeSettings& now, const std::map<std::string, std::string>& secrets) {
+  for (const auto& [name, secret] : secrets) {
+    auto server = now.server.find(name);
+    ServerSetting* s = server == now.server.end() ? nullptr : &server->second;
+    if (s) {
+      s->display = hidden(s->display, secret, s);
+      s->canonical = hidden(s->canonical, secret, s);
+      if (s->set_by_alter_system) s->set_by_alter_system = hidden(*s->set_by_alter_system, secret, s);
+    }
+    if (auto file = now.pgdecl_conf.find(name); file != now.pgdecl_conf.end())
+      file->second = hidden(file->second, secret, s);
+  }
+}
 
 std::string settings_meta(const LiveResource& live, const std::string& key) {
   auto found = live.meta.find(key);

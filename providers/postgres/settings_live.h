@@ -25,6 +25,12 @@ engine::LiveResource settings_to_live(const NodeSettings& now,
 void add_file_drift(engine::PlannedChange& change, const std::map<std::string, std::string>& file,
                     const engine::LiveResource& live);
 
+// Hides the values of the spec's secret parameters (name → the secret's
+// value) in what was read: each shows as spec::kSensitiveValue where it is
+// the secret's, else as engine::kDifferentValue. Plans, the state and the
+// reasons of a change only ever see what is left.
+void hide_secret_settings(NodeSettings& now, const std::map<std::string, std::string>& secrets);
+
 // The value of a meta key, or "".
 std::string settings_meta(const engine::LiveResource& live, const std::string& key);
 

@@ -33,9 +33,12 @@ class SettingsProvider : public engine::ResourceProvider {
 
   Result<std::optional<LiveResource>> read(const Address& address) override {
     const auto file = rendered_file(address.name);
+    auto secrets = secret_values(address.name);
+    if (!secrets) return secrets.status();
     return probe_node(ctx_, address.name, [&](Connection& c) -> Result<LiveResource> {
       auto settings = read_node_settings(c, names_of(file));
       if (!settings) return settings.status();
+      hide_secret_settings(*settings, *secrets);
       return settings_to_live(*settings, parameters(address.name));
     });
   }
@@ -112,10 +115,14 @@ class SettingsProvider : public engine::ResourceProvider {
     });
     if (done && pending.restart) done = restart_or_put_back(node, *container_id, pending);
     std::optional<LiveResource> live = change.before;
+    auto secrets = secret_values(node);
+    if (!secrets) return {secrets.status(), live};
     ctx_.sessions.with_connection(node, Clock::now() + ctx_.ready_timeout, [&](Connection& c) {
       auto after = read_node_settings(c, names_of(rendered_file(node)));
-      if (after) live = settings_to_live(*after, parameters(node));
-      return after.status();
+      if (!after) return after.status();
+      hide_secret_settings(*after, *secrets);
+      live = settings_to_live(*after, parameters(node));
+      return Status::ok();
     });
     return {done, live};
   }
@@ -128,6 +135,7 @@ class SettingsProvider : public engine::ResourceProvider {
     FileOwner owner;
   };
 
+  // As plans show them: a secret is spec::kSensitiveValue.
   const std::map<std::string, std::string>& parameters(const std::string& node) const {
     return node_spec(ctx_.spec, node).parameters;
   }
@@ -136,15 +144,33 @@ class SettingsProvider : public engine::ResourceProvider {
     return engine::settings_in_file(engine::render_settings_file(ctx_.spec, node_spec(ctx_.spec, node)));
   }
 
+  // The secret parameters of the node and their values: never shown.
+  Result<std::map<std::string, std::string>> secret_values(const std::string& node) const {
+    auto secrets = node_config_secrets(ctx_, node);
+    if (!secrets) return secrets.status();
+    const spec::NodeSpec& spec = node_spec(ctx_.spec, node);
+    std::map<std::string, std::string> values;
+    for (const auto& [name, ref] : spec.secret_parameters)
+      values[name] = secrets->at(engine::parameter_secret_key(node, name)).reveal();
+    return values;
+  }
+
   // Checks every value against the server's own catalog before writing,
   // writes, and reloads.
   Status install_checked(Connection& c, const std::string& node, const std::string& container_id,
                          Pending& pending) {
-    const std::string file = engine::render_settings_file(ctx_.spec, node_spec(ctx_.spec, node));
+    auto secrets = node_config_secrets(ctx_, node);
+    if (!secrets) return secrets.status();
+    const spec::NodeSpec& spec = node_spec(ctx_.spec, node);
+    // The file the server is to read, secrets and all.
+    const std::string file = engine::render_settings_file(ctx_.spec, spec, &*secrets);
+    const auto wanted = engine::parameters_with_secrets(spec, *secrets);
+    std::set<std::string> secret_names;
+    for (const auto& [name, ref] : spec.secret_parameters) secret_names.insert(name);
     auto now = read_node_settings(c, names_of(engine::settings_in_file(file)));
     if (!now) return now.status();
     const ServerSettings& server = now->server;
-    if (auto s = check_parameters(server, parameters(node), node); !s) return s;
+    if (auto s = check_parameters(server, wanted, node, secret_names); !s) return s;
     if (auto s = reset_alter_system(c, server, engine::settings_in_file(file)); !s) return s;
     // Missing when someone took it away: NULL, not an error.
     auto previous = c.query("SELECT pg_read_file('pgdecl.conf', 0, 1048576, true)");
@@ -160,7 +186,7 @@ class SettingsProvider : public engine::ResourceProvider {
     // whole): nothing to write, nothing to reload.
     bool overridden = false;
     for (const auto& [name, setting] : server) overridden |= setting.set_by_alter_system.has_value();
-    if (pending.previous_file == file && !overridden && all_in_force(server, parameters(node))) {
+    if (pending.previous_file == file && !overridden && all_in_force(server, wanted)) {
       pending.restart = false;
       return Status::ok();
     }
