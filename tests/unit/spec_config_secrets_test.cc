@@ -2,6 +2,7 @@
 // { file } references are read into the model without their values, shown
 // as sensitive, and rendered with their values only when asked.
 #include <catch2/catch.hpp>
+#include <filesystem>
 #include <string>
 
 #include "engine/resources/config_secrets.h"
@@ -174,4 +175,15 @@ TEST_CASE("a live pg_hba.conf shows its secrets only as the spec's or a differen
   CHECK(engine::redact_hba("host all u 10.0.0.0/8 radius radiusservers=a radiussecrets=\"s1,s2\"", "",
                            options) ==
         "host all u 10.0.0.0/8 radius radiusservers=a radiussecrets=\"(a different value)\"");
+}
+
+TEST_CASE("the example with secrets in its config files is valid", "[spec]") {
+  Diagnostics diagnostics;
+  auto spec = spec::load_spec_file(
+      std::filesystem::path(PGDECL_SOURCE_DIR) / "specs" / "examples" / "ldap_archive.yaml", diagnostics);
+  INFO(diagnostics.to_string());
+  REQUIRE(spec);
+  CHECK(diagnostics.all().empty());
+  CHECK(spec->master.secret_parameters.count("archive_command") == 1);
+  CHECK(spec->master.hba_secrets.size() == 1);
 }
