@@ -197,9 +197,9 @@ void propagate_new_data(PlannedChange& change, const ResourceProvider& provider,
   const std::string why = dependency->address.to_string() + " makes the data it lives in anew, so it is ";
   switch (what) {
     case OnNewData::kApplyAgain:
-      if (change.action != Action::kNoOp) return;
-      change.action = Action::kUpdate;
+      if (change.action == Action::kNoOp) change.action = Action::kUpdate;
       change.reasons.push_back(why + "written again");
+      provider.plan_written_again(change);
       return;
     case OnNewData::kMakeAgain:
       change.action = Action::kCreate;

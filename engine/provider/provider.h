@@ -56,6 +56,12 @@ class ResourceProvider {
   };
   virtual OnNewData on_new_data() const { return OnNewData::kKept; }
 
+  // For kApplyAgain: `change` (an update) writes the resource again into
+  // new data. The provider adds what that means beyond the live
+  // differences: the settings of a new server are its defaults, so every
+  // value the spec sets is a change, and one read only at start restarts it.
+  virtual void plan_written_again(PlannedChange& /*change*/) const {}
+
   // True when deleting or replacing the object loses user data (a
   // database): the plan says so in words no one can miss.
   virtual bool holds_user_data() const { return false; }

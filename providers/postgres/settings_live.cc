@@ -51,6 +51,21 @@ std::string hidden(const std::string& value, const std::string& secret, const Se
 
 }  // namespace
 
+void add_new_data_settings(engine::PlannedChange& change) {
+  if (!change.before || !change.after) return;
+  const LiveResource& live = *change.before;
+  for (const auto& [name, value] : change.after->attributes) {
+    const std::string fallback = settings_meta(live, "fallback." + name);
+    if (listed(change, name) || same_value(live, name, fallback, value)) continue;
+    AttributeChange attribute{name, fallback, value};
+    if (read_at_start(live, name)) {
+      attribute.kind = engine::ChangeKind::kRestart;
+      change.restart = true;
+    }
+    change.changes.push_back(attribute);
+  }
+}
+
 void hide_secret_settings(NodeSettings& now, const std::map<std::string, std::string>& secrets) {
   for (const auto& [name, secret] : secrets) {
     auto server = now.server.find(name);

@@ -25,6 +25,13 @@ engine::LiveResource settings_to_live(const NodeSettings& now,
 void add_file_drift(engine::PlannedChange& change, const std::map<std::string, std::string>& file,
                     const engine::LiveResource& live);
 
+// Adds to `change` what a server on new data needs beyond the differences
+// already in it: it starts with each parameter at its fallback (what the
+// old server's catalog in `change.before` says it takes when pgdecl.conf
+// does not set it), so each value of the spec that differs is set, and one
+// read only at start restarts it.
+void add_new_data_settings(engine::PlannedChange& change);
+
 // Hides the values of the spec's secret parameters (name → the secret's
 // value) in what was read: each shows as spec::kSensitiveValue where it is
 // the secret's, else as engine::kDifferentValue. Plans, the state and the

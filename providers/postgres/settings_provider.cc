@@ -30,6 +30,7 @@ class SettingsProvider : public engine::ResourceProvider {
   // A master's new data starts with pgdecl's own settings only (a replica's
   // copy gets its whole file with the copy, and this depends on no copy).
   OnNewData on_new_data() const override { return OnNewData::kApplyAgain; }
+  void plan_written_again(PlannedChange& change) const override { add_new_data_settings(change); }
 
   Result<std::optional<LiveResource>> read(const Address& address) override {
     const auto file = rendered_file(address.name);

@@ -1,0 +1,60 @@
+// A master on new data starts with its settings at their defaults: the
+// plan lists every value the spec sets that differs, and one read only at
+// start makes the change a restart.
+#include <catch2/catch.hpp>
+
+#include "providers/postgres/settings_live.h"
+
+using namespace pgdecl;
+using engine::ChangeKind;
+
+namespace {
+
+engine::LiveResource old_server() {
+  engine::LiveResource live{"settings", {{"max_connections", "50"}, {"work_mem", "8MB"}}, {}};
+  live.meta = {{"fallback.max_connections", "100"},
+               {"context.max_connections", "postmaster"},
+               {"vartype.max_connections", "integer"},
+               {"fallback.work_mem", "4MB"},
+               {"context.work_mem", "user"},
+               {"vartype.work_mem", "integer"},
+               {"unit.work_mem", "kB"},
+               {"fallback.application_name", ""},
+               {"context.application_name", "user"},
+               {"vartype.application_name", "string"}};
+  return live;
+}
+
+}  // namespace
+
+TEST_CASE("settings written into new data list each value off its default, restarting for start-only ones",
+          "[unit]") {
+  engine::PlannedChange change;
+  change.action = engine::Action::kUpdate;
+  change.before = old_server();
+  change.after = engine::DesiredResource{
+      *Address::parse("pg_settings.master"),
+      {{"max_connections", "50"}, {"work_mem", "4096kB"}, {"application_name", "reports"}},
+      {}};
+  pg::add_new_data_settings(change);
+
+  CHECK(change.restart);
+  REQUIRE(change.changes.size() == 2);
+  CHECK(change.changes[0].name == "application_name");
+  CHECK(change.changes[0].kind == ChangeKind::kUpdateInPlace);
+  CHECK(change.changes[1].name == "max_connections");
+  CHECK(change.changes[1].before == std::optional<std::string>("100"));
+  CHECK(change.changes[1].after == std::optional<std::string>("50"));
+  CHECK(change.changes[1].kind == ChangeKind::kRestart);
+}
+
+TEST_CASE("settings written into new data at their defaults need no restart", "[unit]") {
+  engine::PlannedChange change;
+  change.action = engine::Action::kUpdate;
+  change.before = old_server();
+  change.after =
+      engine::DesiredResource{*Address::parse("pg_settings.master"), {{"max_connections", "100"}}, {}};
+  pg::add_new_data_settings(change);
+  CHECK_FALSE(change.restart);
+  CHECK(change.changes.empty());
+}
