@@ -10,11 +10,18 @@
 namespace pgdecl {
 namespace {
 
+std::string from_environment(const char* name) {
+  const char* set = std::getenv(name);
+  return set ? set : "";
+}
+
 const std::string& kill_at() {
-  static const std::string value = [] {
-    const char* set = std::getenv("PGDECL_TEST_KILL_AT");
-    return std::string(set ? set : "");
-  }();
+  static const std::string value = from_environment("PGDECL_TEST_KILL_AT");
+  return value;
+}
+
+const std::string& stop_at() {
+  static const std::string value = from_environment("PGDECL_TEST_STOP_AT");
   return value;
 }
 
@@ -39,6 +46,10 @@ void step_boundary(const std::string& what) {
   spdlog::trace("boundary {}: {}", number, what);
   if (!kill_at().empty() && kill_at() == "boundary:" + std::to_string(number)) {
     die_here("boundary " + std::to_string(number) + " (" + what + ")");
+  }
+  if (!stop_at().empty() && stop_at() == what) {
+    spdlog::default_logger()->flush();
+    std::raise(SIGSTOP);
   }
 }
 

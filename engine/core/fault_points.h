@@ -17,6 +17,10 @@ void fault_point(const char* name);
 // PGDECL_TEST_KILL_AT=boundary:<N> kills at the N-th. Each boundary is
 // logged at trace level ("boundary N: ..."), which is how a test learns
 // how many an apply has.
+//
+// PGDECL_TEST_STOP_AT=<what> stops the process instead (SIGSTOP) at the
+// boundary logged as `what` ("pg_role.app recorded"), so a test can change
+// the world under a paused apply and let it go on with SIGCONT.
 void step_boundary(const std::string& what);
 
 }  // namespace pgdecl

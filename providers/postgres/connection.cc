@@ -1,6 +1,7 @@
 #include "providers/postgres/connection.h"
 
 #include <libpq-fe.h>
+#include <poll.h>
 #include <spdlog/spdlog.h>
 #include <sys/socket.h>
 
@@ -330,6 +331,22 @@ long Connection::connections_opened() { return opened_count; }
 long Connection::round_trips() { return round_trip_count; }
 
 bool Connection::healthy() const { return !given_up_ && PQstatus(as_pg(conn_)) == CONNECTION_OK; }
+
+// An idle connection has nothing to read, but for a notice or a parameter
+// report now and then. A server that ended it sent its FATAL and closed the
+// socket: both show as readable here, and reading them (libpq's socket is
+// non-blocking) leaves libpq at CONNECTION_BAD on the end of the stream.
+bool Connection::still_open() {
+  PGconn* conn = as_pg(conn_);
+  for (int reads = 0; healthy() && reads < 8; ++reads) {
+    pollfd readable{PQsocket(conn), POLLIN, 0};
+    const int ready = ::poll(&readable, 1, 0);
+    if (ready == 0) return true;
+    if (ready < 0 && errno != EINTR) return false;
+    if (ready > 0 && !PQconsumeInput(conn)) return false;
+  }
+  return healthy();
+}
 
 std::string Connection::escape_identifier(const std::string& name) const {
   char* escaped = PQescapeIdentifier(as_pg(conn_), name.c_str(), name.size());

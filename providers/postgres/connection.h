@@ -91,6 +91,10 @@ class Connection {
   // libpq: the clear text never travels to the server.
   Result<std::string> scram_verifier(const Secret& password, const std::string& role);
   bool healthy() const;
+  // healthy(), and not ended by the server while it sat idle (a restart,
+  // pg_terminate_backend): checked without a round trip, before a
+  // statement is sent on it that would fail on the server's last words.
+  bool still_open();
   // Names the next statement for PGDECL_TEST_KILL_AT (fault_points.h): pgdecl
   // is killed once it has sent it, before any answer.
   void mark_next_statement(std::string point) { next_point_ = std::move(point); }

@@ -49,7 +49,7 @@ Status NodeSessions::with_connection(const std::string& name, Clock::time_point 
   Node& n = node(name);
   std::lock_guard lock(n.mutex);
   if (n.given_up) return *n.given_up;
-  if (n.connection && !n.connection->healthy()) n.connection.reset();
+  if (n.connection && !n.connection->still_open()) n.connection.reset();
   if (!n.connection) {
     refresh_address(name, n);
     if (n.address.port == 0) return Status::unavailable("node " + name + " has no published port yet");

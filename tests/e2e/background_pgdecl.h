@@ -61,6 +61,20 @@ class BackgroundPgdecl {
 
   void signal(int number) { ::kill(pid_, number); }
 
+  // True once pgdecl stopped itself (SIGSTOP, see PGDECL_TEST_STOP_AT);
+  // false after `limit` or when it ended.
+  bool wait_until_stopped(std::chrono::seconds limit) {
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    while (!finished_ && std::chrono::steady_clock::now() < deadline) {
+      if (::waitpid(pid_, &status_, WNOHANG | WUNTRACED) == pid_) {
+        if (WIFSTOPPED(status_)) return true;
+        finished_ = true;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return false;
+  }
+
   // Waits for pgdecl to end (killing it after `limit`): its exit code, or
   // -1 when a signal ended it.
   CliResult wait(std::chrono::seconds limit) {

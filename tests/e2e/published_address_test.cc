@@ -5,9 +5,11 @@
 #include <chrono>
 #include <string>
 
+#include "tests/e2e/background_pgdecl.h"
 #include "tests/e2e/replica_fixture.h"
 
 using namespace pgdecl;
+using pgdecl::testing::BackgroundPgdecl;
 using pgdecl::testing::ClusterFixture;
 using pgdecl::testing::contains;
 using pgdecl::testing::node_port;
@@ -76,4 +78,32 @@ TEST_CASE("an apply that restarts a master published on port 0 follows it to its
   }
   auto calm = cluster.run("plan -f spec.yaml --detailed-exitcode");
   CHECK(calm.exit_code == 0);
+}
+
+// The port moves between two steps of one apply, behind its back (a
+// restart by hand, a Docker restart policy): the next step's connection
+// goes to where the master is now, not where the apply first found it.
+TEST_CASE("a master that moves to a new port between two steps of an apply is followed there",
+          "[e2e][docker][postgres][published]") {
+  ClusterFixture cluster("movedport");
+  const std::string base = spec_text(cluster.name());
+  cluster.write_spec(base);
+  REQUIRE(cluster.run("apply -f spec.yaml --auto-approve").exit_code == 0);
+  cluster.write_spec(base +
+                     "roles:\n  - name: owner2\n    login: true\n"
+                     "databases:\n  - name: db2\n    owner: owner2\n");
+  const int before = cluster.published_port();
+
+  ::setenv("PGDECL_TEST_STOP_AT", "pg_role.owner2 recorded", 1);
+  BackgroundPgdecl apply(cluster.dir(), "apply -f spec.yaml --auto-approve --timeout 20s");
+  ::unsetenv("PGDECL_TEST_STOP_AT");
+  REQUIRE(apply.wait_until_stopped(std::chrono::seconds(60)));
+  REQUIRE(run_command("docker restart -t 5 " + cluster.name() + "-master").exit_code == 0);
+  REQUIRE(cluster.published_port() != before);
+  apply.signal(SIGCONT);
+  auto done = apply.wait(std::chrono::seconds(60));
+  INFO(done.out << done.err);
+  CHECK(done.exit_code == 0);
+  CHECK(scalar(*cluster.connect(), "select pg_get_userbyid(datdba) from pg_database where datname = 'db2'") ==
+        "owner2");
 }
