@@ -10,34 +10,42 @@ namespace {
 const std::vector<std::string> kSources = {"env", "file", "generate"};
 constexpr std::string_view kScramPrefix = "SCRAM-SHA-256$";
 
-// A string is the password itself, or a verifier already hashed elsewhere
-// (safe to keep in a spec, so no warning).
-std::optional<SecretRef> read_inline(Reader& reader, const Entry& entry) {
+// An inline secret as one line of text: a password reaches passfiles one
+// a line, and a config file holds a value on one line, so a line break
+// would split it. `what` names it in errors.
+std::optional<std::string> one_line_secret(Reader& reader, const Entry& entry, const std::string& what) {
   const std::string& text = entry.value.Scalar();
   if (text.empty()) {
-    reader.error(entry.value_pos, "expected a non-empty password");
+    reader.error(entry.value_pos, "expected a non-empty " + what);
     return std::nullopt;
   }
   if (!is_utf8(text)) {
     reader.not_utf8(entry);
     return std::nullopt;
   }
-  // A password reaches passfiles one a line: a line break would split it.
   if (has_control_character(text)) {
-    reader.error(entry.value_pos, "the password holds a line break or another control character");
+    reader.error(entry.value_pos, "the " + what + " holds a line break or another control character");
     return std::nullopt;
   }
-  if (text.rfind(kScramPrefix, 0) == 0) {
-    if (auto problem = check_scram_verifier(text)) {
+  return text;
+}
+
+// A string is the password itself, or a verifier already hashed elsewhere
+// (safe to keep in a spec, so no warning).
+std::optional<SecretRef> read_inline(Reader& reader, const Entry& entry) {
+  auto text = one_line_secret(reader, entry, "password");
+  if (!text) return std::nullopt;
+  if (text->rfind(kScramPrefix, 0) == 0) {
+    if (auto problem = check_scram_verifier(*text)) {
       reader.error(entry.value_pos, problem->message);
       return std::nullopt;
     }
-    return SecretRef{SecretRef::Kind::kScramVerifier, text, entry.value_pos};
+    return SecretRef{SecretRef::Kind::kScramVerifier, *text, entry.value_pos};
   }
   reader.warning(
       entry.value_pos,
       "password written inline in the spec; prefer { env: VAR }, { file: PATH } or { generate: true }");
-  return SecretRef{SecretRef::Kind::kLiteral, text, entry.value_pos};
+  return SecretRef{SecretRef::Kind::kLiteral, *text, entry.value_pos};
 }
 
 // The file must be there for a plan to read it; its content is not read
@@ -110,22 +118,11 @@ std::optional<SecretRef> read_secret(Reader& reader, const Entry& entry, const s
 std::optional<SecretRef> read_config_secret(Reader& reader, const Entry& entry,
                                             const std::filesystem::path& dir) {
   if (entry.value.IsScalar()) {
-    const std::string& text = entry.value.Scalar();
-    if (text.empty()) {
-      reader.error(entry.value_pos, "expected a non-empty secret");
-      return std::nullopt;
-    }
-    if (!is_utf8(text)) {
-      reader.not_utf8(entry);
-      return std::nullopt;
-    }
-    if (has_control_character(text)) {
-      reader.error(entry.value_pos, "the secret holds a line break or another control character");
-      return std::nullopt;
-    }
+    auto text = one_line_secret(reader, entry, "secret");
+    if (!text) return std::nullopt;
     reader.warning(entry.value_pos,
                    "secret written inline in the spec; prefer { env: VAR } or { file: PATH }");
-    return SecretRef{SecretRef::Kind::kLiteral, text, entry.value_pos};
+    return SecretRef{SecretRef::Kind::kLiteral, *text, entry.value_pos};
   }
   if (!entry.value.IsMap()) {
     reader.expected(entry, "a map with env or file");

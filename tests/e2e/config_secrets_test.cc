@@ -69,7 +69,19 @@ std::string everything_kept(ClusterFixture& cluster) {
   return kept;
 }
 
-std::string hba_on_server(pg::Connection& c) { return scalar(c, "select pg_read_file('pg_hba.conf')"); }
+// Both nodes' servers read these values from their files.
+void check_servers_hold(ClusterFixture& cluster, const std::string& archive_command,
+                        const std::string& ldap_password) {
+  for (const char* node : {"master", "replica1"}) {
+    INFO(node);
+    auto c = connect_node(cluster, node);
+    CHECK(scalar(*c, kArchiveCommandRead) == archive_command);
+    CHECK(scalar(*c, "show log_statement") == "all");
+    CHECK(contains(scalar(*c, "select pg_read_file('pg_hba.conf')"),
+                   "ldapbindpasswd=\"" + ldap_password + "\""));
+    CHECK(scalar(*c, "select count(*) from pg_hba_file_rules where error is not null") == "0");
+  }
+}
 
 }  // namespace
 
@@ -90,15 +102,8 @@ TEST_CASE("secrets in parameters and hba options reach the servers and are shown
   INFO(applied.out << applied.err);
   REQUIRE(applied.exit_code == 0);
 
-  // The servers read the values themselves: the copy's first settings and
-  // the checked path carry them.
-  for (const char* node : {"master", "replica1"}) {
-    auto c = connect_node(cluster, node);
-    CHECK(scalar(*c, kArchiveCommandRead) == "/bin/true " + archive_key);
-    CHECK(scalar(*c, "show log_statement") == "all");
-    CHECK(contains(hba_on_server(*c), "ldapbindpasswd=\"" + ldap_password + "\""));
-    CHECK(scalar(*c, "select count(*) from pg_hba_file_rules where error is not null") == "0");
-  }
+  // The copy's first settings and the checked path carry them.
+  check_servers_hold(cluster, "/bin/true " + archive_key, ldap_password);
   auto calm = run_pgdecl(cluster.dir(), "plan -f spec.yaml --detailed-exitcode");
   INFO(calm.out << calm.err);
   CHECK(calm.exit_code == 0);
@@ -120,11 +125,7 @@ TEST_CASE("secrets in parameters and hba options reach the servers and are shown
   auto reapplied = run_pgdecl(cluster.dir(), "apply second.plan");
   INFO(reapplied.out << reapplied.err);
   REQUIRE(reapplied.exit_code == 0);
-  for (const char* node : {"master", "replica1"}) {
-    auto c = connect_node(cluster, node);
-    CHECK(scalar(*c, kArchiveCommandRead) == "/bin/true " + new_key);
-    CHECK(contains(hba_on_server(*c), "ldapbindpasswd=\"" + new_password + "\""));
-  }
+  check_servers_hold(cluster, "/bin/true " + new_key, new_password);
   auto shown = run_pgdecl(cluster.dir(), "show -f spec.yaml --json");
   INFO(shown.out << shown.err);
   auto status = run_pgdecl(cluster.dir(), "status -f spec.yaml");
