@@ -8,16 +8,11 @@ namespace {
 
 constexpr const char* kContainerKind = "container";
 
-// Earlier versions labelled helpers with the cluster and address only.
-bool is_this_helper(const docker::Labels& labels, const docker::Owner& owner) {
-  docker::Owner unmarked = owner;
-  unmarked.helper.clear();
-  return docker::owned_by(labels, owner) || docker::owned_by(labels, unmarked);
-}
-
-// A helper of this replica's, for this purpose, whose run is over.
+// A helper of this replica's, for this purpose, whose run is over. Only
+// its labels say so: a container at a helper's name without them (the
+// pgdecl.helper label included) may be anyone's, and is never removed.
 bool is_leftover(const docker::Labels& labels, const docker::Owner& owner) {
-  return is_this_helper(labels, owner) && docker::run_is_over(labels);
+  return docker::owned_by(labels, owner) && docker::run_is_over(labels);
 }
 
 Status remove_quietly(docker::Client& client, const std::string& id) {
@@ -44,7 +39,7 @@ Status clear_name(docker::Client& client, const std::string& name, const docker:
   if (!there) return there.status();
   if (!there->has_value()) return Status::ok();
   if (is_leftover((*there)->labels, owner)) return remove_quietly(client, (*there)->id);
-  if (!is_this_helper((*there)->labels, owner))
+  if (!docker::owned_by((*there)->labels, owner))
     return docker::not_ours(kContainerKind, name, (*there)->labels, owner);
   auto run = (*there)->labels.find(docker::kRunLabel);
   return Status::conflict(kContainerKind + std::string(" ") + name + " is in use by another pgdecl run (" +

@@ -75,4 +75,25 @@ TEST_CASE("a plan beside an apply leaves the apply's probe container alone and r
   run_command("docker rm -f " + held);
 }
 
+TEST_CASE("a container at a helper's name without the pgdecl.helper label is refused and kept",
+          "[e2e][docker][postgres][replica][helpers]") {
+  ClusterFixture cluster("helperlabel");
+  cluster.write_spec(replica_spec(cluster.name(), 1));
+  // At the copy's name, labelled with the cluster and the replica, as
+  // anyone could: no pgdecl.helper label, so pgdecl did not make it.
+  const std::string copy = cluster.name() + "-replica1-bootstrap";
+  auto planted = run_command("docker create --name " + copy + " --label pgdecl.cluster=" + cluster.name() +
+                             " --label pgdecl.address=pg_replica.replica1 postgres:15 true");
+  REQUIRE(planted.exit_code == 0);
+  const std::string before = id_of(copy);
+
+  auto apply = cluster.run("apply -f spec.yaml --auto-approve --timeout 30s");
+  CHECK(apply.exit_code == 1);
+  CHECK(contains(apply.err,
+                 "container " + copy + " already exists and is not this cluster's: it belongs to cluster " +
+                     cluster.name() +
+                     " as pg_replica.replica1, without the pgdecl.helper label pgdecl gives its helpers"));
+  CHECK(id_of(copy) == before);
+}
+
 }  // namespace pgdecl::testing
