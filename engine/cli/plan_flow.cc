@@ -95,6 +95,7 @@ int apply_and_report(Session& session, const engine::Plan& plan, const Options& 
   std::cout << "\n"
             << (plan.destroy ? "Destroy complete! " : "Apply complete! ") << "Resources: " << summary.add
             << " added, " << summary.change << " changed, " << summary.destroy << " destroyed.\n";
+  if (!plan.not_ours.empty()) std::cout << "\n" << engine::render_not_ours(plan);
   return kExitOk;
 }
 

@@ -10,6 +10,8 @@ std::string label_or_empty(const Labels& labels, const char* key) {
   return found == labels.end() ? "" : found->second;
 }
 
+}  // namespace
+
 std::string whose(const Labels& labels, const Owner& owner) {
   const std::string cluster = label_or_empty(labels, engine::kClusterLabel);
   if (cluster.empty()) return "it carries no pgdecl.cluster label: pgdecl did not make it";
@@ -24,8 +26,6 @@ std::string whose(const Labels& labels, const Owner& owner) {
     text += ", without the pgdecl.helper label pgdecl gives its helpers";
   return text;
 }
-
-}  // namespace
 
 Labels Owner::labels() const {
   Labels labels{{engine::kClusterLabel, cluster}, {engine::kAddressLabel, address}};
