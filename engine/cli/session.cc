@@ -196,7 +196,9 @@ void Session::prepare_apply(const engine::Plan& plan) {
   wiring_->node_context->replicas_mended = std::move(replicas_mended);
 }
 
-Status Session::wait_until_healthy() { return pg::wait_until_replicas_stream(*wiring_->node_context); }
+Status Session::wait_until_healthy(const std::function<bool()>& stop) {
+  return pg::wait_until_replicas_stream(*wiring_->node_context, stop);
+}
 
 Status Session::write_state() { return state::write_state(paths_.state, state_); }
 
