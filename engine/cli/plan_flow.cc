@@ -50,6 +50,16 @@ void print_plan(const engine::Plan& plan) {
   std::cout << engine::render_plan_text(plan, {stdout_wants_color()}) << std::flush;
 }
 
+namespace {
+
+int report_health_unconfirmed() {
+  std::cerr << "Interrupted: every step was applied and recorded, but the cluster's health was not "
+               "confirmed; pgdecl status shows it.\n";
+  return kExitInterrupted;
+}
+
+}  // namespace
+
 int apply_and_report(Session& session, const engine::Plan& plan, const Options& options) {
   if (auto s = session.save_secrets(); !s) {
     print_error(s.message());
@@ -80,14 +90,12 @@ int apply_and_report(Session& session, const engine::Plan& plan, const Options& 
     return kExitError;
   }
   // A step can end a replica's stream (a master restart does): the apply is
-  // done only when every replica streams again.
-  if (interrupt_requested()) {
-    std::cerr << "Interrupted: every step was applied and recorded, but the cluster's health was not "
-                 "waited for; pgdecl status shows it.\n";
-    return kExitInterrupted;
-  }
+  // done only when every replica streams again. Nothing is left to record
+  // by then, so an interrupt ends the wait at once.
+  if (interrupt_requested()) return report_health_unconfirmed();
   if (!plan.destroy && options.targets.empty()) {
-    if (auto healthy = session.wait_until_healthy(); !healthy) {
+    if (auto healthy = session.wait_until_healthy(interrupt_requested); !healthy) {
+      if (interrupt_requested()) return report_health_unconfirmed();
       print_error("every step was applied, but the cluster is not healthy: " + healthy.message());
       return kExitError;
     }
@@ -95,6 +103,7 @@ int apply_and_report(Session& session, const engine::Plan& plan, const Options& 
   std::cout << "\n"
             << (plan.destroy ? "Destroy complete! " : "Apply complete! ") << "Resources: " << summary.add
             << " added, " << summary.change << " changed, " << summary.destroy << " destroyed.\n";
+  if (!plan.not_ours.empty()) std::cout << "\n" << engine::render_not_ours(plan);
   return kExitOk;
 }
 

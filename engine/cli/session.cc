@@ -161,6 +161,9 @@ Result<engine::Plan> Session::make_plan(const Options& options, bool destroy) {
       return Status::invalid_argument("--replace " + text + ": not a resource address (type.name)");
     request.replace.push_back(*address);
   }
+  // A destroy removes only what is this cluster's: an object of anyone
+  // else's at one of its names is left alone, and named.
+  if (destroy) wiring_->snapshot->pass_over_foreign();
   // The refresh asks the master once for every replica's slot and stream.
   wiring_->node_context->master_replication.hold();
   auto plan = [&] {
@@ -169,6 +172,7 @@ Result<engine::Plan> Session::make_plan(const Options& options, bool destroy) {
   }();
   wiring_->node_context->master_replication.release();
   if (!plan) return plan;
+  plan->not_ours = wiring_->snapshot->passed_over();
   plan->purge_volumes = options.purge_volumes;
   engine::RecordedAttributes recorded;
   for (const auto& [address, record] : state_.resources) recorded[address] = record.attributes;
@@ -194,7 +198,9 @@ void Session::prepare_apply(const engine::Plan& plan) {
   wiring_->node_context->replicas_mended = std::move(replicas_mended);
 }
 
-Status Session::wait_until_healthy() { return pg::wait_until_replicas_stream(*wiring_->node_context); }
+Status Session::wait_until_healthy(const std::function<bool()>& stop) {
+  return pg::wait_until_replicas_stream(*wiring_->node_context, stop);
+}
 
 Status Session::write_state() { return state::write_state(paths_.state, state_); }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -61,8 +62,9 @@ class Session {
   // Writes generated passwords before anything is made with them.
   Status save_secrets() { return secrets_->save(); }
   Status write_state();
-  // After an apply: waits until every replica streams from the master.
-  Status wait_until_healthy();
+  // After an apply: waits until every replica streams from the master, or
+  // until `stop` says to stop waiting (an interrupt).
+  Status wait_until_healthy(const std::function<bool()>& stop);
 
  private:
   struct Wiring;

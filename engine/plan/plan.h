@@ -31,6 +31,11 @@ struct Plan {
   std::vector<std::string> replace;
   // Every resource considered, dependencies before dependents.
   std::vector<PlannedChange> changes;
+  // In a destroy: objects at this cluster's Docker names that are not its
+  // own ("volume pg-data (it carries no pgdecl.cluster label: ...)"). The
+  // destroy leaves them as they are and says so. Not saved with a plan:
+  // each refresh finds them again.
+  std::vector<std::string> not_ours;
   // address → addresses it depends on (from the spec and from the state).
   std::map<std::string, std::vector<std::string>> dependencies;
 

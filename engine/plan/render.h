@@ -15,6 +15,10 @@ struct RenderOptions {
 // "Plan: A to add, C to change, D to destroy."
 std::string render_plan_text(const Plan& plan, const RenderOptions& options);
 
+// The objects a destroy leaves as not this cluster's (Plan::not_ours), a
+// line each under a heading; empty when there are none.
+std::string render_not_ours(const Plan& plan);
+
 // The shape of Terraform's JSON plan: format_version, resource_changes[]
 // with address, type, name, change.actions/before/after.
 std::string render_plan_json(const Plan& plan);

@@ -132,6 +132,13 @@ void render_change(std::ostringstream& out, const PlannedChange& change, const P
 
 }  // namespace
 
+std::string render_not_ours(const Plan& plan) {
+  if (plan.not_ours.empty()) return "";
+  std::string text = "Not this cluster's, so destroy leaves it as it is:\n";
+  for (const auto& object : plan.not_ours) text += "  " + object + "\n";
+  return text;
+}
+
 std::string render_plan_text(const Plan& plan, const RenderOptions& options) {
   Palette palette{options.color};
   std::ostringstream out;
@@ -139,7 +146,8 @@ std::string render_plan_text(const Plan& plan, const RenderOptions& options) {
     out << "No changes. "
         << (plan.destroy ? "Nothing of cluster " + plan.cluster + " to destroy."
                          : "Cluster " + plan.cluster + " matches the spec.")
-        << "\n";
+        << "\n"
+        << render_not_ours(plan);
     return out.str();
   }
   out << "pgdecl will perform the following actions:\n\n";
@@ -151,6 +159,7 @@ std::string render_plan_text(const Plan& plan, const RenderOptions& options) {
       << " to destroy.";
   if (s.forget > 0) out << " " << s.forget << " to stop managing (kept).";
   out << "\n";
+  if (!plan.not_ours.empty()) out << "\n" << render_not_ours(plan);
   return out.str();
 }
 

@@ -30,15 +30,6 @@ Result<std::optional<Labels>> labels_at(Client& client, const std::string& kind,
   return labels_of(client.inspect_volume(name));
 }
 
-// One of ours, unless its labels say another resource of ours: then the
-// refusal (two resources of one cluster at one name).
-template <typename T>
-Result<std::optional<T>> checked(const std::string& kind, std::optional<T> found, const Owner& owner) {
-  if (!found) return std::optional<T>();
-  if (auto s = require_owned(kind, found->name, found->labels, owner); !s) return s;
-  return found;
-}
-
 }  // namespace
 
 Labels ClusterSnapshot::labels_for(const std::string& address) const { return owner_of(address).labels(); }
@@ -67,51 +58,66 @@ Status ClusterSnapshot::load_locked() {
   return Status::ok();
 }
 
-Status ClusterSnapshot::foreign_check_locked(const std::string& kind, const std::string& name,
-                                             const Owner& owner) {
+Result<std::optional<Labels>> ClusterSnapshot::labels_at_locked(const std::string& kind,
+                                                                const std::string& name) {
   const std::string key = kind + " " + name;
   if (auto known = checked_names_.find(key); known != checked_names_.end()) return known->second;
   auto labels = labels_at(client_, kind, name);
   if (!labels) return labels.status();
-  Status verdict = labels->has_value() ? not_ours(kind, name, **labels, owner) : Status::ok();
-  checked_names_[key] = verdict;
-  return verdict;
+  checked_names_[key] = *labels;
+  return *labels;
+}
+
+template <typename T>
+Result<std::optional<T>> ClusterSnapshot::lookup_locked(const std::string& kind, const std::vector<T>& listed,
+                                                        const std::string& name, const Owner& owner) {
+  auto found = by_name(listed, name);
+  if (found && owned_by(found->labels, owner)) return found;
+  // Another resource's of this cluster, or, when the labelled lists lack
+  // the name, whatever else is there: not this resource's.
+  std::optional<Labels> labels;
+  if (found) {
+    labels = found->labels;
+  } else {
+    auto there = labels_at_locked(kind, name);
+    if (!there) return there.status();
+    labels = std::move(*there);
+  }
+  if (!labels) return std::optional<T>();
+  if (!pass_over_foreign_) return not_ours(kind, name, *labels, owner);
+  passed_over_.insert(kind + " " + name + " (" + whose(*labels, owner) + ")");
+  return std::optional<T>();
 }
 
 Result<std::optional<ContainerInfo>> ClusterSnapshot::container(const std::string& node) {
-  const std::string name = docker_name(node);
   const Owner owner = owner_of(std::string(resource_type::kContainer) + "." + node);
   std::lock_guard lock(mutex_);
   if (auto s = load_locked(); !s) return s;
-  auto found = by_name(containers_, name);
-  if (!found) {
-    if (auto s = foreign_check_locked(kContainerKind, name, owner); !s) return s;
-  }
-  return checked(kContainerKind, std::move(found), owner);
+  return lookup_locked(kContainerKind, containers_, docker_name(node), owner);
 }
 
 Result<std::optional<NetworkInfo>> ClusterSnapshot::network(const std::string& network) {
-  const std::string name = docker_name(network);
   const Owner owner = owner_of(std::string(resource_type::kNetwork) + "." + network);
   std::lock_guard lock(mutex_);
   if (auto s = load_locked(); !s) return s;
-  auto found = by_name(networks_, name);
-  if (!found) {
-    if (auto s = foreign_check_locked(kNetworkKind, name, owner); !s) return s;
-  }
-  return checked(kNetworkKind, std::move(found), owner);
+  return lookup_locked(kNetworkKind, networks_, docker_name(network), owner);
 }
 
 Result<std::optional<VolumeInfo>> ClusterSnapshot::volume(const std::string& volume) {
-  const std::string name = docker_name(volume);
   const Owner owner = owner_of(std::string(resource_type::kVolume) + "." + volume);
   std::lock_guard lock(mutex_);
   if (auto s = load_locked(); !s) return s;
-  auto found = by_name(volumes_, name);
-  if (!found) {
-    if (auto s = foreign_check_locked(kVolumeKind, name, owner); !s) return s;
-  }
-  return checked(kVolumeKind, std::move(found), owner);
+  return lookup_locked(kVolumeKind, volumes_, docker_name(volume), owner);
+}
+
+void ClusterSnapshot::pass_over_foreign() {
+  std::lock_guard lock(mutex_);
+  pass_over_foreign_ = true;
+}
+
+std::vector<std::string> ClusterSnapshot::passed_over() const {
+  std::lock_guard lock(mutex_);
+  return {passed_over_.begin(), passed_over_.end()};
 }
 
 Status ClusterSnapshot::check_volume_before_mount(const std::string& volume) {

@@ -3,6 +3,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,14 @@ class ClusterSnapshot {
   Status check_volume_before_mount(const std::string& volume);
   Status check_network_before_use(const std::string& network);
 
+  // For a destroy, which removes only what is this cluster's: an object
+  // at a resource's name that is not this resource's is taken as not
+  // there (nothing of ours is left to remove at that name), and noted.
+  void pass_over_foreign();
+  // What was passed over, one line each: "volume pg-data (it carries no
+  // pgdecl.cluster label: pgdecl did not make it)".
+  std::vector<std::string> passed_over() const;
+
   void invalidate();
   Client& client() { return client_; }
   const std::string& cluster() const { return cluster_; }
@@ -44,19 +53,27 @@ class ClusterSnapshot {
 
  private:
   Status load_locked();
-  // The object at a Docker name when the labelled lists lack it: nothing,
-  // or the refusal naming whose it is. Cached until invalidate().
-  Status foreign_check_locked(const std::string& kind, const std::string& name, const Owner& owner);
+  // The labels of whatever is at a Docker name the labelled lists lack, or
+  // nothing. Cached until invalidate().
+  Result<std::optional<Labels>> labels_at_locked(const std::string& kind, const std::string& name);
+  // The resource's object at `name` among `listed`: nothing, the object,
+  // or, when another's is there, the refusal naming whose it is (or, in a
+  // destroy, nothing, with the object noted).
+  template <typename T>
+  Result<std::optional<T>> lookup_locked(const std::string& kind, const std::vector<T>& listed,
+                                         const std::string& name, const Owner& owner);
 
   Client& client_;
   std::string cluster_;
-  std::mutex mutex_;
+  mutable std::mutex mutex_;
   bool loaded_ = false;
   std::vector<ContainerInfo> containers_;
   std::vector<NetworkInfo> networks_;
   std::vector<VolumeInfo> volumes_;
   std::map<std::string, std::optional<ImageInfo>> images_;
-  std::map<std::string, Status> checked_names_;  // "<kind> <name>" -> verdict
+  std::map<std::string, std::optional<Labels>> checked_names_;  // "<kind> <name>" -> labels there
+  bool pass_over_foreign_ = false;
+  std::set<std::string> passed_over_;
 };
 
 }  // namespace pgdecl::docker

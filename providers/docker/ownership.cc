@@ -10,7 +10,9 @@ std::string label_or_empty(const Labels& labels, const char* key) {
   return found == labels.end() ? "" : found->second;
 }
 
-std::string whose(const Labels& labels) {
+}  // namespace
+
+std::string whose(const Labels& labels, const Owner& owner) {
   const std::string cluster = label_or_empty(labels, engine::kClusterLabel);
   if (cluster.empty()) return "it carries no pgdecl.cluster label: pgdecl did not make it";
   std::string text = "it belongs to cluster " + cluster;
@@ -18,10 +20,12 @@ std::string whose(const Labels& labels) {
   if (!address.empty()) text += " as " + address;
   const std::string helper = label_or_empty(labels, kHelperLabel);
   if (!helper.empty()) text += " (" + helper + " helper)";
+  // pgdecl labels every helper it makes as one: without that label the
+  // object is not one, whatever else it says.
+  if (!owner.helper.empty() && helper.empty())
+    text += ", without the pgdecl.helper label pgdecl gives its helpers";
   return text;
 }
-
-}  // namespace
 
 Labels Owner::labels() const {
   Labels labels{{engine::kClusterLabel, cluster}, {engine::kAddressLabel, address}};
@@ -37,7 +41,8 @@ bool owned_by(const Labels& labels, const Owner& owner) {
 
 Status not_ours(const std::string& kind, const std::string& name, const Labels& labels, const Owner& owner) {
   std::string wanted = owner.address + (owner.helper.empty() ? "" : " (" + owner.helper + " helper)");
-  return Status::conflict(kind + " " + name + " already exists and is not this cluster's: " + whose(labels) +
+  return Status::conflict(kind + " " + name +
+                          " already exists and is not this cluster's: " + whose(labels, owner) +
                           "; cluster " + owner.cluster + " would use that name for " + wanted +
                           ". pgdecl does not create over, mount or remove it: remove or rename it, or "
                           "rename the cluster or the resource in the spec");

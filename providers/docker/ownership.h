@@ -25,6 +25,10 @@ inline constexpr const char* kHelperLabel = "pgdecl.helper";
 // removed: ok only when the labels say it is the owner's.
 bool owned_by(const Labels& labels, const Owner& owner);
 
+// Whose the object is by its labels, as the refusal says it: "it carries
+// no pgdecl.cluster label: pgdecl did not make it".
+std::string whose(const Labels& labels, const Owner& owner);
+
 // The refusal, naming the object, whose it is by its labels, and what
 // this cluster wanted it for.
 Status not_ours(const std::string& kind, const std::string& name, const Labels& labels, const Owner& owner);

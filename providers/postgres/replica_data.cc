@@ -1,11 +1,13 @@
 #include "providers/postgres/replica_data.h"
 
+#include <atomic>
 #include <cstdio>
 #include <cstring>
 #include <sstream>
 
 #include "engine/resources/naming.h"
 #include "engine/resources/replica_config.h"
+#include "providers/docker/run_identity.h"
 #include "providers/postgres/helper_container.h"
 #include "providers/postgres/published_address.h"
 
@@ -85,6 +87,13 @@ Status write_passfile(docker::Client& client, const std::string& container, cons
   return client.upload_archive(container, "/", {{path, content.reveal(), 0600, ids->first, ids->second}});
 }
 
+// plan, status and show run beside an apply, and each may probe the same
+// volume: every probe has a name of its own.
+std::string probe_suffix() {
+  static std::atomic<int> probes{0};
+  return docker::this_run_token() + "-" + std::to_string(++probes);
+}
+
 // Runs `work` on a container that mounts the replica's volume: its own
 // when it has one (running or not), else one created for the purpose and
 // never started: Docker mounts the volume all the same, and the archive
@@ -97,7 +106,7 @@ auto with_data_container(NodeContext& context, const std::string& replica_name, 
   if (container->has_value()) return work((*container)->id);
   const spec::NodeSpec& replica = node_spec(context.spec, replica_name);
   docker::ContainerConfig config;
-  config.name = engine::docker_name(context.spec.name, replica.name + "-probe");
+  config.name = engine::docker_name(context.spec.name, replica.name + "-probe-" + probe_suffix());
   config.image = context.spec.images.at(replica.image).tag;
   config.cmd = {"true"};
   config.mounts = {{engine::docker_name(context.spec.name, replica.volume), engine::kDataMount}};

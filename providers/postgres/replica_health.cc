@@ -47,8 +47,8 @@ bool is_healthy(const ReplicaStream& stream, bool slots) {
   return stream.lag_bytes && *stream.lag_bytes < kHealthyLagBytes;
 }
 
-Status wait_until_streaming(NodeContext& context, const std::string& replica,
-                            const std::string& container_id) {
+Status wait_until_streaming(NodeContext& context, const std::string& replica, const std::string& container_id,
+                            const StopWaiting& stop) {
   const auto deadline = Clock::now() + context.ready_timeout;
   const bool slots = context.spec.replication.slots;
   auto interval = kFirstPoll;
@@ -62,6 +62,7 @@ Status wait_until_streaming(NodeContext& context, const std::string& replica,
     });
     if (!asked) return asked.with_context("asking the master how " + replica + " streams");
     if (is_healthy(last, slots)) return Status::ok();
+    if (stop && stop()) return Status::failed("stopped waiting for " + replica + " to stream");
     auto container = context.docker.client().inspect_container(container_id);
     if (container && container->has_value() && !(*container)->running()) {
       return Status::failed(replica + " stopped before it streamed from the master" +
@@ -113,13 +114,13 @@ Status wait_until_caught_up(NodeContext& context, const std::string& replica) {
   }
 }
 
-Status wait_until_replicas_stream(NodeContext& context) {
+Status wait_until_replicas_stream(NodeContext& context, const StopWaiting& stop) {
   context.docker.invalidate();
   for (const auto& replica : context.spec.replicas) {
     auto container = context.docker.container(replica.name);
     if (!container) return container.status();
     if (!container->has_value()) return Status::failed(replica.name + " has no container");
-    if (auto s = wait_until_streaming(context, replica.name, (*container)->id); !s) return s;
+    if (auto s = wait_until_streaming(context, replica.name, (*container)->id, stop); !s) return s;
   }
   return Status::ok();
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -23,8 +24,10 @@ bool is_healthy(const ReplicaStream& stream, bool slots);
 // says what the master saw last, the replica's own complaint (password
 // authentication failed, requested WAL already removed) and its last log
 // lines.
-Status wait_until_streaming(NodeContext& context, const std::string& replica,
-                            const std::string& container_id);
+// `stop` (an interrupt), asked between polls, ends the wait early.
+using StopWaiting = std::function<bool()>;
+Status wait_until_streaming(NodeContext& context, const std::string& replica, const std::string& container_id,
+                            const StopWaiting& stop = {});
 
 // Waits until the replica has replayed everything the master has written
 // so far: a standby restarted before it replays the master's latest
@@ -32,7 +35,9 @@ Status wait_until_streaming(NodeContext& context, const std::string& replica,
 Status wait_until_caught_up(NodeContext& context, const std::string& replica);
 
 // The end of an apply: every replica of the spec streaming, whatever the
-// apply restarted on the way (a master restart drops every stream).
-Status wait_until_replicas_stream(NodeContext& context);
+// apply restarted on the way (a master restart drops every stream). Every
+// step is recorded by then, so `stop` ends the wait within a poll: the
+// user who interrupts need not wait out --timeout.
+Status wait_until_replicas_stream(NodeContext& context, const StopWaiting& stop = {});
 
 }  // namespace pgdecl::pg

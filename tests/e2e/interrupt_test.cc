@@ -101,4 +101,45 @@ TEST_CASE("a second SIGINT stops pgdecl at once, and the state still reads", "[e
   CHECK(cluster.run("plan -f spec.yaml --detailed-exitcode").exit_code == 0);
 }
 
+TEST_CASE("SIGINT in apply's last wait for the replicas ends it at once, every step recorded, and exits 130",
+          "[e2e][docker][postgres][sigint-health]") {
+  ClusterFixture cluster("sigintwait");
+  const std::string spec = replica_spec(cluster.name(), 1);
+  cluster.write_spec(spec);
+  REQUIRE(cluster.run("apply -f spec.yaml --auto-approve").exit_code == 0);
+
+  // Every node restarts, replica1 first. Once its own restart is done, the
+  // master's pg_hba.conf turns replication away: the stream in place goes
+  // on, but after the master's restart replica1 cannot sign in again, and
+  // the apply's last wait would last all of its --timeout.
+  const std::chrono::seconds timeout(120);
+  cluster.write_spec(with_shared_buffers(spec));
+  BackgroundPgdecl apply(cluster.dir(), "apply -f spec.yaml --auto-approve --timeout 120s");
+  REQUIRE(apply.wait_for_output("pg_settings.replica1: done after", std::chrono::seconds(60)));
+  on_master(cluster, "sed -i \"1i host replication all all reject\" pg_hba.conf");
+  const bool last_step_done =
+      apply.wait_for_output("pg_settings.master: done after", std::chrono::seconds(60));
+  INFO("apply so far:\n" << apply.out());
+  REQUIRE(last_step_done);
+  std::this_thread::sleep_for(std::chrono::seconds(1));  // in the last wait now
+  const auto sent = std::chrono::steady_clock::now();
+  apply.signal(SIGINT);
+  auto interrupted = apply.wait(timeout + std::chrono::seconds(30));
+  const auto took = std::chrono::steady_clock::now() - sent;
+  INFO("interrupted apply:\n" << interrupted.out << interrupted.err);
+  INFO("exited " << std::chrono::duration_cast<std::chrono::milliseconds>(took).count()
+                 << " ms after the signal");
+
+  CHECK(interrupted.exit_code == 130);
+  // Far sooner than the --timeout it would otherwise have waited out.
+  CHECK(took < timeout / 2);
+  CHECK(contains(interrupted.err,
+                 "Interrupted: every step was applied and recorded, but the cluster's health was not "
+                 "confirmed; pgdecl status shows it."));
+  CHECK_FALSE(contains(interrupted.out, "Apply complete!"));
+  // Every step was recorded: the plan has nothing left to change on the
+  // master, whose restart was the last step.
+  CHECK(scalar(*cluster.connect(), "show shared_buffers") == "64MB");
+}
+
 }  // namespace pgdecl::testing

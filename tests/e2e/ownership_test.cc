@@ -98,13 +98,13 @@ TEST_CASE("a foreign volume, network or container at a name pgdecl would use is 
   }
 }
 
-TEST_CASE("a foreign container at a replica's probe name survives a plan",
+TEST_CASE("a foreign container at a replica's former probe name survives a plan",
           "[e2e][docker][postgres][ownership][replica]") {
   ClusterFixture cluster("probe");
   cluster.write_spec(replica_spec(cluster.name(), 1));
   REQUIRE(cluster.run("apply -f spec.yaml --auto-approve").exit_code == 0);
   // Without its container, a plan reads the replica's volume through a
-  // probe container at <cluster>-replica1-probe.
+  // probe container, which earlier versions made at <cluster>-replica1-probe.
   REQUIRE(run_command("docker rm -f " + cluster.name() + "-replica1").exit_code == 0);
   const std::string probe = cluster.name() + "-replica1-probe";
   Planted guard{"docker rm -f " + probe};
@@ -112,7 +112,42 @@ TEST_CASE("a foreign container at a replica's probe name survives a plan",
   const std::string before = id_of("container", probe);
 
   auto plan = cluster.run("plan -f spec.yaml");
-  CHECK(plan.exit_code == 1);
-  CHECK(contains(plan.err, "container " + probe + " already exists and is not this cluster's"));
+  CHECK(plan.exit_code == 0);
   CHECK(id_of("container", probe) == before);
+}
+
+TEST_CASE("destroy removes what is this cluster's and leaves a foreign volume and container at its names",
+          "[e2e][docker][postgres][ownership][replica]") {
+  ClusterFixture cluster("destroyforeign");
+  cluster.write_spec(replica_spec(cluster.name(), 1));
+  REQUIRE(cluster.run("apply -f spec.yaml --auto-approve").exit_code == 0);
+  // replica1's container and volume went, and someone else's objects took
+  // their names.
+  const std::string n = cluster.name();
+  const std::string container = n + "-replica1", volume = n + "-replica1_data";
+  REQUIRE(run_command("docker rm -f " + container).exit_code == 0);
+  REQUIRE(run_command("docker volume rm " + volume).exit_code == 0);
+  Planted container_guard{"docker rm -f " + container};
+  Planted volume_guard{"docker volume rm " + volume};
+  REQUIRE(run_command("docker volume create " + volume).exit_code == 0);
+  REQUIRE(run_command("docker create --name " + container + " postgres:15 true").exit_code == 0);
+  const std::string container_before = id_of("container", container);
+  const std::string volume_before = id_of("volume", volume);
+
+  auto destroyed = cluster.run("destroy -f spec.yaml --auto-approve --purge-volumes");
+  CHECK(destroyed.exit_code == 0);
+  CHECK(contains(destroyed.out, "Destroy complete!"));
+  const std::string left_alone = "Not this cluster's, so destroy leaves it as it is:\n  container " +
+                                 container +
+                                 " (it carries no pgdecl.cluster label: pgdecl did not make it)\n  volume " +
+                                 volume + " (it carries no pgdecl.cluster label: pgdecl did not make it)\n";
+  CHECK(contains(destroyed.out, left_alone));
+  // Said in the plan, and again once destroyed.
+  CHECK(destroyed.out.find(left_alone) != destroyed.out.rfind(left_alone));
+  CHECK(id_of("container", container) == container_before);
+  CHECK(id_of("volume", volume) == volume_before);
+  // Nothing of the cluster's own is left.
+  CHECK(run_command("docker ps -aq --filter label=pgdecl.cluster=" + n).out.empty());
+  CHECK(run_command("docker volume ls -q --filter label=pgdecl.cluster=" + n).out.empty());
+  CHECK(run_command("docker network ls -q --filter label=pgdecl.cluster=" + n).out.empty());
 }
