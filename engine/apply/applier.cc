@@ -8,8 +8,8 @@
 #include <mutex>
 #include <set>
 
-#include "engine/apply/walker.h"
 #include "engine/core/fault_points.h"
+#include "engine/graph/walker.h"
 
 namespace pgdecl::engine {
 namespace {

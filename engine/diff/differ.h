@@ -1,6 +1,6 @@
 #pragma once
 
-#include "engine/diff/change.h"
+#include "engine/model/change.h"
 
 namespace pgdecl::engine {
 

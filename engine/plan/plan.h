@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/diff/change.h"
+#include "engine/model/change.h"
 
 namespace pgdecl::engine {
 

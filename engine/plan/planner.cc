@@ -8,8 +8,8 @@
 #include <map>
 #include <set>
 
-#include "engine/apply/walker.h"
 #include "engine/graph/resource_graph.h"
+#include "engine/graph/walker.h"
 
 namespace pgdecl::engine {
 namespace {

@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "engine/core/result.h"
-#include "engine/diff/change.h"
-#include "engine/provider/resource.h"
+#include "engine/model/change.h"
+#include "engine/model/resource.h"
 
 namespace pgdecl::engine {
 

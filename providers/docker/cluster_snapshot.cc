@@ -1,7 +1,7 @@
 #include "providers/docker/cluster_snapshot.h"
 
+#include "cluster/layout/naming.h"
 #include "engine/core/address.h"
-#include "engine/resources/naming.h"
 
 namespace pgdecl::docker {
 namespace {

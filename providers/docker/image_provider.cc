@@ -1,6 +1,6 @@
 #include <spdlog/spdlog.h>
 
-#include "engine/resources/desired.h"
+#include "cluster/desired/desired.h"
 #include "providers/docker/resource_providers.h"
 
 namespace pgdecl::docker {

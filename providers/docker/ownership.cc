@@ -1,6 +1,6 @@
 #include "providers/docker/ownership.h"
 
-#include "engine/resources/naming.h"
+#include "cluster/layout/naming.h"
 
 namespace pgdecl::docker {
 namespace {

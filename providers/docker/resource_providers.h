@@ -2,8 +2,8 @@
 
 #include <memory>
 
+#include "cluster/spec/model.h"
 #include "engine/provider/provider.h"
-#include "engine/spec/model.h"
 #include "providers/docker/cluster_snapshot.h"
 
 namespace pgdecl::docker {

@@ -1,5 +1,5 @@
-#include "engine/resources/desired.h"
-#include "engine/resources/naming.h"
+#include "cluster/desired/desired.h"
+#include "cluster/layout/naming.h"
 #include "providers/docker/resource_providers.h"
 
 namespace pgdecl::docker {

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "providers/docker/client.h"
-#include "providers/postgres/connection.h"
+#include "providers/postgres/session/connection.h"
 #include "state/secrets_file.h"
 #include "tests/e2e/cli_runner.h"
 

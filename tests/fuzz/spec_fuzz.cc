@@ -6,9 +6,9 @@
 #include <cstdlib>
 #include <string>
 
+#include "cluster/desired/desired.h"
+#include "cluster/spec/loader.h"
 #include "engine/graph/resource_graph.h"
-#include "engine/resources/desired.h"
-#include "engine/spec/loader.h"
 
 namespace {
 

@@ -2,7 +2,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "engine/cli/duration.h"
+#include "cli/duration.h"
 
 using pgdecl::cli::parse_duration;
 using namespace std::chrono_literals;

@@ -1,9 +1,9 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
-#include "engine/cli/status_render.h"
-#include "providers/postgres/cluster_status.h"
-#include "providers/postgres/replica_health.h"
+#include "cli/status_render.h"
+#include "providers/postgres/node/replica_health.h"
+#include "providers/postgres/replication/cluster_status.h"
 
 using namespace pgdecl;
 using pgdecl::cli::render_status_json;

@@ -3,10 +3,10 @@
 #include <catch2/catch.hpp>
 #include <set>
 
-#include "engine/resources/postgres_config.h"
-#include "engine/resources/restart_order.h"
-#include "engine/spec/loader.h"
-#include "providers/postgres/settings_live.h"
+#include "cluster/plan_rules/restart_order.h"
+#include "cluster/render/postgres_config.h"
+#include "cluster/spec/loader.h"
+#include "providers/postgres/config/settings_live.h"
 
 using namespace pgdecl;
 

@@ -5,8 +5,8 @@
 #include <memory>
 #include <string>
 
+#include "cluster/spec/model.h"
 #include "engine/core/address.h"
-#include "engine/spec/model.h"
 #include "providers/docker/cluster_snapshot.h"
 #include "providers/docker/resource_providers.h"
 #include "tests/support/fake_transport.h"

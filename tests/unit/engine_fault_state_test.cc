@@ -1,7 +1,7 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 
-#include "engine/cli/state_recorder.h"
+#include "cli/state_recorder.h"
 #include "engine/plan/planner.h"
 #include "tests/support/fake_provider.h"
 

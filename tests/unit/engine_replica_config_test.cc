@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/resources/replica_config.h"
+#include "cluster/render/replica_config.h"
 
 using namespace pgdecl;
 using namespace pgdecl::engine;

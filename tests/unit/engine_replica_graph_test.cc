@@ -6,8 +6,8 @@
 #include <catch2/catch.hpp>
 #include <map>
 
-#include "engine/resources/desired.h"
-#include "engine/spec/loader.h"
+#include "cluster/desired/desired.h"
+#include "cluster/spec/loader.h"
 #include "tests/support/desired_support.h"
 
 using namespace pgdecl;

@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "engine/resources/restart_order.h"
+#include "cluster/plan_rules/restart_order.h"
 
 using namespace pgdecl;
 using namespace pgdecl::engine;

@@ -1,10 +1,10 @@
 #include <catch2/catch.hpp>
 
+#include "cluster/desired/desired.h"
+#include "cluster/desired/role_attributes.h"
+#include "cluster/spec/loader.h"
 #include "engine/plan/planner.h"
 #include "engine/plan/render.h"
-#include "engine/resources/desired.h"
-#include "engine/resources/role_attributes.h"
-#include "engine/spec/loader.h"
 #include "tests/support/desired_support.h"
 #include "tests/support/fake_provider.h"
 

@@ -4,10 +4,10 @@
 
 #include <catch2/catch.hpp>
 
+#include "cluster/plan_rules/volume_removal.h"
 #include "engine/apply/applier.h"
 #include "engine/plan/planner.h"
 #include "engine/plan/render.h"
-#include "engine/resources/volume_removal.h"
 #include "tests/support/fake_provider.h"
 
 using namespace pgdecl;

@@ -6,7 +6,7 @@
 #include <stdexcept>
 #include <thread>
 
-#include "engine/apply/walker.h"
+#include "engine/graph/walker.h"
 
 using namespace pgdecl;
 using namespace pgdecl::engine;

@@ -11,8 +11,8 @@
 #include <string>
 #include <thread>
 
-#include "providers/postgres/auth_request.h"
-#include "providers/postgres/connection.h"
+#include "providers/postgres/session/auth_request.h"
+#include "providers/postgres/session/connection.h"
 
 namespace pgdecl::pg {
 namespace {

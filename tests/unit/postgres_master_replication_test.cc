@@ -6,9 +6,9 @@
 #include <thread>
 #include <vector>
 
-#include "providers/postgres/copy_group.h"
-#include "providers/postgres/master_replication.h"
-#include "providers/postgres/start_gate.h"
+#include "providers/postgres/node/copy_group.h"
+#include "providers/postgres/node/master_replication.h"
+#include "providers/postgres/node/start_gate.h"
 
 using namespace pgdecl::pg;
 

@@ -3,7 +3,7 @@
 // start makes the change a restart.
 #include <catch2/catch.hpp>
 
-#include "providers/postgres/settings_live.h"
+#include "providers/postgres/config/settings_live.h"
 
 using namespace pgdecl;
 using engine::ChangeKind;

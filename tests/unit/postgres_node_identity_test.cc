@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "providers/postgres/node_identity.h"
+#include "providers/postgres/session/node_identity.h"
 
 namespace pgdecl::pg {
 namespace {

@@ -3,7 +3,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "providers/postgres/published_address.h"
+#include "providers/postgres/node/published_address.h"
 
 namespace pgdecl::pg {
 namespace {

@@ -5,9 +5,12 @@
 #include <catch2/catch.hpp>
 #include <memory>
 
-#include "engine/resources/desired.h"
-#include "engine/spec/loader.h"
-#include "providers/postgres/resource_providers.h"
+#include "cluster/desired/desired.h"
+#include "cluster/spec/loader.h"
+#include "providers/postgres/catalog/catalog_providers.h"
+#include "providers/postgres/node/node_context.h"
+#include "providers/postgres/node/node_providers.h"
+#include "providers/postgres/replication/replica_providers.h"
 #include "tests/support/desired_support.h"
 #include "tests/support/fake_transport.h"
 

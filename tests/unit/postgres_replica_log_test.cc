@@ -2,7 +2,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "providers/postgres/replica_log.h"
+#include "providers/postgres/node/replica_log.h"
 
 using pgdecl::pg::streaming_complaint;
 

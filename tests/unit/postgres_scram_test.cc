@@ -4,7 +4,7 @@
 #include <string>
 
 #include "engine/core/secret.h"
-#include "providers/postgres/scram_verifier.h"
+#include "providers/postgres/catalog/scram_verifier.h"
 
 namespace pgdecl::pg {
 namespace {

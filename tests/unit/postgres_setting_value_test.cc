@@ -1,7 +1,7 @@
 #include <catch2/catch.hpp>
 
-#include "engine/resources/postgres_config.h"
-#include "providers/postgres/setting_value.h"
+#include "cluster/render/postgres_config.h"
+#include "providers/postgres/config/setting_value.h"
 
 using pgdecl::pg::canonical_setting;
 

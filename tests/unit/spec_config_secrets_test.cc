@@ -5,10 +5,10 @@
 #include <filesystem>
 #include <string>
 
-#include "engine/resources/config_secrets.h"
-#include "engine/resources/desired.h"
-#include "engine/resources/postgres_config.h"
-#include "engine/spec/loader.h"
+#include "cluster/desired/desired.h"
+#include "cluster/render/config_secrets.h"
+#include "cluster/render/postgres_config.h"
+#include "cluster/spec/loader.h"
 
 using namespace pgdecl;
 

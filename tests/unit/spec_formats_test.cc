@@ -1,10 +1,10 @@
-// Single-value rules of engine/spec, one by one (the fixtures in
+// Single-value rules of cluster/spec, one by one (the fixtures in
 // specs/invalid show them in context).
 #include <catch2/catch.hpp>
 #include <variant>
 
-#include "engine/spec/formats.h"
-#include "engine/spec/suggest.h"
+#include "cluster/spec/formats.h"
+#include "cluster/spec/suggest.h"
 
 using namespace pgdecl::spec;
 

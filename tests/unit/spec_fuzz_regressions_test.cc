@@ -6,9 +6,9 @@
 #include <fstream>
 #include <sstream>
 
+#include "cluster/desired/desired.h"
+#include "cluster/spec/loader.h"
 #include "engine/graph/resource_graph.h"
-#include "engine/resources/desired.h"
-#include "engine/spec/loader.h"
 
 namespace fs = std::filesystem;
 

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/spec/loader.h"
+#include "cluster/spec/loader.h"
 
 namespace fs = std::filesystem;
 

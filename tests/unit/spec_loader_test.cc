@@ -5,7 +5,7 @@
 #include <fstream>
 #include <string>
 
-#include "engine/spec/loader.h"
+#include "cluster/spec/loader.h"
 
 namespace fs = std::filesystem;
 using pgdecl::Diagnostic;

@@ -4,7 +4,7 @@
 #include <catch2/catch.hpp>
 #include <string>
 
-#include "engine/spec/loader.h"
+#include "cluster/spec/loader.h"
 
 namespace {
 

@@ -1,0 +1,199 @@
+#include "cluster/spec/formats.h"
+#include "cluster/spec/reader.h"
+
+namespace pgdecl::spec {
+namespace {
+
+const std::vector<std::string> kTopKeys = {"version",     "name",    "docker",   "network",
+                                           "images",      "volumes", "master",   "replicas",
+                                           "replication", "roles",   "databases"};
+
+void report(Reader& reader, SourcePos pos, const Check& problem) {
+  if (problem) reader.error(pos, problem->message, problem->suggestion);
+}
+
+// A spec of another version may mean other things by the same keys, so
+// nothing more is read from it.
+bool read_version(Reader& reader, MapReader& top) {
+  const Entry* entry = top.require("version");
+  if (!entry) return true;
+  auto version = reader.integer(*entry);
+  if (version && *version != 1) {
+    reader.error(entry->value_pos,
+                 "unsupported version " + std::to_string(*version) + " (this pgdecl reads version 1)");
+    return false;
+  }
+  return true;
+}
+
+void read_name(Reader& reader, MapReader& top, ClusterSpec& spec) {
+  const Entry* entry = top.require("name");
+  if (!entry) return;
+  if (auto name = reader.text(*entry)) {
+    report(reader, entry->value_pos, check_cluster_name(*name));
+    spec.name = *name;
+  }
+}
+
+void read_docker(Reader& reader, const Entry& entry, DockerSpec& docker) {
+  if (!reader.is_map(entry)) return;
+  MapReader map(reader, entry, {"host"});
+  const Entry* host = map.find("host");
+  if (!host) return;
+  if (auto text = reader.text(*host)) {
+    report(reader, host->value_pos, check_docker_host(*text));
+    docker.host = *text;
+  }
+}
+
+void read_network(Reader& reader, const Entry& entry, NetworkSpec& network) {
+  network.pos = entry.key_pos;
+  if (!reader.is_map(entry)) return;
+  MapReader map(reader, entry, {"name", "subnet"});
+  if (const Entry* name = map.find("name")) {
+    if (auto text = reader.text(*name)) {
+      report(reader, name->value_pos, check_object_name("network", *text));
+      network.name = *text;
+    }
+  }
+  if (const Entry* subnet = map.find("subnet")) {
+    if (auto text = reader.text(*subnet)) {
+      report(reader, subnet->value_pos, check_subnet(*text));
+      network.subnet = *text;
+    }
+  }
+}
+
+PullPolicy to_pull_policy(const std::string& word) {
+  if (word == "always") return PullPolicy::kAlways;
+  if (word == "never") return PullPolicy::kNever;
+  return PullPolicy::kIfMissing;
+}
+
+std::optional<BuildSpec> read_build(Reader& reader, const Entry& entry, const std::filesystem::path& dir) {
+  if (!reader.is_map(entry)) return std::nullopt;
+  MapReader map(reader, entry, {"context", "dockerfile", "args"});
+  BuildSpec build;
+  if (const Entry* context = map.require("context")) {
+    if (auto text = reader.text(*context)) build.context = (dir / *text).lexically_normal();
+  }
+  if (auto dockerfile = map.text("dockerfile")) build.dockerfile = *dockerfile;
+  if (const Entry* args = map.find("args")) build.args = read_string_map(reader, *args);
+  return build;
+}
+
+ImageSpec read_image(Reader& reader, const Entry& entry, const ClusterSpec& spec) {
+  ImageSpec image{entry.key, {}, PullPolicy::kIfMissing, std::nullopt, entry.key_pos};
+  if (!reader.is_map(entry)) return image;
+  MapReader map(reader, entry, {"tag", "pull", "build"});
+  if (auto tag = map.text("tag")) {
+    report(reader, map.find("tag")->value_pos, check_image_tag(*tag));
+    image.tag = *tag;
+  }
+  if (const Entry* pull = map.find("pull")) {
+    if (auto word = reader.word(*pull, {"if-missing", "always", "never"})) image.pull = to_pull_policy(*word);
+  }
+  if (const Entry* build = map.find("build")) image.build = read_build(reader, *build, spec.dir);
+  if (!map.find("tag") && !map.find("build")) {
+    reader.error(entry.key_pos, "image '" + entry.key + "' needs a tag or a build");
+  }
+  // A built image still needs a name to be found by later runs.
+  if (!map.find("tag") && image.build) {
+    image.tag = "pgdecl/" + spec.name + ":" + entry.key;
+    if (check_object_name("image", entry.key) || spec.name.empty()) return image;  // reported already
+    report(reader, entry.key_pos, check_image_tag(image.tag));
+  }
+  return image;
+}
+
+void read_images(Reader& reader, const Entry& entry, ClusterSpec& spec) {
+  if (!reader.is_map(entry)) {
+    reader.sources().unreadable.insert("images");
+    return;
+  }
+  MapReader map(reader, entry);
+  for (const Entry& item : map.entries()) {
+    report(reader, item.key_pos, check_object_name("image", item.key));
+    spec.images[item.key] = read_image(reader, item, spec);
+  }
+}
+
+void read_volumes(Reader& reader, const Entry& entry, ClusterSpec& spec) {
+  if (!reader.is_map(entry)) {
+    reader.sources().unreadable.insert("volumes");
+    return;
+  }
+  MapReader map(reader, entry);
+  for (const Entry& item : map.entries()) {
+    report(reader, item.key_pos, check_object_name("volume", item.key));
+    VolumeSpec volume{item.key, true, item.key_pos};
+    if (reader.is_map(item)) {
+      MapReader fields(reader, item, {"prevent_destroy"});
+      if (auto keep = fields.boolean("prevent_destroy")) volume.prevent_destroy = *keep;
+    }
+    spec.volumes[item.key] = volume;
+  }
+}
+
+void read_replication(Reader& reader, const Entry& entry, ReplicationSpec& replication) {
+  replication.pos = entry.key_pos;
+  if (!reader.is_map(entry)) return;
+  MapReader map(reader, entry, {"user", "slots", "checkpoint"});
+  if (const Entry* user = map.require("user")) {
+    if (auto name = reader.text(*user)) {
+      check_role_name(reader, *user, *name);
+      replication.user = *name;
+    }
+  }
+  if (auto slots = map.boolean("slots")) replication.slots = *slots;
+  if (const Entry* checkpoint = map.find("checkpoint")) {
+    if (auto word = reader.word(*checkpoint, {"fast", "spread"})) replication.checkpoint = *word;
+  }
+}
+
+void read_sections(Reader& reader, MapReader& top, ClusterSpec& spec) {
+  if (const Entry* e = top.find("docker")) read_docker(reader, *e, spec.docker);
+  if (const Entry* e = top.find("network")) read_network(reader, *e, spec.network);
+  if (const Entry* e = top.find("images")) read_images(reader, *e, spec);
+  if (const Entry* e = top.find("volumes")) read_volumes(reader, *e, spec);
+  if (const Entry* e = top.require("master")) read_master(reader, *e, spec);
+  if (const Entry* e = top.find("replicas")) read_replicas(reader, *e, spec);
+  if (const Entry* e = top.find("replication")) read_replication(reader, *e, spec.replication);
+  if (const Entry* e = top.find("roles")) read_roles(reader, *e, spec);
+  if (const Entry* e = top.find("databases")) read_databases(reader, *e, spec);
+}
+
+}  // namespace
+
+std::map<std::string, std::string> read_string_map(Reader& reader, const Entry& entry) {
+  std::map<std::string, std::string> out;
+  if (!reader.is_map(entry)) return out;
+  MapReader map(reader, entry);
+  for (const Entry& item : map.entries()) {
+    if (!is_utf8(item.key)) {
+      reader.error(item.key_pos, "expected a UTF-8 name as key " + map.where() +
+                                     ": the key holds bytes that are not UTF-8");
+    } else if (auto text = reader.text(item)) {
+      out[item.key] = *text;
+    }
+  }
+  return out;
+}
+
+void read_spec(Reader& reader, const YAML::Node& root, ClusterSpec& spec) {
+  Entry top_entry = root_entry(root);
+  if (!root.IsMap()) {
+    reader.error(top_entry.value_pos, "expected a map at the top of the spec, got " + describe(root));
+    return;
+  }
+  MapReader top(reader, top_entry, kTopKeys);
+  // A misspelt section is not an empty one: references into it are not checked.
+  for (const std::string& section : top.misspelt()) {
+    if (!top.find(section)) reader.sources().unreadable.insert(section);
+  }
+  if (!read_version(reader, top)) return;
+  read_name(reader, top, spec);
+  read_sections(reader, top, spec);
+}
+
+}  // namespace pgdecl::spec

@@ -1,0 +1,30 @@
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "engine/model/change.h"
+#include "providers/postgres/session/connection.h"
+
+namespace pgdecl::pg {
+
+// What roles and databases share: the spec names them one by one, and
+// pgdecl drops one only when the spec says `ensure: absent`.
+
+// The change when presence alone decides it: a server that cannot be asked
+// now, an entry gone from the spec (no longer managed; the server keeps
+// it), or `ensure: absent`. nullopt: the object is wanted; compare it.
+struct PresenceReasons {
+  std::string forgotten;  // why an entry left out of the spec stays
+  std::string dropped;    // why ensure: absent drops it
+};
+std::optional<engine::PlannedChange> plan_presence(const Address& address,
+                                                   const engine::DesiredResource* desired,
+                                                   const engine::LiveResource* live,
+                                                   const PresenceReasons& reasons);
+
+// DROP <kind> <name> when it is there; `live` is cleared once it is gone.
+Status drop_object(Connection& c, const std::string& kind, const std::string& name,
+                   std::optional<engine::LiveResource>& live);
+
+}  // namespace pgdecl::pg

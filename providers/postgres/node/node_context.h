@@ -1,0 +1,49 @@
+#pragma once
+
+#include <map>
+#include <memory>
+#include <set>
+
+#include "cluster/render/config_secrets.h"
+#include "cluster/spec/model.h"
+#include "engine/provider/provider.h"
+#include "providers/docker/cluster_snapshot.h"
+#include "providers/postgres/node/copy_group.h"
+#include "providers/postgres/node/master_replication.h"
+#include "providers/postgres/node/start_gate.h"
+#include "providers/postgres/session/node_sessions.h"
+
+namespace pgdecl::pg {
+
+// What the PostgreSQL-side providers share in one run.
+struct NodeContext {
+  docker::ClusterSnapshot& docker;
+  const spec::ClusterSpec& spec;
+  NodeSessions& sessions;
+  // How long an apply waits for a server to accept connections and for a
+  // replica to stream (apply --timeout).
+  std::chrono::seconds ready_timeout{120};
+  // The spec's role passwords (or their SCRAM verifiers) by role name, or
+  // why one could not be had; a role reports that when it is read, so a
+  // missing variable stops a plan but not a destroy.
+  std::map<std::string, Result<Secret>> role_passwords{};
+  // The spec's secrets in config files (engine::config_secret_keys), or why
+  // one could not be had, reported as role passwords are.
+  std::map<std::string, Result<Secret>> config_secrets{};
+  MasterReplicationCache master_replication{};
+  StartGate master_started{};
+  CopyGroup new_copies{};
+  // Replicas whose pg_replica step in this apply mends their data or
+  // password file, or refuses to copy over their data: their containers do
+  // not wait for them to stream.
+  std::set<std::string> replicas_mended{};
+};
+
+// The spec of a node by name: a replica's, or else the master's.
+const spec::NodeSpec& node_spec(const spec::ClusterSpec& spec, const std::string& node);
+
+// The values of every secret the node's config files hold, or why one
+// could not be had.
+Result<engine::ConfigSecrets> node_config_secrets(const NodeContext& context, const std::string& node);
+
+}  // namespace pgdecl::pg

@@ -1,0 +1,77 @@
+#include "providers/postgres/node/node_probe.h"
+
+#include "cluster/layout/naming.h"
+
+namespace pgdecl::pg {
+namespace {
+constexpr const char* kUnknownMeta = "unknown";
+
+engine::LiveResource unknown(const std::string& why) {
+  engine::LiveResource live;
+  live.meta[kUnknownMeta] = why;
+  return live;
+}
+}  // namespace
+
+Result<std::optional<engine::LiveResource>> probe_node(NodeContext& context, const std::string& node,
+                                                       const NodeReader& reader) {
+  auto container = context.docker.container(node);
+  if (!container) return container.status();
+  if (!container->has_value()) {
+    // A new node has nothing yet; a node whose container went away still
+    // has its files in its volume, which only a server can read.
+    auto volume = context.docker.volume(node_spec(context.spec, node).volume);
+    if (!volume) return volume.status();
+    if (!volume->has_value()) return std::optional<engine::LiveResource>();
+    return std::optional<engine::LiveResource>(unknown("the node's container is not there"));
+  }
+  engine::LiveResource live;
+  Status asked = context.sessions.with_connection(node, Clock::now(), [&](Connection& c) {
+    auto read = reader(c);
+    if (!read) return read.status();
+    live = std::move(*read);
+    return Status::ok();
+  });
+  if (asked.code() == Status::Code::kUnavailable)
+    return std::optional<engine::LiveResource>(unknown(asked.message()));
+  if (!asked) return asked;
+  return std::optional<engine::LiveResource>(std::move(live));
+}
+
+Result<std::optional<engine::LiveResource>> probe_node_object(NodeContext& context, const std::string& node,
+                                                              const ObjectReader& reader) {
+  std::optional<engine::LiveResource> found;
+  auto probed = probe_node(context, node, [&](Connection& c) -> Result<engine::LiveResource> {
+    auto object = reader(c);
+    if (!object) return object.status();
+    found = std::move(*object);
+    return engine::LiveResource{};
+  });
+  if (!probed) return probed;
+  // The node answered: its answer stands, "no such object" included.
+  if (probed->has_value() && !is_unknown(&**probed)) return found;
+  return probed;
+}
+
+bool is_unknown(const engine::LiveResource* live) { return live && live->meta.count(kUnknownMeta); }
+
+engine::PlannedChange plan_unknown(const Address& address, const engine::DesiredResource* desired,
+                                   const engine::LiveResource& live) {
+  engine::PlannedChange change;
+  change.address = address;
+  change.action = desired ? engine::Action::kUpdate : engine::Action::kNoOp;
+  change.before = live;
+  if (desired) change.after = *desired;
+  change.reasons.push_back("the server cannot be asked now, so this is checked again and applied once " +
+                           std::string(resource_type::kContainer) + "." + address.name + " is up");
+  return change;
+}
+
+engine::PlannedChange stays_with_node(engine::PlannedChange change) {
+  if (change.action != engine::Action::kDelete) return change;
+  change.action = engine::Action::kForget;
+  change.reasons = {"it lives in the node's data directory, which stays with its volume"};
+  return change;
+}
+
+}  // namespace pgdecl::pg
