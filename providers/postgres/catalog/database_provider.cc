@@ -38,7 +38,7 @@ std::string attribute(const engine::Attributes& attributes, const std::string& n
 
 bool declared(const std::string& value) { return value != engine::kAnyValue; }
 
-Result<std::optional<LiveResource>> read_database(Connection& c, const std::string& name,
+Result<std::optional<LiveResource>> read_database(SqlSession& c, const std::string& name,
                                                   const std::string& wanted_encoding) {
   auto rows = c.query(kReadDatabase, {name, declared(wanted_encoding) ? wanted_encoding : ""});
   if (!rows) return rows.status();
@@ -71,7 +71,7 @@ class DatabaseProvider : public engine::ResourceProvider {
   OnNewData on_new_data() const override { return OnNewData::kMakeAgain; }
 
   Result<std::optional<LiveResource>> read(const Address& address) override {
-    return probe_node_object(ctx_, master(), [&](Connection& c) -> Result<std::optional<LiveResource>> {
+    return probe_node_object(ctx_, master(), [&](SqlSession& c) -> Result<std::optional<LiveResource>> {
       if (auto s = check_encoding(c, address.name); !s) return s;
       return read_database(c, address.name, wanted_encoding(address.name));
     });
@@ -106,7 +106,7 @@ class DatabaseProvider : public engine::ResourceProvider {
   ApplyOutcome apply(const PlannedChange& change) override {
     const std::string& name = change.address.name;
     std::optional<LiveResource> live = change.before;
-    Status done = ctx_.sessions.with_connection(master(), deadline(), [&](Connection& c) -> Status {
+    Status done = ctx_.sessions.with_connection(master(), deadline(), [&](SqlSession& c) -> Status {
       auto current = read_database(c, name, wanted_encoding(name));
       if (!current) return current.status();
       live = *current;
@@ -128,7 +128,7 @@ class DatabaseProvider : public engine::ResourceProvider {
 
   // An encoding the server does not know would fail CREATE DATABASE half
   // way through an apply: the plan says so first, where the spec says it.
-  Status check_encoding(Connection& c, const std::string& name) const {
+  Status check_encoding(SqlSession& c, const std::string& name) const {
     const std::string encoding = wanted_encoding(name);
     if (!declared(encoding)) return Status::ok();
     auto known = c.query("SELECT (pg_char_to_encoding($1) >= 0)::text", {encoding});
@@ -164,7 +164,7 @@ class DatabaseProvider : public engine::ResourceProvider {
     }
   }
 
-  static Status converge(Connection& c, const std::string& name, const engine::Attributes& desired,
+  static Status converge(SqlSession& c, const std::string& name, const engine::Attributes& desired,
                          const std::optional<LiveResource>& current) {
     const std::string owner = attribute(desired, database_attr::kOwner);
     if (!current) return create(c, name, desired);
@@ -188,7 +188,7 @@ class DatabaseProvider : public engine::ResourceProvider {
 
   // template0, when the encoding or locale is the spec's, since template1
   // may hold objects in another one.
-  static Status create(Connection& c, const std::string& name, const engine::Attributes& desired) {
+  static Status create(SqlSession& c, const std::string& name, const engine::Attributes& desired) {
     std::string sql = "CREATE DATABASE " + c.escape_identifier(name);
     const std::string owner = attribute(desired, database_attr::kOwner);
     const std::string encoding = attribute(desired, database_attr::kEncoding);

@@ -23,7 +23,7 @@ std::optional<engine::PlannedChange> plan_presence(const Address& address,
   return change;
 }
 
-Status drop_object(Connection& c, const std::string& kind, const std::string& name,
+Status drop_object(SqlSession& c, const std::string& kind, const std::string& name,
                    std::optional<engine::LiveResource>& live) {
   if (!live) return Status::ok();
   if (auto s = c.execute("DROP " + kind + " " + c.escape_identifier(name)); !s) return s;

@@ -24,7 +24,7 @@ std::optional<engine::PlannedChange> plan_presence(const Address& address,
                                                    const PresenceReasons& reasons);
 
 // DROP <kind> <name> when it is there; `live` is cleared once it is gone.
-Status drop_object(Connection& c, const std::string& kind, const std::string& name,
+Status drop_object(SqlSession& c, const std::string& kind, const std::string& name,
                    std::optional<engine::LiveResource>& live);
 
 }  // namespace pgdecl::pg

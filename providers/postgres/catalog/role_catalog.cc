@@ -61,7 +61,7 @@ std::string attribute(const engine::Attributes& attributes, const std::string& n
 
 // Every option at once: CREATE and ALTER take the same list, and a
 // statement that states the whole role leaves nothing to chance.
-std::string role_options(Connection& c, const engine::Attributes& desired) {
+std::string role_options(SqlSession& c, const engine::Attributes& desired) {
   std::string options;
   for (const auto& flag : kRoleFlags) {
     options += attribute(desired, flag.name) == "true" ? std::string(" ") + flag.keyword
@@ -75,7 +75,7 @@ std::string role_options(Connection& c, const engine::Attributes& desired) {
 
 }  // namespace
 
-Result<std::optional<engine::LiveResource>> read_role(Connection& c, const RoleQuestion& question) {
+Result<std::optional<engine::LiveResource>> read_role(SqlSession& c, const RoleQuestion& question) {
   auto rows = c.query(kReadRole, {question.name, question.valid_until});
   if (!rows) return rows.status();
   if (rows->rows.empty()) return std::optional<engine::LiveResource>();
@@ -92,7 +92,7 @@ Result<std::optional<engine::LiveResource>> read_role(Connection& c, const RoleQ
   return std::optional<engine::LiveResource>(std::move(live));
 }
 
-std::vector<std::string> role_statements(Connection& c, const std::string& name,
+std::vector<std::string> role_statements(SqlSession& c, const std::string& name,
                                          const engine::Attributes& desired,
                                          const std::optional<engine::LiveResource>& live) {
   const std::string role = c.escape_identifier(name);
@@ -123,7 +123,7 @@ std::vector<std::string> role_statements(Connection& c, const std::string& name,
   return statements;
 }
 
-Status set_role_password(Connection& c, const std::string& name, const Secret& password) {
+Status set_role_password(SqlSession& c, const std::string& name, const Secret& password) {
   std::string verifier;
   if (is_scram_verifier(password.reveal())) {
     verifier = password.reveal();

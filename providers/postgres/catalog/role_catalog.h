@@ -22,17 +22,17 @@ struct RoleQuestion {
 
 // The role as pg_role attributes, or nullopt when the server has no such
 // role. meta "same_expiry" says whether the server's expiry is the spec's.
-Result<std::optional<engine::LiveResource>> read_role(Connection& c, const RoleQuestion& question);
+Result<std::optional<engine::LiveResource>> read_role(SqlSession& c, const RoleQuestion& question);
 
 // The statements that take a role from `live` (nullopt: not there) to
 // `desired`, identifiers and literals escaped by libpq. The password is
 // not among them: see set_role_password().
-std::vector<std::string> role_statements(Connection& c, const std::string& name,
+std::vector<std::string> role_statements(SqlSession& c, const std::string& name,
                                          const engine::Attributes& desired,
                                          const std::optional<engine::LiveResource>& live);
 
 // Sends the password as a SCRAM-SHA-256 verifier made by libpq (or the
 // spec's own verifier), with statement logging off for that statement.
-Status set_role_password(Connection& c, const std::string& name, const Secret& password);
+Status set_role_password(SqlSession& c, const std::string& name, const Secret& password);
 
 }  // namespace pgdecl::pg

@@ -83,7 +83,7 @@ class RoleProvider : public engine::ResourceProvider {
     auto question = question_for(name);
     if (!question) return {question.status(), change.before};
     std::optional<LiveResource> live = change.before;
-    Status done = ctx_.sessions.with_connection(master(), deadline(), [&](Connection& c) -> Status {
+    Status done = ctx_.sessions.with_connection(master(), deadline(), [&](SqlSession& c) -> Status {
       auto current = read_role(c, *question);
       if (!current) return current.status();
       live = *current;
@@ -118,10 +118,10 @@ class RoleProvider : public engine::ResourceProvider {
   }
 
   Result<std::optional<LiveResource>> probe_role(const RoleQuestion& question) {
-    return probe_node_object(ctx_, master(), [&](Connection& c) { return read_role(c, question); });
+    return probe_node_object(ctx_, master(), [&](SqlSession& c) { return read_role(c, question); });
   }
 
-  Status converge(Connection& c, const std::string& name, const engine::Attributes& desired,
+  Status converge(SqlSession& c, const std::string& name, const engine::Attributes& desired,
                   const std::optional<LiveResource>& current, const RoleQuestion& question) {
     for (const auto& statement : role_statements(c, name, desired, current)) {
       if (auto s = c.execute(statement); !s) return s;

@@ -20,7 +20,7 @@ bool is_lost(const LiveResource& live) {
   return status != live.meta.end() && status->second == "lost";
 }
 
-Result<std::optional<LiveResource>> read_slot(NodeContext& context, Connection& c, const std::string& slot) {
+Result<std::optional<LiveResource>> read_slot(NodeContext& context, SqlSession& c, const std::string& slot) {
   auto replication = context.master_replication.get(c);
   if (!replication) return replication.status();
   auto state = replication->slot(slot);
@@ -44,7 +44,7 @@ class SlotProvider : public engine::ResourceProvider {
 
   Result<std::optional<LiveResource>> read(const Address& address) override {
     return probe_node_object(
-        ctx_, master(), [&](Connection& c) { return read_slot(ctx_, c, engine::slot_name(address.name)); });
+        ctx_, master(), [&](SqlSession& c) { return read_slot(ctx_, c, engine::slot_name(address.name)); });
   }
 
   PlannedChange plan(const Address& address, const engine::DesiredResource* desired,
@@ -69,7 +69,7 @@ class SlotProvider : public engine::ResourceProvider {
   ApplyOutcome apply(const PlannedChange& change) override {
     const std::string slot = engine::slot_name(change.address.name);
     std::optional<LiveResource> live = change.before;
-    Status done = ctx_.sessions.with_connection(master(), deadline(), [&](Connection& c) -> Status {
+    Status done = ctx_.sessions.with_connection(master(), deadline(), [&](SqlSession& c) -> Status {
       auto current = read_slot(ctx_, c, slot);
       if (!current) return current.status();
       if (change.action == engine::Action::kDelete || change.action == engine::Action::kReplace) {
@@ -97,7 +97,7 @@ class SlotProvider : public engine::ResourceProvider {
   // be connected, its container going at the same time as its slot: its WAL
   // sender is ended and the drop tried again until the replica stops
   // coming back.
-  Status drop_slot(Connection& c, const std::string& slot) {
+  Status drop_slot(SqlSession& c, const std::string& slot) {
     const auto until = deadline();
     for (auto interval = kFirstPoll;; interval = std::min(interval * 2, kLongestPoll)) {
       auto ended = c.query(

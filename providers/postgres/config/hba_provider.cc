@@ -31,7 +31,7 @@ struct HbaOnDisk {
   std::string rejected;  // "<line number>\t<error>" lines; empty when accepted
 };
 
-Result<HbaOnDisk> read_hba(Connection& c) {
+Result<HbaOnDisk> read_hba(SqlSession& c) {
   auto rows = c.query(std::string("SELECT pg_read_file('pg_hba.conf'), (") + kRejectedLines + ")");
   if (!rows) return rows.status();
   return HbaOnDisk{rows->rows.at(0).at(0).value_or(""), rows->rows.at(0).at(1).value_or("")};
@@ -59,7 +59,7 @@ std::string describe_rejected(const std::string& rejected, const std::string& co
   return out;
 }
 
-std::string install_body(Connection& c, const std::string& wanted, const std::string& accepted);
+std::string install_body(SqlSession& c, const std::string& wanted, const std::string& accepted);
 
 // Writes `wanted`, checks it and loads it, or puts `accepted` back: all in
 // one statement the server runs to its end even when pgdecl is killed
@@ -70,7 +70,7 @@ std::string install_body(Connection& c, const std::string& wanted, const std::st
 // candidate is live on disk only inside this statement, never between two
 // of pgdecl's. The file the server accepts is also kept as kAcceptedCopy,
 // for a server that stops in the middle: the next apply puts it back.
-std::string install_statement(Connection& c, const std::string& wanted, const std::string& accepted) {
+std::string install_statement(SqlSession& c, const std::string& wanted, const std::string& accepted) {
   const std::string body = install_body(c, wanted, accepted);
   // A dollar quote its body does not hold.
   std::string tag = "$pgdecl_hba$";
@@ -78,7 +78,7 @@ std::string install_statement(Connection& c, const std::string& wanted, const st
   return "DO " + tag + body + tag;
 }
 
-std::string install_body(Connection& c, const std::string& wanted, const std::string& accepted) {
+std::string install_body(SqlSession& c, const std::string& wanted, const std::string& accepted) {
   return "DECLARE rejected text; BEGIN "
          "EXECUTE " +
          c.escape_literal(config_file_statement(c, kAcceptedCopy, accepted)) +
@@ -101,7 +101,7 @@ std::string install_body(Connection& c, const std::string& wanted, const std::st
 // else the last one it accepted (a server stopped in the middle of an
 // install, or an edit by hand), else pgdecl's own rules, which a new
 // server starts with.
-Result<std::string> accepted_file(Connection& c, const HbaOnDisk& on_disk, const std::string& own_rules) {
+Result<std::string> accepted_file(SqlSession& c, const HbaOnDisk& on_disk, const std::string& own_rules) {
   if (on_disk.rejected.empty()) return on_disk.content;
   auto kept = c.query("SELECT pg_read_file($1, 0, 1048576, true)", {std::string(kAcceptedCopy)});
   if (!kept) return kept.status();
@@ -109,7 +109,7 @@ Result<std::string> accepted_file(Connection& c, const HbaOnDisk& on_disk, const
 }
 
 // Errors quote the lines of `shown`: the wanted file with its secrets hidden.
-Status install_checked(Connection& c, const std::string& wanted, const std::string& shown,
+Status install_checked(SqlSession& c, const std::string& wanted, const std::string& shown,
                        const std::string& own_rules, std::string& in_force) {
   auto on_disk = read_hba(c);
   if (!on_disk) return on_disk.status();
@@ -147,7 +147,7 @@ class HbaProvider : public engine::ResourceProvider {
   Result<std::optional<LiveResource>> read(const Address& address) override {
     auto wanted = wanted_file(address.name);
     if (!wanted) return wanted.status();
-    return probe_node(ctx_, address.name, [&](Connection& c) -> Result<LiveResource> {
+    return probe_node(ctx_, address.name, [&](SqlSession& c) -> Result<LiveResource> {
       auto on_disk = read_hba(c);
       if (!on_disk) return on_disk.status();
       const std::string shown = shown_file(address.name, on_disk->content, *wanted);
@@ -180,7 +180,7 @@ class HbaProvider : public engine::ResourceProvider {
     auto wanted = wanted_file(node);
     if (!wanted) return {wanted.status(), change.before};
     LiveResource live{"pg_hba.conf", {{engine::attr::kHbaRules, shown_file(node, *wanted, *wanted)}}, {}};
-    Status done = ctx_.sessions.with_connection(node, Clock::now() + ctx_.ready_timeout, [&](Connection& c) {
+    Status done = ctx_.sessions.with_connection(node, Clock::now() + ctx_.ready_timeout, [&](SqlSession& c) {
       std::string in_force = *wanted;
       Status installed = install_checked(c, *wanted, shown_file(node, *wanted, *wanted),
                                          engine::render_own_hba_rules(ctx_.spec), in_force);

@@ -16,7 +16,7 @@ Result<FileOwner> data_owner(docker::Client& client, const std::string& containe
   return owner;
 }
 
-std::string config_file_statement(Connection& c, const std::string& file_name, const std::string& content) {
+std::string config_file_statement(SqlSession& c, const std::string& file_name, const std::string& content) {
   // COPY ... TO PROGRAM runs as the server's own user, in its data
   // directory and with its umask, so the file is postgres's and private.
   // The content crosses as one base64 line, which no quoting rule of COPY's
@@ -28,7 +28,7 @@ std::string config_file_statement(Connection& c, const std::string& file_name, c
          ", 'UTF8'), 'base64'), E'\\n', '')) TO PROGRAM " + c.escape_literal(program);
 }
 
-Status write_config_file(Connection& c, const std::string& file_name, const std::string& content) {
+Status write_config_file(SqlSession& c, const std::string& file_name, const std::string& content) {
   // The content may hold a secret of the spec (a parameter, an hba option).
   Status written = c.execute_unlogged(config_file_statement(c, file_name, content));
   return written ? written : written.with_context("writing " + file_name + " in the data directory");

@@ -20,10 +20,10 @@ Result<FileOwner> data_owner(docker::Client& client, const std::string& containe
 // owned by postgres with mode 0600, through the node's own connection: one
 // round trip, where a Docker exec takes tens of milliseconds. Never for a
 // secret: the content is part of the statement.
-Status write_config_file(Connection& c, const std::string& file_name, const std::string& content);
+Status write_config_file(SqlSession& c, const std::string& file_name, const std::string& content);
 // The statement write_config_file runs, for a caller that runs it inside
 // a larger one.
-std::string config_file_statement(Connection& c, const std::string& file_name, const std::string& content);
+std::string config_file_statement(SqlSession& c, const std::string& file_name, const std::string& content);
 
 // The same into a stopped node: how a change that kept the server from
 // starting is taken back.

@@ -68,7 +68,7 @@ std::string value_in_files(const std::vector<std::optional<std::string>>& row) {
 
 }  // namespace
 
-Result<NodeSettings> read_node_settings(Connection& connection, const std::vector<std::string>& names) {
+Result<NodeSettings> read_node_settings(SqlSession& connection, const std::vector<std::string>& names) {
   // The spec's names are lower case; the server spells a few in mixed
   // case (TimeZone, DateStyle, IntervalStyle).
   auto rows = connection.query_with_server_settings(kReadSettings, {joined_names(names)});
@@ -140,7 +140,7 @@ bool needs_restart(const NodeSettings& now, const std::map<std::string, std::str
   return false;
 }
 
-Status reset_alter_system(Connection& connection, const ServerSettings& server,
+Status reset_alter_system(SqlSession& connection, const ServerSettings& server,
                           const std::map<std::string, std::string>& file) {
   for (const auto& [name, setting] : server) {
     if (!setting.set_by_alter_system || !file.count(name)) continue;

@@ -44,7 +44,7 @@ struct NodeSettings {
 };
 
 // In one round trip.
-Result<NodeSettings> read_node_settings(Connection& connection, const std::vector<std::string>& names);
+Result<NodeSettings> read_node_settings(SqlSession& connection, const std::vector<std::string>& names);
 
 // The first problem the server would have with these values: an unknown
 // name, or a value out of type, range or choices. Ok when none. The value of
@@ -61,7 +61,7 @@ bool needs_restart(const NodeSettings& now, const std::map<std::string, std::str
 
 // Takes the parameters `file` sets out of postgresql.auto.conf, so pgdecl's
 // file decides them again. The server reads the change at its next reload.
-Status reset_alter_system(Connection& connection, const ServerSettings& server,
+Status reset_alter_system(SqlSession& connection, const ServerSettings& server,
                           const std::map<std::string, std::string>& file);
 
 }  // namespace pgdecl::pg

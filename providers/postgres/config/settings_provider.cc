@@ -37,7 +37,7 @@ class SettingsProvider : public engine::ResourceProvider {
     const auto file = rendered_file(address.name);
     auto secrets = secret_values(address.name);
     if (!secrets) return secrets.status();
-    return probe_node(ctx_, address.name, [&](Connection& c) -> Result<LiveResource> {
+    return probe_node(ctx_, address.name, [&](SqlSession& c) -> Result<LiveResource> {
       auto settings = read_node_settings(c, names_of(file));
       if (!settings) return settings.status();
       hide_secret_settings(*settings, *secrets);
@@ -112,14 +112,14 @@ class SettingsProvider : public engine::ResourceProvider {
     auto container_id = node_container_id(ctx_, node);
     if (!container_id) return {container_id.status(), change.before};
     Pending pending;
-    Status done = ctx_.sessions.with_connection(node, Clock::now() + ctx_.ready_timeout, [&](Connection& c) {
+    Status done = ctx_.sessions.with_connection(node, Clock::now() + ctx_.ready_timeout, [&](SqlSession& c) {
       return install_checked(c, node, *container_id, pending);
     });
     if (done && pending.restart) done = restart_or_put_back(node, *container_id, pending);
     std::optional<LiveResource> live = change.before;
     auto secrets = secret_values(node);
     if (!secrets) return {secrets.status(), live};
-    ctx_.sessions.with_connection(node, Clock::now() + ctx_.ready_timeout, [&](Connection& c) {
+    ctx_.sessions.with_connection(node, Clock::now() + ctx_.ready_timeout, [&](SqlSession& c) {
       auto after = read_node_settings(c, names_of(rendered_file(node)));
       if (!after) return after.status();
       hide_secret_settings(*after, *secrets);
@@ -159,7 +159,7 @@ class SettingsProvider : public engine::ResourceProvider {
 
   // Checks every value against the server's own catalog before writing,
   // writes, and reloads.
-  Status install_checked(Connection& c, const std::string& node, const std::string& container_id,
+  Status install_checked(SqlSession& c, const std::string& node, const std::string& container_id,
                          Pending& pending) {
     auto secrets = node_config_secrets(ctx_, node);
     if (!secrets) return secrets.status();

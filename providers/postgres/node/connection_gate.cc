@@ -52,7 +52,7 @@ class ConnectionGate : public engine::ResourceProvider {
     std::string busy;
     auto interval = kFirstPoll;
     while (true) {
-      Status asked = ctx_.sessions.with_connection(node, deadline, [&](Connection& c) {
+      Status asked = ctx_.sessions.with_connection(node, deadline, [&](SqlSession& c) {
         auto rows = c.query(
             "SELECT pid::text || ' (since ' || query_start::text || '): ' || left(query, 60) "
             "FROM pg_stat_activity WHERE application_name = 'pgdecl' AND pid <> pg_backend_pid() "

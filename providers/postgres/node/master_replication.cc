@@ -36,7 +36,7 @@ SELECT 'sender', application_name, state, pg_wal_lsn_diff(pg_current_wal_lsn(), 
   FROM pg_stat_replication
  ORDER BY 6)sql";
 
-Result<MasterReplication> read_master_replication(Connection& master) {
+Result<MasterReplication> read_master_replication(SqlSession& master) {
   auto rows = master.query(kReadReplication);
   if (!rows) return rows.status();
   MasterReplication out;
@@ -67,7 +67,7 @@ void MasterReplicationCache::release() {
   kept_.reset();
 }
 
-Result<MasterReplication> MasterReplicationCache::get(Connection& master) {
+Result<MasterReplication> MasterReplicationCache::get(SqlSession& master) {
   std::lock_guard lock(mutex_);
   if (held_ && kept_) return *kept_;
   auto read = read_master_replication(master);

@@ -35,7 +35,7 @@ struct MasterReplication {
   void add_sender(const std::string& application_name, const ReplicaStream& stream);
   ReplicaStream stream_of(const std::string& replica) const;  // with its slot's state
 };
-Result<MasterReplication> read_master_replication(Connection& master);
+Result<MasterReplication> read_master_replication(SqlSession& master);
 
 // A refresh asks the master once for every replica's slot and stream; while
 // an apply runs, where both change, each question goes to the server.
@@ -48,7 +48,7 @@ class MasterReplicationCache {
 
   void hold();
   void release();
-  Result<MasterReplication> get(Connection& master);
+  Result<MasterReplication> get(SqlSession& master);
 
  private:
   std::mutex mutex_;

@@ -16,7 +16,7 @@ NodeConnectionOpeners::NodeConnectionOpeners(NodeContext& context) {
     if (!published) continue;
     context.sessions.set_endpoint(node, *published);
     openers_.emplace_back([&context, node] {
-      context.sessions.with_connection(node, Clock::now(), [](Connection&) { return Status::ok(); });
+      context.sessions.with_connection(node, Clock::now(), [](SqlSession&) { return Status::ok(); });
     });
   }
 }

@@ -178,7 +178,7 @@ class NodeContainerProvider : public engine::ResourceProvider {
   std::string replication_seen(bool running, const std::string& replica) {
     if (!running) return "its container is not running";
     std::string seen;
-    Status asked = ctx_.sessions.with_connection(ctx_.spec.master.name, Clock::now(), [&](Connection& c) {
+    Status asked = ctx_.sessions.with_connection(ctx_.spec.master.name, Clock::now(), [&](SqlSession& c) {
       auto stream = read_replica_stream(ctx_, c, replica);
       if (!stream) return stream.status();
       seen = is_healthy(*stream, ctx_.spec.replication.slots) ? engine::kStreaming : stream->state;

@@ -26,7 +26,7 @@ Result<std::optional<engine::LiveResource>> probe_node(NodeContext& context, con
     return std::optional<engine::LiveResource>(unknown("the node's container is not there"));
   }
   engine::LiveResource live;
-  Status asked = context.sessions.with_connection(node, Clock::now(), [&](Connection& c) {
+  Status asked = context.sessions.with_connection(node, Clock::now(), [&](SqlSession& c) {
     auto read = reader(c);
     if (!read) return read.status();
     live = std::move(*read);
@@ -41,7 +41,7 @@ Result<std::optional<engine::LiveResource>> probe_node(NodeContext& context, con
 Result<std::optional<engine::LiveResource>> probe_node_object(NodeContext& context, const std::string& node,
                                                               const ObjectReader& reader) {
   std::optional<engine::LiveResource> found;
-  auto probed = probe_node(context, node, [&](Connection& c) -> Result<engine::LiveResource> {
+  auto probed = probe_node(context, node, [&](SqlSession& c) -> Result<engine::LiveResource> {
     auto object = reader(c);
     if (!object) return object.status();
     found = std::move(*object);

@@ -13,13 +13,13 @@ namespace pgdecl::pg {
 // When the server cannot be asked now (container stopped or gone, server
 // starting), the result is an object marked unknown: plan_unknown() turns
 // it into an update that is checked again when applied.
-using NodeReader = std::function<Result<engine::LiveResource>(Connection&)>;
+using NodeReader = std::function<Result<engine::LiveResource>(SqlSession&)>;
 Result<std::optional<engine::LiveResource>> probe_node(NodeContext& context, const std::string& node,
                                                        const NodeReader& reader);
 
 // The same for an object on the node that may not exist (a role, a slot):
 // the reader's nullopt is the server saying there is no such object.
-using ObjectReader = std::function<Result<std::optional<engine::LiveResource>>(Connection&)>;
+using ObjectReader = std::function<Result<std::optional<engine::LiveResource>>(SqlSession&)>;
 Result<std::optional<engine::LiveResource>> probe_node_object(NodeContext& context, const std::string& node,
                                                               const ObjectReader& reader);
 

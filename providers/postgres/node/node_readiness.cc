@@ -33,7 +33,7 @@ Status wait_until_ready(NodeContext& context, const std::string& node, const std
   };
   auto deadline = Clock::now() + context.ready_timeout;
   return context.sessions.with_connection(
-      node, deadline, [](Connection& c) { return c.execute("SELECT 1"); }, still_running);
+      node, deadline, [](SqlSession& c) { return c.execute("SELECT 1"); }, still_running);
 }
 
 Status restart_node(NodeContext& context, const std::string& node, const std::string& container_id) {

@@ -47,7 +47,7 @@ std::optional<ReplicaData> read_through_server(NodeContext& context, const std::
   if (!published) return std::nullopt;
   context.sessions.set_endpoint(replica, *published);
   ReplicaData data;
-  Status asked = context.sessions.with_connection(replica, Clock::now(), [&](Connection& c) {
+  Status asked = context.sessions.with_connection(replica, Clock::now(), [&](SqlSession& c) {
     auto rows = c.query(
         "SELECT system_identifier::text, pg_read_file($1, 0, 4096, true) IS NOT NULL, "
         "pg_read_file($2, 0, 65536, true), pg_is_in_recovery() FROM pg_control_system()",

@@ -34,7 +34,7 @@ std::string describe(const ReplicaStream& stream) {
 
 }  // namespace
 
-Result<ReplicaStream> read_replica_stream(NodeContext& context, Connection& master,
+Result<ReplicaStream> read_replica_stream(NodeContext& context, SqlSession& master,
                                           const std::string& replica) {
   auto replication = context.master_replication.get(master);
   if (!replication) return replication.status();
@@ -54,7 +54,7 @@ Status wait_until_streaming(NodeContext& context, const std::string& replica, co
   auto interval = kFirstPoll;
   ReplicaStream last;
   while (true) {
-    Status asked = context.sessions.with_connection(context.spec.master.name, deadline, [&](Connection& c) {
+    Status asked = context.sessions.with_connection(context.spec.master.name, deadline, [&](SqlSession& c) {
       auto stream = read_replica_stream(context, c, replica);
       if (!stream) return stream.status();
       last = *stream;
@@ -85,7 +85,7 @@ Status wait_until_caught_up(NodeContext& context, const std::string& replica) {
   const auto deadline = Clock::now() + context.ready_timeout;
   const std::string& master = context.spec.master.name;
   std::string target;
-  Status asked = context.sessions.with_connection(master, deadline, [&](Connection& c) {
+  Status asked = context.sessions.with_connection(master, deadline, [&](SqlSession& c) {
     auto rows = c.query("SELECT pg_current_wal_lsn()::text");
     if (!rows) return rows.status();
     target = rows->rows.at(0).at(0).value_or("");
@@ -95,7 +95,7 @@ Status wait_until_caught_up(NodeContext& context, const std::string& replica) {
   auto interval = kFirstPoll;
   while (true) {
     bool caught_up = false;
-    asked = context.sessions.with_connection(master, deadline, [&](Connection& c) {
+    asked = context.sessions.with_connection(master, deadline, [&](SqlSession& c) {
       auto rows = c.query(
           "SELECT coalesce(bool_or(replay_lsn >= $2::pg_lsn), false)::text FROM pg_stat_replication "
           "WHERE application_name = $1",

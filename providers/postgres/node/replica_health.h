@@ -11,7 +11,7 @@ namespace pgdecl::pg {
 
 // The master's view of one replica; in a refresh, from the one read that
 // serves every replica.
-Result<ReplicaStream> read_replica_stream(NodeContext& context, Connection& master,
+Result<ReplicaStream> read_replica_stream(NodeContext& context, SqlSession& master,
                                           const std::string& replica);
 
 // Healthy: streaming, through its slot when it has one, and replay lag

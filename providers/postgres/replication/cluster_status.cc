@@ -47,7 +47,7 @@ std::string one_line(std::string text) {
 
 // The same reading of the master's replication as apply's health gate, so
 // status and apply agree on which sender speaks for a replica.
-Status read_answers(Connection& c, MasterAnswers& answers) {
+Status read_answers(SqlSession& c, MasterAnswers& answers) {
   auto replication = read_master_replication(c);
   if (!replication) return replication.status();
   for (const auto& [name, stream] : replication->senders) {
@@ -81,7 +81,7 @@ std::optional<MasterAnswers> ask_master(NodeContext& context,
   context.sessions.set_endpoint(master.name, *published_address(*info));
   MasterAnswers answers;
   Status asked = context.sessions.with_connection(master.name, Clock::now(),
-                                                  [&](Connection& c) { return read_answers(c, answers); });
+                                                  [&](SqlSession& c) { return read_answers(c, answers); });
   if (!asked) {
     master.unreachable = asked.code() == Status::Code::kFailed ? "query failed" : "not accepting connections";
     master.error = one_line(asked.message());

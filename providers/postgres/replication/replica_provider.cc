@@ -40,7 +40,7 @@ struct MasterIdentity {
 
 Result<MasterIdentity> read_master_identity(NodeContext& context) {
   std::string identifier;
-  auto probed = probe_node(context, context.spec.master.name, [&](Connection& c) -> Result<LiveResource> {
+  auto probed = probe_node(context, context.spec.master.name, [&](SqlSession& c) -> Result<LiveResource> {
     auto rows = c.query("SELECT system_identifier::text FROM pg_control_system()");
     if (!rows) return rows.status();
     identifier = rows->rows.at(0).at(0).value_or("");
@@ -232,7 +232,7 @@ class ReplicaProvider : public engine::ResourceProvider {
     if (!ctx_.spec.replication.slots) return std::string();
     std::optional<SlotState> slot;
     bool streaming = false;
-    Status asked = ctx_.sessions.with_connection(ctx_.spec.master.name, Clock::now(), [&](Connection& c) {
+    Status asked = ctx_.sessions.with_connection(ctx_.spec.master.name, Clock::now(), [&](SqlSession& c) {
       auto replication = ctx_.master_replication.get(c);
       if (!replication) return replication.status();
       slot = replication->slot(engine::slot_name(replica));

@@ -9,6 +9,7 @@
 
 #include "engine/core/result.h"
 #include "engine/core/secret.h"
+#include "providers/postgres/session/sql_session.h"
 
 namespace pgdecl::pg {
 
@@ -39,17 +40,10 @@ struct ConnectionLimits {
   std::chrono::milliseconds statement{120'000};
 };
 
-using Row = std::vector<std::optional<std::string>>;
-
-struct QueryResult {
-  std::vector<std::string> columns;
-  std::vector<Row> rows;
-};
-
 // One libpq connection (application_name pgdecl). Not thread-safe: a node's
 // statements run one at a time, which also keeps catalog updates from
 // racing each other.
-class Connection {
+class Connection : public SqlSession {
  public:
   // Tries once. The password goes to libpq as a parameter: never in a
   // process's arguments or environment, and to the server only inside a
@@ -64,46 +58,31 @@ class Connection {
   static Result<std::unique_ptr<Connection>> open_with_retry(
       const Endpoint& endpoint, const Secret& password, Clock::time_point deadline,
       const std::function<Status()>& still_worth_waiting = {}, const ConnectionLimits& limits = {});
-  ~Connection();
+  ~Connection() override;
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
-  // Parameters travel separately from the text ($1, $2, ...), so no value
-  // is ever spliced into SQL. A statement the server does not answer within
-  // the limit gives Code::kTimeout, and the connection is given up
-  // (healthy() turns false): it is not cancelled, since a cancel request
-  // waits on the same server.
-  Result<QueryResult> query(const std::string& sql,
-                            const std::vector<std::optional<std::string>>& params = {});
-  Status execute(const std::string& sql, const std::vector<std::optional<std::string>>& params = {});
-  // The same, with the settings this connection gives itself
-  // (statement_timeout, client_connection_check_interval) back at the
-  // server's values in a transaction of its own: what a reader of the
-  // server's settings must see. The client's own deadline stays.
-  Result<QueryResult> query_with_server_settings(const std::string& sql,
-                                                 const std::vector<std::optional<std::string>>& params = {});
-  // Runs a statement that carries a credential (a password verifier, a
-  // config file holding a secret) with
-  // the server's statement logging off for it, so it never reaches the
-  // server's log. Errors say what failed, never the statement.
-  Status execute_unlogged(const std::string& sql);
-  // The SCRAM-SHA-256 verifier of `password` for `role`, computed here by
-  // libpq: the clear text never travels to the server.
-  Result<std::string> scram_verifier(const Secret& password, const std::string& role);
-  bool healthy() const;
-  // healthy(), and not ended by the server while it sat idle (a restart,
-  // pg_terminate_backend): checked without a round trip, before a
-  // statement is sent on it that would fail on the server's last words.
-  bool still_open();
-  // Names the next statement for PGDECL_TEST_KILL_AT (fault_points.h): pgdecl
-  // is killed once it has sent it, before any answer.
-  void mark_next_statement(std::string point) { next_point_ = std::move(point); }
+  // SqlSession. A statement the server does not answer within the limit is
+  // not cancelled, since a cancel request waits on the same server.
+  using SqlSession::execute;
+  using SqlSession::query;
+  Result<QueryResult> query(const std::string& sql, const Params& params) override;
+  Status execute(const std::string& sql, const Params& params) override;
+  // In a transaction of its own; the client's own deadline stays.
+  Result<QueryResult> query_with_server_settings(const std::string& sql, const Params& params) override;
+  Status execute_unlogged(const std::string& sql) override;
+  // Computed by libpq (PQencryptPasswordConn).
+  Result<std::string> scram_verifier(const Secret& password, const std::string& role) override;
+  bool healthy() const override;
+  bool still_open() override;
+  // pgdecl is killed once it has sent the statement, before any answer.
+  void mark_next_statement(std::string point) override { next_point_ = std::move(point); }
+  std::string escape_identifier(const std::string& name) const override;
+  std::string escape_literal(const std::string& value) const override;
 
   // Since the process started, for the refresh's own accounting.
   static long connections_opened();
   static long round_trips();
-  std::string escape_identifier(const std::string& name) const;
-  std::string escape_literal(const std::string& value) const;
 
  private:
   Connection(void* conn, std::chrono::milliseconds statement_limit)

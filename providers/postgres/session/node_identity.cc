@@ -2,7 +2,7 @@
 
 namespace pgdecl::pg {
 
-Result<NodeIdentity> read_node_identity(Connection& c) {
+Result<NodeIdentity> read_node_identity(SqlSession& c) {
   auto rows =
       c.query("SELECT current_setting('cluster_name'), system_identifier::text FROM pg_control_system()");
   if (!rows) return rows.status().with_context("asking the server which node it is");

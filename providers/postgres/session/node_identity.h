@@ -15,7 +15,7 @@ struct NodeIdentity {
   std::string system_identifier;
 };
 
-Result<NodeIdentity> read_node_identity(Connection& c);
+Result<NodeIdentity> read_node_identity(SqlSession& c);
 
 // Whether the server at `address` is `node`: its cluster_name is the
 // node's name (or empty, on a node started before pgdecl named its nodes),

@@ -4,6 +4,16 @@
 
 namespace pgdecl::pg {
 
+Result<std::unique_ptr<SqlSession>> NodeSessions::open_over_libpq(
+    const Endpoint& endpoint, const Secret& password, Clock::time_point deadline,
+    const std::function<Status()>& still_worth_waiting, const ConnectionLimits& limits) {
+  auto opened = Clock::now() >= deadline
+                    ? Connection::open(endpoint, password, limits)
+                    : Connection::open_with_retry(endpoint, password, deadline, still_worth_waiting, limits);
+  if (!opened) return opened.status();
+  return std::unique_ptr<SqlSession>(std::move(*opened));
+}
+
 NodeSessions::Node& NodeSessions::node(const std::string& name) const {
   std::lock_guard lock(nodes_mutex_);
   auto& slot = nodes_[name];
@@ -44,7 +54,7 @@ void NodeSessions::refresh_address(const std::string& name, Node& n) const {
 }
 
 Status NodeSessions::with_connection(const std::string& name, Clock::time_point deadline,
-                                     const std::function<Status(Connection&)>& work,
+                                     const std::function<Status(SqlSession&)>& work,
                                      const std::function<Status()>& still_worth_waiting) {
   Node& n = node(name);
   std::lock_guard lock(n.mutex);
@@ -83,9 +93,7 @@ Status NodeSessions::open(Node& n, const std::string& name, Clock::time_point de
     return Status::unavailable("node " + name + " is now published at " + now->host + ":" +
                                std::to_string(now->port));
   };
-  auto opened = Clock::now() >= deadline
-                    ? Connection::open(endpoint, password_, limits_)
-                    : Connection::open_with_retry(endpoint, password_, deadline, not_moved, limits_);
+  auto opened = opener_(endpoint, password_, deadline, not_moved, limits_);
   // A server refused for how it signs pgdecl in is named with its node.
   if (!opened && opened.status().code() != Status::Code::kUnavailable)
     return opened.status().with_context("node " + name);
@@ -115,7 +123,7 @@ void NodeSessions::expect_system_identifier(const std::string& name, std::option
 
 std::optional<std::string> NodeSessions::system_identifier(const std::string& name) {
   std::optional<std::string> seen;
-  with_connection(name, Clock::now(), [&](Connection&) {
+  with_connection(name, Clock::now(), [&](SqlSession&) {
     seen = node(name).system_identifier;
     return Status::ok();
   });

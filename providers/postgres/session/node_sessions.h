@@ -24,11 +24,21 @@ struct NodeAddress {
 // server listens once it has read or started it.
 class NodeSessions {
  public:
+  static Result<std::unique_ptr<SqlSession>> open_over_libpq(
+      const Endpoint& endpoint, const Secret& password, Clock::time_point deadline,
+      const std::function<Status()>& still_worth_waiting, const ConnectionLimits& limits);
+
   NodeSessions(std::string superuser, Secret password)
       : superuser_(std::move(superuser)), password_(std::move(password)) {}
 
   // How long to wait on a server (the run's --timeout).
   void set_limits(const ConnectionLimits& limits) { limits_ = limits; }
+  // How a session to a server is opened: over libpq (Connection), waiting
+  // until `deadline` unless it has passed; a test gives a fake's instead.
+  using Opener = std::function<Result<std::unique_ptr<SqlSession>>(
+      const Endpoint&, const Secret& password, Clock::time_point deadline,
+      const std::function<Status()>& still_worth_waiting, const ConnectionLimits&)>;
+  void set_opener(Opener opener) { opener_ = std::move(opener); }
   void set_endpoint(const std::string& node, const NodeAddress& address);
   std::optional<int> port(const std::string& node) const;
   // Asks Docker where a node is published now. A port Docker picked
@@ -50,7 +60,7 @@ class NodeSessions {
   // until invalidate(): a frozen server costs a run one wait, not one per
   // resource.
   Status with_connection(const std::string& node, Clock::time_point deadline,
-                         const std::function<Status(Connection&)>& work,
+                         const std::function<Status(SqlSession&)>& work,
                          const std::function<Status()>& still_worth_waiting = {});
 
   // The system identifier the state recorded for the node: a server that
@@ -68,7 +78,7 @@ class NodeSessions {
   struct Node {
     std::mutex mutex;
     NodeAddress address;
-    std::unique_ptr<Connection> connection;
+    std::unique_ptr<SqlSession> connection;
     std::optional<Status> given_up;
     std::optional<std::string> expected_system_identifier;
     std::string system_identifier;
@@ -86,6 +96,7 @@ class NodeSessions {
   Secret password_;
   ConnectionLimits limits_{};
   AddressLookup lookup_;
+  Opener opener_ = open_over_libpq;
   mutable std::mutex nodes_mutex_;
   mutable std::map<std::string, std::unique_ptr<Node>> nodes_;
 };

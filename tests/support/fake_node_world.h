@@ -1,0 +1,61 @@
+#pragma once
+
+// The PostgreSQL providers over fakes: Docker answers from a FakeTransport
+// (each node's container running and published), and each node's server is
+// a FakeServer that records what it is sent. For unit tests of what the
+// providers decide, without an engine or a server.
+
+#include <catch2/catch.hpp>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "cluster/spec/loader.h"
+#include "providers/docker/client.h"
+#include "providers/docker/cluster_snapshot.h"
+#include "providers/postgres/node/node_context.h"
+#include "providers/postgres/node/published_address.h"
+#include "tests/support/desired_support.h"
+#include "tests/support/fake_sql.h"
+#include "tests/support/fake_transport.h"
+
+namespace pgdecl::pg::testing {
+
+class FakeNodeWorld {
+ public:
+  // The nodes' servers are made by add(); start() then tells Docker of them.
+  explicit FakeNodeWorld(const char* spec_text) : desired(pgdecl::testing::desired_by_address(spec_text)) {
+    auto transport = std::make_unique<docker::testing::FakeTransport>();
+    docker_ = transport.get();
+    client_ = std::make_unique<docker::Client>(std::move(transport));
+    Diagnostics diagnostics;
+    auto loaded = spec::load_spec_text(spec_text, "/tmp/fake-node-world.yaml", diagnostics);
+    INFO(diagnostics.to_string());
+    REQUIRE(loaded);
+    spec_ = *loaded;
+    snapshot_ = std::make_unique<docker::ClusterSnapshot>(*client_, spec_.name);
+    sessions_.set_opener(servers_.opener());
+    sessions_.set_address_lookup(published_address_lookup(*snapshot_));
+    context_ = std::make_unique<NodeContext>(NodeContext{*snapshot_, spec_, sessions_});
+  }
+
+  FakeServer& add(const std::string& node) { return servers_.add(node); }
+  void start() { servers_.answer_docker(*docker_, spec_.name); }
+
+  NodeContext& context() { return *context_; }
+  docker::testing::FakeTransport& docker() { return *docker_; }
+  const engine::DesiredResource& want(const Address& address) const { return desired.at(address); }
+
+  std::map<Address, engine::DesiredResource> desired;
+
+ private:
+  docker::testing::FakeTransport* docker_ = nullptr;
+  std::unique_ptr<docker::Client> client_;
+  spec::ClusterSpec spec_;
+  std::unique_ptr<docker::ClusterSnapshot> snapshot_;
+  FakeCluster servers_;
+  NodeSessions sessions_{"postgres", Secret("unused")};
+  std::unique_ptr<NodeContext> context_;
+};
+
+}  // namespace pgdecl::pg::testing
