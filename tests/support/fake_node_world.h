@@ -46,6 +46,16 @@ class FakeNodeWorld {
   docker::testing::FakeTransport& docker() { return *docker_; }
   const engine::DesiredResource& want(const Address& address) const { return desired.at(address); }
 
+  // What `provider` reads of `address` on the fake servers (it must be
+  // there), and the change it plans from it to the spec.
+  engine::PlannedChange read_and_plan(engine::ResourceProvider& provider, const Address& address) {
+    auto live = provider.read(address);
+    INFO(live.status().message());
+    REQUIRE(live);
+    REQUIRE(live->has_value());
+    return provider.plan(address, &want(address), &**live);
+  }
+
   std::map<Address, engine::DesiredResource> desired;
 
  private:

@@ -56,11 +56,7 @@ TEST_CASE("a role changed behind pgdecl's back is read as drift and put back wit
   auto roles = pg::make_role_provider(world.context());
   const Address app{resource_type::kRole, "app"};
 
-  auto live = roles->read(app);
-  INFO(live.status().message());
-  REQUIRE(live);
-  REQUIRE(live->has_value());
-  const auto change = roles->plan(app, &world.want(app), &**live);
+  const auto change = world.read_and_plan(*roles, app);
   CHECK(change.action == Action::kUpdate);
   std::vector<std::string> changed;
   for (const auto& attribute : change.changes) changed.push_back(attribute.name);

@@ -60,11 +60,7 @@ TEST_CASE("a reloadable setting that drifted is written back and reloaded, witho
   auto settings = pg::make_settings_provider(world.context());
   const Address address{resource_type::kSettings, "master"};
 
-  auto live = settings->read(address);
-  INFO(live.status().message());
-  REQUIRE(live);
-  REQUIRE(live->has_value());
-  const auto change = settings->plan(address, &world.want(address), &**live);
+  const auto change = world.read_and_plan(*settings, address);
   CHECK(change.action == Action::kUpdate);
   CHECK_FALSE(change.restart);
   REQUIRE(change.changes.size() == 1);
@@ -96,10 +92,7 @@ TEST_CASE("a setting the server reads only at start is planned as a restart", "[
   master.answer("WITH file AS", server_settings("8MB", "64MB"));
   auto settings = pg::make_settings_provider(world.context());
   const Address address{resource_type::kSettings, "master"};
-  auto live = settings->read(address);
-  REQUIRE(live);
-  REQUIRE(live->has_value());
-  const auto change = settings->plan(address, &world.want(address), &**live);
+  const auto change = world.read_and_plan(*settings, address);
   CHECK(change.action == Action::kUpdate);
   CHECK(change.restart);
   REQUIRE(change.changes.size() == 1);
