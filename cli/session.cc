@@ -168,6 +168,8 @@ Result<engine::Plan> Session::make_plan(const Options& options, bool destroy) {
   // A destroy removes only what is this cluster's: an object of anyone
   // else's at one of its names is left alone, and named.
   if (destroy) wiring_->snapshot->pass_over_foreign();
+  // Nor does it need the spec's secrets: a variable not set stops no destroy.
+  wiring_->node_context->secrets_optional = destroy;
   // The refresh asks the master once for every replica's slot and stream.
   wiring_->node_context->master_replication.hold();
   auto plan = [&] {

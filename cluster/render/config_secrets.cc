@@ -102,8 +102,10 @@ std::set<std::string> config_secret_keys(const spec::NodeSpec& node) {
 std::map<std::string, std::string> parameters_with_secrets(const spec::NodeSpec& node,
                                                            const ConfigSecrets& values) {
   std::map<std::string, std::string> out = node.parameters;
-  for (const auto& [name, ref] : node.secret_parameters)
-    out[name] = values.at(parameter_secret_key(node.name, name)).reveal();
+  for (const auto& [name, ref] : node.secret_parameters) {
+    auto value = values.find(parameter_secret_key(node.name, name));
+    if (value != values.end()) out[name] = value->second.reveal();
+  }
   return out;
 }
 

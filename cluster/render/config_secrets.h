@@ -24,8 +24,8 @@ std::string hba_secret_key(const std::string& node, std::size_t line, const std:
 // Every key the node's files need.
 std::set<std::string> config_secret_keys(const spec::NodeSpec& node);
 
-// node.parameters with the secrets' values in their places; `values` holds
-// every key of the node (config_secret_keys).
+// node.parameters with the secrets' values in their places (one `values`
+// lacks keeps spec::kSensitiveValue).
 std::map<std::string, std::string> parameters_with_secrets(const spec::NodeSpec& node,
                                                            const ConfigSecrets& values);
 

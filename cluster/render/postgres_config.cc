@@ -75,9 +75,10 @@ std::string render_hba(const spec::ClusterSpec& spec, const spec::NodeSpec& node
     // holding a double quote, which the server could not read back.
     for (const auto& option : node.hba_secrets) {
       if (option.line != i) continue;
-      const std::string key = hba_secret_key(node.name, i, option.option);
-      out +=
-          " " + option.option + "=\"" + (secrets ? secrets->at(key).reveal() : spec::kSensitiveValue) + "\"";
+      const auto value = secrets ? secrets->find(hba_secret_key(node.name, i, option.option))
+                                 : ConfigSecrets::const_iterator{};
+      const bool known = secrets && value != secrets->end();
+      out += " " + option.option + "=\"" + (known ? value->second.reveal() : spec::kSensitiveValue) + "\"";
     }
     out += "\n";
   }

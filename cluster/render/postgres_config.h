@@ -12,8 +12,8 @@ namespace pgdecl::engine {
 // pg_hba.conf of a node, whole: pgdecl's own rules first (so it can always
 // manage the server), then the spec's lines in the order given, each with
 // its secret options. Without `secrets`, as plans show it (every secret
-// hidden); with them (every key of config_secret_keys), as the server reads
-// it. A new node starts with its own rules alone.
+// hidden); with them, as the server reads it (a key they lack stays
+// hidden). A new node starts with its own rules alone.
 std::string render_hba(const spec::ClusterSpec& spec, const spec::NodeSpec& node,
                        const ConfigSecrets* secrets = nullptr);
 std::string render_own_hba_rules(const spec::ClusterSpec& spec);

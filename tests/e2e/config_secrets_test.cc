@@ -14,6 +14,7 @@ using namespace pgdecl::testing;
 namespace {
 
 constexpr const char* kArchiveVariable = "PGDECL_TEST_ARCHIVE_COMMAND";
+constexpr const char* kAppPasswordVariable = "PGDECL_TEST_APP_PASSWORD";
 // With archive_mode off, SHOW says "(disabled)": what the server read from
 // its files.
 constexpr const char* kArchiveCommandRead =
@@ -40,7 +41,7 @@ std::string secrets_spec(const std::string& cluster) {
                    "    - line: host all ldap_users 192.0.2.0/24 ldap ldapserver=ldap.invalid "
                    "ldapbasedn=\"dc=example,dc=org\" ldapbinddn=\"cn=pgdecl,dc=example,dc=org\"\n"
                    "      secrets:\n        ldapbindpasswd: { file: ldap.password }\n");
-  return spec;
+  return spec + "  - name: app\n    login: true\n    password: { env: " + kAppPasswordVariable + " }\n";
 }
 
 void write_secret_file(ClusterFixture& cluster, const std::string& value) {
@@ -90,6 +91,7 @@ TEST_CASE("secrets in parameters and hba options reach the servers and are shown
   ClusterFixture cluster("cfg-secrets");
   const std::string archive_key = random_word("archive-key-"), ldap_password = random_word("ldap-bind-");
   ::setenv(kArchiveVariable, ("/bin/true " + archive_key).c_str(), 1);
+  ::setenv(kAppPasswordVariable, random_word("app-").c_str(), 1);
   write_secret_file(cluster, ldap_password);
   cluster.write_spec(secrets_spec(cluster.name()));
 
@@ -143,13 +145,24 @@ TEST_CASE("secrets in parameters and hba options reach the servers and are shown
                     << (at == std::string::npos ? "" : outputs.substr(at < 300 ? 0 : at - 300, 400)));
     CHECK(at == std::string::npos);
   }
+
+  // A destroy needs no secret: without the variables it still tears the
+  // cluster down, and shows nothing of what the servers held.
   ::unsetenv(kArchiveVariable);
+  ::unsetenv(kAppPasswordVariable);
+  auto destroyed = run_pgdecl(cluster.dir(), "destroy -f spec.yaml --auto-approve");
+  INFO(destroyed.out << destroyed.err);
+  CHECK(destroyed.exit_code == 0);
+  CHECK(run_command("docker inspect " + cluster.name() + "-master").exit_code != 0);
+  for (const auto& secret : {new_key, new_password})
+    CHECK_FALSE(contains(destroyed.out + destroyed.err, secret));
 }
 
 TEST_CASE("a secret a config file cannot hold is refused before anything is touched",
           "[e2e][docker][postgres]") {
   ClusterFixture cluster("cfg-secret-bad");
   ::setenv(kArchiveVariable, "/bin/true", 1);
+  ::setenv(kAppPasswordVariable, "app-password", 1);
   write_secret_file(cluster, "has\"quote");
   cluster.write_spec(secrets_spec(cluster.name()));
   auto refused = run_pgdecl(cluster.dir(), "apply -f spec.yaml --auto-approve");
@@ -160,4 +173,5 @@ TEST_CASE("a secret a config file cannot hold is refused before anything is touc
   CHECK_FALSE(contains(refused.out + refused.err, "has\"quote"));
   CHECK(run_command("docker inspect " + cluster.name() + "-master").exit_code != 0);
   ::unsetenv(kArchiveVariable);
+  ::unsetenv(kAppPasswordVariable);
 }

@@ -9,6 +9,7 @@ Result<engine::ConfigSecrets> node_config_secrets(const NodeContext& context, co
     auto found = context.config_secrets.find(key);
     if (found == context.config_secrets.end())
       return Status::failed("no value resolved for the secret " + key);
+    if (!found->second && context.secrets_optional) continue;
     if (!found->second) return found->second.status();
     values.emplace(key, *found->second);
   }

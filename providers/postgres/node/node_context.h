@@ -24,12 +24,15 @@ struct NodeContext {
   // replica to stream (apply --timeout).
   std::chrono::seconds ready_timeout{120};
   // The spec's role passwords (or their SCRAM verifiers) by role name, or
-  // why one could not be had; a role reports that when it is read, so a
-  // missing variable stops a plan but not a destroy.
+  // why one could not be had; a role reports that when it is read.
   std::map<std::string, Result<Secret>> role_passwords{};
   // The spec's secrets in config files (engine::config_secret_keys), or why
   // one could not be had, reported as role passwords are.
   std::map<std::string, Result<Secret>> config_secrets{};
+  // A destroy reads what is there without needing the spec's secrets: one
+  // that cannot be had (a variable not set) does not stop it. What would be
+  // compared with it shows as not the spec's.
+  bool secrets_optional = false;
   MasterReplicationCache master_replication{};
   StartGate master_started{};
   CopyGroup new_copies{};
