@@ -109,7 +109,7 @@ for c in "${CLUSTERS[@]}"; do quiet_clean "$c"; done
   echo "psql=$(psql --version)"
   echo "server=$(docker run --rm --network none --entrypoint postgres --name "bench-pgversion-$$" postgres:15 --version 2> /dev/null || echo unknown) (image postgres:15 $(docker image inspect -f '{{.Id}}' postgres:15 | cut -c8-19))"
   echo "pgdecl=$PGDECL ($("$PGDECL" --version 2> /dev/null || echo '?'))"
-  echo "git=$(git -C "$REPO_DIR" rev-parse --short HEAD 2> /dev/null || echo '?')$(git -C "$REPO_DIR" diff --quiet HEAD -- engine providers state 2> /dev/null || echo ' + uncommitted changes in engine/providers/state')"
+  echo "git=$(git -C "$REPO_DIR" rev-parse --short HEAD 2> /dev/null || echo '?')$(git -C "$REPO_DIR" diff --quiet HEAD -- engine cluster providers state cli 2> /dev/null || echo ' + uncommitted changes in the sources')"
 } > "$RUN_DIR/machine.txt"
 cat "$RUN_DIR/machine.txt" >&2
 
