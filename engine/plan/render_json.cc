@@ -45,6 +45,9 @@ std::string render_plan_json(const Plan& plan) {
       {"resource_changes", changes},
       {"summary", {{"add", s.add}, {"change", s.change}, {"destroy", s.destroy}, {"forget", s.forget}}},
   };
+  // What a destroy leaves because it is not this cluster's, as the text
+  // plan names it.
+  if (!plan.not_ours.empty()) out["not_ours"] = plan.not_ours;
   return out.dump(2) + "\n";
 }
 

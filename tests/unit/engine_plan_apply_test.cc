@@ -209,6 +209,11 @@ TEST_CASE("JSON plan and plan file keep the Terraform shape and round-trip", "[e
   std::string json = render_plan_json(*plan);
   CHECK(json.find("\"resource_changes\"") != std::string::npos);
   CHECK(json.find("\"actions\": [\n          \"create\"\n        ]") != std::string::npos);
+  CHECK(json.find("not_ours") == std::string::npos);
+  // A destroy names what it leaves as not the cluster's, in JSON as in text.
+  plan->not_ours = {"volume t-data (it carries no pgdecl.cluster label: pgdecl did not make it)"};
+  CHECK(render_plan_json(*plan).find("\"not_ours\": [\n    \"volume t-data (it carries no pgdecl.cluster "
+                                     "label: pgdecl did not make it)\"\n  ]") != std::string::npos);
   PlanFile file{*plan, "/x/spec.yaml", "abc"};
   auto parsed = parse_plan_file(serialize_plan_file(file), "p.json");
   REQUIRE(parsed);
