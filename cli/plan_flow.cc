@@ -75,7 +75,6 @@ int apply_and_report(Session& session, const engine::Plan& plan, const Options& 
                                      interrupt_requested};
   // From here on an interrupt stops the run between steps, never inside one.
   install_interrupt_handlers();
-  session.prepare_apply(plan);
   auto report = engine::apply_plan(plan, session.providers(), recorder, apply_options);
   auto summary = plan.summary();
   if (!report.ok()) {

@@ -5,7 +5,7 @@
 
 #include "cli/options.h"
 #include "cli/session.h"
-#include "engine/plan/plan.h"
+#include "engine/model/plan.h"
 
 namespace pgdecl::cli {
 

@@ -4,13 +4,11 @@
 
 #include <algorithm>
 #include <iostream>
-#include <set>
 
 #include "cli/options.h"
 #include "cli/secret_resolver.h"
 #include "cluster/desired/desired.h"
-#include "cluster/plan_rules/restart_order.h"
-#include "cluster/plan_rules/volume_removal.h"
+#include "cluster/plan_rules/cluster_plan_rules.h"
 #include "cluster/spec/loader.h"
 #include "providers/docker/resource_providers.h"
 #include "providers/postgres/catalog/catalog_providers.h"
@@ -153,6 +151,9 @@ Result<engine::Plan> Session::make_plan(const Options& options, bool destroy) {
     for (const auto& dependency : record.depends_on) prior.depends_on.push_back(*Address::parse(dependency));
     request.prior.push_back(std::move(prior));
   }
+  engine::RecordedAttributes recorded;
+  for (const auto& [address, record] : state_.resources) recorded[address] = record.attributes;
+  request.rules = engine::cluster_plan_rules(spec_, std::move(recorded), options.purge_volumes);
   for (const auto& text : options.targets) {
     auto address = Address::parse(text);
     if (!address)
@@ -179,29 +180,7 @@ Result<engine::Plan> Session::make_plan(const Options& options, bool destroy) {
   wiring_->node_context->master_replication.release();
   if (!plan) return plan;
   plan->not_ours = wiring_->snapshot->passed_over();
-  plan->purge_volumes = options.purge_volumes;
-  engine::RecordedAttributes recorded;
-  for (const auto& [address, record] : state_.resources) recorded[address] = record.attributes;
-  engine::decide_volume_removals(*plan, spec_, recorded, options.purge_volumes);
-  engine::order_restarts(*plan, spec_);
   return plan;
-}
-
-void Session::prepare_apply(const engine::Plan& plan) {
-  const Address master{resource_type::kContainer, spec_.master.name};
-  std::set<std::string> new_copies, replicas_mended;
-  for (const auto& change : plan.changes) {
-    if (change.address == master &&
-        (change.action == engine::Action::kCreate || change.action == engine::Action::kReplace)) {
-      wiring_->node_context->master_started.arm();
-    }
-    if (change.address.type != resource_type::kReplica) continue;
-    // A copy into a volume that did not exist when the plan was made.
-    if (change.action == engine::Action::kCreate && !change.before) new_copies.insert(change.address.name);
-    if (change.is_change()) replicas_mended.insert(change.address.name);
-  }
-  wiring_->node_context->new_copies.arm(std::move(new_copies));
-  wiring_->node_context->replicas_mended = std::move(replicas_mended);
 }
 
 Status Session::wait_until_healthy(const std::function<bool()>& stop) {

@@ -54,11 +54,6 @@ class Session {
   // volumes that leave go only as options.purge_volumes and their
   // prevent_destroy allow.
   Result<engine::Plan> make_plan(const Options& options, bool destroy);
-  // Before an apply of `plan`: a master container it makes starts before
-  // the replica containers it makes; replicas with new volumes share one
-  // copy; a replica container whose pg_replica step mends its data or
-  // password file does not wait for it to stream (that step does).
-  void prepare_apply(const engine::Plan& plan);
   // Writes generated passwords before anything is made with them.
   Status save_secrets() { return secrets_->save(); }
   Status write_state();

@@ -35,14 +35,14 @@ std::string publish_text(const spec::PublishSpec& publish) {
   return publish.host_ip + ":" + (publish.port == 0 ? std::string("*") : std::to_string(publish.port));
 }
 
-DesiredResource container(const spec::ClusterSpec& spec, const spec::NodeSpec& node, const char* role) {
+DesiredResource container(const spec::ClusterSpec& spec, const spec::NodeSpec& node) {
   DesiredResource out{{resource_type::kContainer, node.name},
                       {{attr::kName, docker_name(spec.name, node.name)},
                        {attr::kImage, spec.images.at(node.image).tag},
                        {attr::kVolume, docker_name(spec.name, node.volume)},
                        {attr::kNetwork, docker_name(spec.name, spec.network.name)},
                        {attr::kPublish, publish_text(node.publish)},
-                       {attr::kRole, role},
+                       {attr::kRole, spec::role_name(node.role)},
                        {attr::kCommand, text_digest(node_boot_script(spec, node))},
                        {attr::kState, "running"},
                        {attr::kRestartPolicy, kNodeRestartPolicy}},
@@ -86,7 +86,7 @@ void add_replica(std::vector<DesiredResource>& out, const spec::ClusterSpec& spe
   const Address master{resource_type::kContainer, spec.master.name};
   const Address master_settings{resource_type::kSettings, spec.master.name};
   const Address master_connection{resource_type::kConnection, spec.master.name};
-  DesiredResource node = container(spec, replica, "replica");
+  DesiredResource node = container(spec, replica);
   // Health, not only a running process: the master sees it streaming.
   node.attributes[attr::kReplication] = kStreaming;
   DesiredResource copy{
@@ -120,7 +120,7 @@ std::vector<DesiredResource> desired_resources(const spec::ClusterSpec& spec) {
   out.push_back(network(spec));
   for (const auto& [name, spec_image] : spec.images) out.push_back(image(spec_image));
   for (const auto& [name, spec_volume] : spec.volumes) out.push_back(volume(spec, spec_volume));
-  out.push_back(container(spec, spec.master, "master"));
+  out.push_back(container(spec, spec.master));
   out.push_back(connection(spec.master));
   out.push_back(hba(spec, spec.master));
   out.push_back(settings(spec.master));

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "cluster/spec/model.h"
-#include "engine/plan/plan.h"
+#include "engine/model/plan.h"
 
 namespace pgdecl::engine {
 

@@ -4,7 +4,7 @@
 #include <string>
 
 #include "cluster/spec/model.h"
-#include "engine/plan/plan.h"
+#include "engine/model/plan.h"
 
 namespace pgdecl::engine {
 

@@ -67,8 +67,17 @@ struct PublishSpec {
 };
 
 // What a master and a replica have in common.
+// What a node is in the cluster: the one master, which takes writes, or a
+// replica streaming from it. Data, not where the node was written, so
+// that a node's role can change.
+enum class NodeRole { kMaster, kReplica };
+
+// The word plans, labels and the state use: "master" or "replica".
+inline const char* role_name(NodeRole role) { return role == NodeRole::kMaster ? "master" : "replica"; }
+
 struct NodeSpec {
   std::string name;
+  NodeRole role = NodeRole::kReplica;
   std::string image;   // logical image name
   std::string volume;  // volume name
   PublishSpec publish;
@@ -87,6 +96,7 @@ struct SuperuserSpec {
 };
 
 struct MasterSpec : NodeSpec {
+  MasterSpec() { role = NodeRole::kMaster; }
   SuperuserSpec superuser;
 };
 
@@ -135,6 +145,12 @@ struct ClusterSpec {
   ReplicationSpec replication;
   std::vector<RoleSpec> roles;
   std::vector<DatabaseSpec> databases;
+
+  // The node of that name, or nullptr.
+  const NodeSpec* find_node(const std::string& node_name) const;
+  // True for the node whose role is master; a node the spec no longer
+  // names is not it.
+  bool is_master(const std::string& node_name) const;
 };
 
 }  // namespace pgdecl::spec

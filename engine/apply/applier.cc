@@ -3,13 +3,11 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
-#include <deque>
-#include <map>
 #include <mutex>
-#include <set>
 
 #include "engine/core/fault_points.h"
 #include "engine/graph/walker.h"
+#include "engine/plan/step_order.h"
 
 namespace pgdecl::engine {
 namespace {
@@ -32,75 +30,6 @@ const char* verb(Action action) {
   return "Checking";
 }
 
-struct Steps {
-  std::vector<const PlannedChange*> changes;
-  std::vector<std::vector<std::size_t>> prerequisites;
-  std::deque<PlannedChange> gates;  // the steps no plan holds
-};
-
-bool is_gate(const std::string& address, const ProviderRegistry& providers) {
-  auto parsed = Address::parse(address);
-  auto* provider = parsed ? providers.find(parsed->type) : nullptr;
-  return provider && provider->is_gate();
-}
-
-// The gates that a change depends on: each is passed once, before them.
-// A destroy passes none: it may take down a node whose server is gone.
-void add_gates(const Plan& plan, const ProviderRegistry& providers, Steps& steps,
-               std::map<std::string, std::size_t>& index) {
-  if (plan.destroy) return;
-  std::set<std::string> needed;
-  for (const auto* change : steps.changes) {
-    if (change->action == Action::kForget) continue;
-    auto found = plan.dependencies.find(change->address.to_string());
-    if (found == plan.dependencies.end()) continue;
-    for (const auto& dependency : found->second) {
-      if (is_gate(dependency, providers)) needed.insert(dependency);
-    }
-  }
-  for (const auto& gate : needed) {
-    PlannedChange& step = steps.gates.emplace_back();
-    step.address = *Address::parse(gate);
-    index[gate] = steps.changes.size();
-    steps.changes.push_back(&step);
-  }
-}
-
-// A change waits for what it depends on, a drop too (it runs on that);
-// a delete, a forget, or a replace of something whose dependent is going
-// waits for that dependent instead, so nothing is removed from under a
-// user.
-Steps order_steps(const Plan& plan, const ProviderRegistry& providers) {
-  Steps steps;
-  std::map<std::string, std::size_t> index;
-  for (const auto& change : plan.changes) {
-    if (!change.is_change()) continue;
-    index[change.address.to_string()] = steps.changes.size();
-    steps.changes.push_back(&change);
-  }
-  add_gates(plan, providers, steps, index);
-  steps.prerequisites.resize(steps.changes.size());
-  for (const auto& [dependent, dependencies] : plan.dependencies) {
-    auto d = index.find(dependent);
-    for (const auto& dependency : dependencies) {
-      auto u = index.find(dependency);
-      if (d == index.end() || u == index.end()) continue;
-      // A forget waits like a delete, so a delete further down the chain
-      // still comes after the dependents above it are gone.
-      const Action upstream = steps.changes[u->second]->action;
-      const Action downstream = steps.changes[d->second]->action;
-      const bool dependent_goes = downstream == Action::kDelete || downstream == Action::kForget;
-      if (upstream == Action::kDelete || upstream == Action::kForget ||
-          (upstream == Action::kReplace && dependent_goes)) {
-        steps.prerequisites[u->second].push_back(d->second);
-      } else {
-        steps.prerequisites[d->second].push_back(u->second);
-      }
-    }
-  }
-  return steps;
-}
-
 std::string seconds_since(std::chrono::steady_clock::time_point start) {
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
   char text[32];
@@ -112,7 +41,8 @@ std::string seconds_since(std::chrono::steady_clock::time_point start) {
 
 ApplyReport apply_plan(const Plan& plan, const ProviderRegistry& providers, StateRecorder& recorder,
                        const ApplyOptions& options) {
-  Steps steps = order_steps(plan, providers);
+  StepOrder steps = order_steps(plan, providers);
+  providers.for_each([&](ResourceProvider& provider) { provider.begin_apply(plan); });
   std::mutex record_mutex;
   auto say = [&](const std::string& line) {
     if (options.progress) options.progress(line);
@@ -125,7 +55,7 @@ ApplyReport apply_plan(const Plan& plan, const ProviderRegistry& providers, Stat
     std::vector<std::string> depends_on;
     if (auto deps_it = plan.dependencies.find(address); deps_it != plan.dependencies.end()) {
       for (const auto& dependency : deps_it->second) {
-        if (!is_gate(dependency, providers)) depends_on.push_back(dependency);
+        if (!is_gate_address(dependency, providers)) depends_on.push_back(dependency);
       }
     }
     auto start = std::chrono::steady_clock::now();
@@ -164,7 +94,7 @@ ApplyReport apply_plan(const Plan& plan, const ProviderRegistry& providers, Stat
     const std::string address = steps.changes[i]->address.to_string();
     switch (results[i].outcome) {
       case StepResult::Outcome::kDone:
-        if (!is_gate(address, providers)) ++report.done;
+        if (!is_gate_address(address, providers)) ++report.done;
         break;
       case StepResult::Outcome::kFailed:
         report.failures.push_back(address + ": " + results[i].status.message());
@@ -174,7 +104,7 @@ ApplyReport apply_plan(const Plan& plan, const ProviderRegistry& providers, Stat
                                  steps.changes[results[i].blocked_by]->address.to_string() + " failed)");
         break;
       case StepResult::Outcome::kNotRun:
-        if (!is_gate(address, providers)) report.not_started.push_back(address);
+        if (!is_gate_address(address, providers)) report.not_started.push_back(address);
         break;
     }
   }

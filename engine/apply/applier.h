@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/plan/plan.h"
+#include "engine/model/plan.h"
 #include "engine/provider/provider.h"
 
 namespace pgdecl::engine {

@@ -4,7 +4,7 @@
 // file. Private to engine/plan.
 #include <nlohmann/json.hpp>
 
-#include "engine/plan/plan.h"
+#include "engine/model/plan.h"
 
 namespace pgdecl::engine {
 

@@ -10,6 +10,7 @@
 
 #include "engine/graph/resource_graph.h"
 #include "engine/graph/walker.h"
+#include "engine/plan/step_order.h"
 
 namespace pgdecl::engine {
 namespace {
@@ -313,6 +314,11 @@ Result<Plan> make_plan(const PlanRequest& request, const ProviderRegistry& provi
                       const std::vector<const PlannedChange*>& upstream) {
                     propagate_new_data(change, provider, upstream, providers);
                   });
+  for (const auto& rule : request.rules) {
+    if (auto refined = rule.refine(plan); !refined) return refined.with_context(rule.name);
+  }
+  if (auto ordered = check_no_cycle(order_steps(plan, providers)); !ordered)
+    return ordered.with_context("ordering the plan");
   return plan;
 }
 

@@ -4,7 +4,8 @@
 #include <vector>
 
 #include "engine/core/result.h"
-#include "engine/plan/plan.h"
+#include "engine/model/plan.h"
+#include "engine/plan/plan_rule.h"
 #include "engine/provider/provider.h"
 
 namespace pgdecl::engine {
@@ -27,9 +28,11 @@ struct PlanRequest {
   bool destroy = false;
   std::vector<Address> targets;  // empty: everything
   std::vector<Address> replace;  // forced replacements
+  std::vector<PlanRule> rules;   // the domain's, run in order
 };
 
-// Refresh (read every resource), diff, and order. Reads only.
+// Refresh (read every resource), diff, refine by the rules, and check that
+// the steps have an order. Reads only.
 Result<Plan> make_plan(const PlanRequest& request, const ProviderRegistry& providers);
 
 }  // namespace pgdecl::engine

@@ -3,7 +3,7 @@
 #include <string>
 
 #include "engine/core/result.h"
-#include "engine/plan/plan.h"
+#include "engine/model/plan.h"
 
 namespace pgdecl::engine {
 

@@ -14,6 +14,10 @@ void ProviderRegistry::add(std::unique_ptr<ResourceProvider> provider) {
   providers_[type] = std::move(provider);
 }
 
+void ProviderRegistry::for_each(const std::function<void(ResourceProvider&)>& visit) const {
+  for (const auto& [type, provider] : providers_) visit(*provider);
+}
+
 ResourceProvider* ProviderRegistry::find(const std::string& type) const {
   auto found = providers_.find(type);
   return found == providers_.end() ? nullptr : found->second.get();

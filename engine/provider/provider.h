@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -8,6 +9,7 @@
 
 #include "engine/core/result.h"
 #include "engine/model/change.h"
+#include "engine/model/plan.h"
 #include "engine/model/resource.h"
 
 namespace pgdecl::engine {
@@ -36,6 +38,12 @@ class ResourceProvider {
                              const LiveResource* live) const;
 
   virtual ApplyOutcome apply(const PlannedChange& change) = 0;
+
+  // Called once before an apply of `plan` takes its first step, so that a
+  // provider can see what the plan does beyond one change (whether it
+  // starts the master, which changes it carries out together). The plan
+  // is all it is told: a saved plan is applied the same way.
+  virtual void begin_apply(const Plan& /*plan*/) {}
 
   virtual AttributeSchema schema() const { return {}; }
 
@@ -85,6 +93,7 @@ class ProviderRegistry {
  public:
   void add(std::unique_ptr<ResourceProvider> provider);
   ResourceProvider* find(const std::string& type) const;  // nullptr when none
+  void for_each(const std::function<void(ResourceProvider&)>& visit) const;
 
  private:
   std::map<std::string, std::unique_ptr<ResourceProvider>> providers_;

@@ -83,6 +83,18 @@ class FakeProvider : public engine::ResourceProvider {
     return std::optional<engine::LiveResource>(found->second);
   }
 
+  // Records what the plan batches for this type: "begin x,y | z".
+  void begin_apply(const engine::Plan& plan) override {
+    std::string batches;
+    for (const auto& batch : plan.batches) {
+      if (batch.empty() || batch.front().rfind(type_ + ".", 0) != 0) continue;
+      batches += batches.empty() ? "" : " | ";
+      for (std::size_t i = 0; i < batch.size(); ++i) batches += (i ? "," : "") + batch[i];
+    }
+    std::lock_guard lock(world_.mutex);
+    world_.calls.push_back("begin " + type_ + (batches.empty() ? "" : " " + batches));
+  }
+
   engine::ApplyOutcome apply(const engine::PlannedChange& change) override {
     // Set before the apply starts, so read without the lock: a slow step
     // shows whether another one waited for it.

@@ -12,6 +12,7 @@
 #include "providers/postgres/node/replica_data.h"
 #include "providers/postgres/node/replica_health.h"
 #include "providers/postgres/node/replica_log.h"
+#include "providers/postgres/node/start_gate.h"
 
 namespace pgdecl::pg {
 namespace {
@@ -106,12 +107,30 @@ class NodeContainerProvider : public engine::ResourceProvider {
     return change;
   }
 
+  // What this apply does beyond one container: whether it starts the
+  // master's (the replicas' containers it starts wait for that), and which
+  // replicas' pg_replica step mends their data or password file, or
+  // refuses to copy over their data (their containers do not wait for
+  // them to stream: that step does, or the apply's last check).
+  void begin_apply(const engine::Plan& plan) override {
+    replicas_mended_.clear();
+    for (const auto& change : plan.changes) {
+      if (change.address.type == resource_type::kContainer && makes_new_data(change) && change.after &&
+          change.after->attributes.count(attr::kRole) &&
+          change.after->attributes.at(attr::kRole) == spec::role_name(spec::NodeRole::kMaster)) {
+        master_started_.arm();
+      }
+      if (change.address.type == resource_type::kReplica && change.is_change())
+        replicas_mended_.insert(change.address.name);
+    }
+  }
+
   ApplyOutcome apply(const PlannedChange& change) override {
     const std::string node = change.address.name;
     if (makes_new_data(change)) ctx_.sessions.expect_system_identifier(node, std::nullopt);
     if (change.action == engine::Action::kDelete || change.action == engine::Action::kReplace) {
       if (auto s = remove(*change.before, node); !s) {
-        if (!is_replica(node)) ctx_.master_started.open();
+        if (!is_replica(node)) master_started_.open();
         return {s, change.before};
       }
       if (change.action == engine::Action::kDelete) return {Status::ok(), std::nullopt};
@@ -127,7 +146,7 @@ class NodeContainerProvider : public engine::ResourceProvider {
         return {s, change.before};
     } else {
       auto created = create(node, change.address);
-      if (!is_replica(node)) ctx_.master_started.open();
+      if (!is_replica(node)) master_started_.open();
       if (!created) return {created.status(), std::nullopt};
       id = *created;
     }
@@ -144,10 +163,9 @@ class NodeContainerProvider : public engine::ResourceProvider {
       }
     }
     Status ready = wait_until_ready(ctx_, node, id);
-    // A replica whose data or password file this apply mends (or whose
-    // data it refuses to copy over) streams, if ever, after its pg_replica
-    // step; the apply's last check waits for it.
-    if (ready && is_replica(node) && !ctx_.replicas_mended.count(node))
+    // A replica whose pg_replica step this apply takes streams, if ever,
+    // after that step.
+    if (ready && is_replica(node) && !replicas_mended_.count(node))
       ready = wait_until_streaming(ctx_, node, id);
     auto live = read(change.address);
     std::optional<LiveResource> known = live ? *live : std::nullopt;
@@ -155,7 +173,7 @@ class NodeContainerProvider : public engine::ResourceProvider {
   }
 
  private:
-  bool is_replica(const std::string& node) const { return node != ctx_.spec.master.name; }
+  bool is_replica(const std::string& node) const { return !ctx_.spec.is_master(node); }
 
   // A container made before nodes had a restart policy gets it in place:
   // Docker changes it without stopping the server.
@@ -228,7 +246,7 @@ class NodeContainerProvider : public engine::ResourceProvider {
     config.image = ctx_.spec.images.at(spec_node.image).tag;
     config.cmd = {"/bin/sh", "-c", script};
     config.labels = ctx_.docker.labels_for(address.to_string());
-    config.labels[kRoleLabel] = node == ctx_.spec.master.name ? "master" : "replica";
+    config.labels[kRoleLabel] = spec::role_name(spec_node.role);
     config.labels[kImageLabel] = config.image;
     config.labels[kCommandLabel] = engine::text_digest(script);
     config.mounts = {{engine::docker_name(ctx_.spec.name, spec_node.volume), engine::kDataMount}};
@@ -252,7 +270,7 @@ class NodeContainerProvider : public engine::ResourceProvider {
 
   Result<std::string> create(const std::string& node, const Address& address) {
     auto& client = ctx_.docker.client();
-    if (is_replica(node) && !ctx_.master_started.pass(std::chrono::seconds(10))) {
+    if (is_replica(node) && !master_started_.pass(std::chrono::seconds(10))) {
       spdlog::debug("{}: the master's container has not started after 10 s; starting the replica's anyway",
                     node);
     }
@@ -300,6 +318,8 @@ class NodeContainerProvider : public engine::ResourceProvider {
   }
 
   NodeContext& ctx_;
+  StartGate master_started_;
+  std::set<std::string> replicas_mended_;
 };
 
 }  // namespace

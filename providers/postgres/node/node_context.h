@@ -2,15 +2,12 @@
 
 #include <map>
 #include <memory>
-#include <set>
 
 #include "cluster/render/config_secrets.h"
 #include "cluster/spec/model.h"
 #include "engine/provider/provider.h"
 #include "providers/docker/cluster_snapshot.h"
-#include "providers/postgres/node/copy_group.h"
 #include "providers/postgres/node/master_replication.h"
-#include "providers/postgres/node/start_gate.h"
 #include "providers/postgres/session/node_sessions.h"
 
 namespace pgdecl::pg {
@@ -34,12 +31,6 @@ struct NodeContext {
   // compared with it shows as not the spec's.
   bool secrets_optional = false;
   MasterReplicationCache master_replication{};
-  StartGate master_started{};
-  CopyGroup new_copies{};
-  // Replicas whose pg_replica step in this apply mends their data or
-  // password file, or refuses to copy over their data: their containers do
-  // not wait for them to stream.
-  std::set<std::string> replicas_mended{};
 };
 
 // The spec of a node by name: a replica's, or else the master's.

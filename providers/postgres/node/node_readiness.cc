@@ -7,10 +7,8 @@
 namespace pgdecl::pg {
 
 const spec::NodeSpec& node_spec(const spec::ClusterSpec& spec, const std::string& node) {
-  for (const auto& replica : spec.replicas) {
-    if (replica.name == node) return replica;
-  }
-  return spec.master;
+  const spec::NodeSpec* found = spec.find_node(node);
+  return found ? *found : spec.master;
 }
 
 Status wait_until_ready(NodeContext& context, const std::string& node, const std::string& container_id) {

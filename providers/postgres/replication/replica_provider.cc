@@ -2,9 +2,11 @@
 #include <spdlog/spdlog.h>
 
 #include <mutex>
+#include <set>
 
 #include "cluster/layout/naming.h"
 #include "cluster/render/replica_config.h"
+#include "providers/postgres/node/copy_group.h"
 #include "providers/postgres/node/node_probe.h"
 #include "providers/postgres/node/node_readiness.h"
 #include "providers/postgres/node/replica_data.h"
@@ -177,6 +179,18 @@ class ReplicaProvider : public engine::ResourceProvider {
     return change;
   }
 
+  // The replicas the plan copies together (plan.batches): see CopyGroup.
+  void begin_apply(const engine::Plan& plan) override {
+    std::set<std::string> together;
+    for (const auto& batch : plan.batches) {
+      for (const auto& member : batch) {
+        auto address = Address::parse(member);
+        if (address && address->type == resource_type::kReplica) together.insert(address->name);
+      }
+    }
+    new_copies_.arm(std::move(together));
+  }
+
   ApplyOutcome apply(const PlannedChange& change) override {
     const std::string& replica = change.address.name;
     // A volume this apply has just made holds nothing to check: the copy
@@ -282,7 +296,7 @@ class ReplicaProvider : public engine::ResourceProvider {
   // One copy serves every replica of the apply with a new volume that is
   // ready within a moment of the first; see CopyGroup.
   Status copy_into_new_volume(const std::string& replica) {
-    CopyGroup::Turn turn = ctx_.new_copies.join(replica, kGatherCopies);
+    CopyGroup::Turn turn = new_copies_.join(replica, kGatherCopies);
     switch (turn.kind) {
       case CopyGroup::Turn::Kind::kFollow: {
         Status copied = turn.copied.get();
@@ -294,7 +308,7 @@ class ReplicaProvider : public engine::ResourceProvider {
                        fmt::join(turn.followers, ", "));
         }
         Status copied = bootstrap_replica(ctx_, replica, false, turn.followers);
-        ctx_.new_copies.finish(copied);
+        new_copies_.finish(copied);
         return copied;
       }
       case CopyGroup::Turn::Kind::kAlone:
@@ -320,6 +334,7 @@ class ReplicaProvider : public engine::ResourceProvider {
   }
 
   NodeContext& ctx_;
+  CopyGroup new_copies_;
   // One question to the master serves every replica of a refresh, whose
   // reads run side by side.
   Result<MasterIdentity> master_for_refresh() {

@@ -1,4 +1,4 @@
-#include "engine/plan/plan.h"
+#include "engine/model/plan.h"
 
 namespace pgdecl::engine {
 

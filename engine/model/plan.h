@@ -36,8 +36,13 @@ struct Plan {
   // destroy leaves them as they are and says so. Not saved with a plan:
   // each refresh finds them again.
   std::vector<std::string> not_ours;
-  // address → addresses it depends on (from the spec and from the state).
+  // address → addresses it depends on (from the spec and from the state,
+  // and the order the plan rules add, such as which node restarts first).
   std::map<std::string, std::vector<std::string>> dependencies;
+  // Changes, by address, that their provider carries out as one piece of
+  // work (replicas made from one base backup); each is still a step of its
+  // own. From the plan rules, saved with the plan.
+  std::vector<std::vector<std::string>> batches;
 
   PlanSummary summary() const;
   bool has_changes() const;

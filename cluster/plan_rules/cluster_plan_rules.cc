@@ -1,0 +1,31 @@
+#include "cluster/plan_rules/cluster_plan_rules.h"
+
+#include "cluster/plan_rules/copy_batch.h"
+#include "cluster/plan_rules/restart_order.h"
+
+namespace pgdecl::engine {
+
+std::vector<PlanRule> cluster_plan_rules(const spec::ClusterSpec& spec, RecordedAttributes recorded,
+                                         bool purge_volumes) {
+  return {
+      {"deciding which data volumes go",
+       [&spec, recorded = std::move(recorded), purge_volumes](Plan& plan) {
+         // Saved with the plan, so applying it plans again the same way.
+         plan.purge_volumes = purge_volumes;
+         decide_volume_removals(plan, spec, recorded, purge_volumes);
+         return Status::ok();
+       }},
+      {"batching the replicas' copies",
+       [](Plan& plan) {
+         batch_new_copies(plan);
+         return Status::ok();
+       }},
+      {"ordering restarts",
+       [&spec](Plan& plan) {
+         order_restarts(plan, spec);
+         return Status::ok();
+       }},
+  };
+}
+
+}  // namespace pgdecl::engine
