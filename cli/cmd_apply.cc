@@ -54,6 +54,14 @@ Status check_not_stale(const engine::PlanFile& saved, const engine::Plan& fresh,
                             engine::json_name(then) + ", the live cluster now calls for " +
                             engine::json_name(current) + "; run pgdecl plan again");
   }
+  // What ties the steps together is part of what the file promises: the
+  // order they take (which node restarts first) and what is done as one.
+  if (old_plan.dependencies != fresh.dependencies || old_plan.batches != fresh.batches) {
+    return Status::conflict(
+        "plan " + name +
+        " is stale: the live cluster now calls for another order of its steps; run pgdecl "
+        "plan again");
+  }
   return Status::ok();
 }
 

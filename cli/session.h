@@ -19,6 +19,7 @@ struct NodeContext;
 namespace pgdecl::cli {
 
 struct Options;
+struct ProviderWiring;
 
 // Reads and checks the spec; prints every diagnostic to stderr.
 std::optional<spec::ClusterSpec> load_spec_reporting(const std::string& file);
@@ -45,7 +46,7 @@ class Session {
   const spec::ClusterSpec& spec() const { return spec_; }
   state::State& state() { return state_; }
   const Paths& paths() const { return paths_; }
-  const engine::ProviderRegistry& providers() const { return providers_; }
+  const engine::ProviderRegistry& providers() const;
   long docker_requests() const;
   // What the PostgreSQL providers share, for reads outside a plan (status).
   pg::NodeContext& node_context();
@@ -62,7 +63,6 @@ class Session {
   Status wait_until_healthy(const std::function<bool()>& stop);
 
  private:
-  struct Wiring;
   Session(const spec::ClusterSpec& spec, Paths paths);
 
   spec::ClusterSpec spec_;
@@ -70,8 +70,7 @@ class Session {
   std::unique_ptr<state::StateLock> lock_;
   state::State state_;
   std::optional<state::SecretsFile> secrets_;
-  std::unique_ptr<Wiring> wiring_;
-  engine::ProviderRegistry providers_;
+  std::unique_ptr<ProviderWiring> wiring_;
 };
 
 }  // namespace pgdecl::cli

@@ -12,24 +12,6 @@
 namespace pgdecl::engine {
 namespace {
 
-const char* verb(Action action) {
-  switch (action) {
-    case Action::kCreate:
-      return "Creating";
-    case Action::kUpdate:
-      return "Modifying";
-    case Action::kReplace:
-      return "Replacing";
-    case Action::kDelete:
-      return "Destroying";
-    case Action::kForget:
-      return "Forgetting";
-    case Action::kNoOp:
-      break;
-  }
-  return "Checking";
-}
-
 std::string seconds_since(std::chrono::steady_clock::time_point start) {
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
   char text[32];
@@ -67,8 +49,8 @@ ApplyReport apply_plan(const Plan& plan, const ProviderRegistry& providers, Stat
       return passed;
     }
     step_boundary(address + " starts");
-    say(address + ": " + verb(change.action) + "...");
-    spdlog::trace("{}: {}", address, verb(change.action));
+    say(address + ": " + words_of(change.action).progress + "...");
+    spdlog::trace("{}: {}", address, words_of(change.action).progress);
     ApplyOutcome outcome;
     if (change.action == Action::kForget) {
       outcome.live = std::nullopt;

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <array>
+#include <cstddef>
 #include <string>
 
 namespace pgdecl::engine {
@@ -15,41 +17,30 @@ enum class Action {
   kForget,   // .   removed from the spec: stop managing, leave it as it is
 };
 
-inline const char* glyph(Action action) {
-  switch (action) {
-    case Action::kNoOp:
-      return " ";
-    case Action::kCreate:
-      return "+";
-    case Action::kUpdate:
-      return "~";
-    case Action::kReplace:
-      return "-/+";
-    case Action::kDelete:
-      return "-";
-    case Action::kForget:
-      return ".";
-  }
-  return "?";
-}
+// How each action is written: its plan glyph, Terraform's JSON word (so
+// tooling written for Terraform reads pgdecl's), the word apply's progress
+// uses, and its colour (an ANSI code) in a plan shown on a terminal.
+struct ActionWords {
+  Action action;
+  const char* glyph;
+  const char* json;
+  const char* progress;
+  const char* colour;
+};
 
-// Terraform's JSON words, so tooling written for it reads ours.
-inline const char* json_name(Action action) {
-  switch (action) {
-    case Action::kNoOp:
-      return "no-op";
-    case Action::kCreate:
-      return "create";
-    case Action::kUpdate:
-      return "update";
-    case Action::kReplace:
-      return "replace";
-    case Action::kDelete:
-      return "delete";
-    case Action::kForget:
-      return "forget";
-  }
-  return "unknown";
+inline constexpr std::array<ActionWords, 6> kActionWords = {{
+    {Action::kNoOp, " ", "no-op", "Checking", "0"},
+    {Action::kCreate, "+", "create", "Creating", "32"},
+    {Action::kUpdate, "~", "update", "Modifying", "33"},
+    {Action::kReplace, "-/+", "replace", "Replacing", "35"},
+    {Action::kDelete, "-", "delete", "Destroying", "31"},
+    {Action::kForget, ".", "forget", "Forgetting", "0"},
+}};
+
+inline const ActionWords& words_of(Action action) {
+  return kActionWords.at(static_cast<std::size_t>(action));
 }
+inline const char* glyph(Action action) { return words_of(action).glyph; }
+inline const char* json_name(Action action) { return words_of(action).json; }
 
 }  // namespace pgdecl::engine

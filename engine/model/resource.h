@@ -23,12 +23,15 @@ struct DesiredResource {
   std::vector<Address> depends_on;
 };
 
-// What exists now. `meta` is provider-private knowledge (a parameter's unit,
-// say) that plans may use but that is neither compared nor stored.
+// What exists now. `details` is what the provider learnt beyond the
+// attributes (a parameter's unit, whether a slot lost its WAL), for its own
+// plan() to use; it is neither compared nor recorded in the state. It is
+// the provider's own typed record, kept as JSON text so that a saved plan
+// holds it: engine/model/details.h writes and reads it.
 struct LiveResource {
   std::string id;
   Attributes attributes;
-  Attributes meta;
+  std::string details = {};
 };
 
 // How a change to one attribute is carried out.

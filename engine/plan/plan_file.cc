@@ -6,6 +6,13 @@ namespace {
 
 constexpr int kPlanFileVersion = 1;
 
+// A provider's details are JSON text already: stored as the object itself.
+nlohmann::json details_json(const std::string& details) {
+  if (details.empty()) return nullptr;
+  auto parsed = nlohmann::json::parse(details, nullptr, false);
+  return parsed.is_discarded() ? nlohmann::json() : parsed;
+}
+
 nlohmann::json change_json(const PlannedChange& change) {
   nlohmann::json attributes = nlohmann::json::array();
   for (const auto& a : change.changes) {
@@ -24,7 +31,7 @@ nlohmann::json change_json(const PlannedChange& change) {
   if (change.before) {
     out["before"] = {{"id", change.before->id},
                      {"attributes", attributes_json(change.before->attributes)},
-                     {"meta", attributes_json(change.before->meta)}};
+                     {"details", details_json(change.before->details)}};
   }
   if (change.after) {
     std::vector<std::string> deps;
@@ -35,9 +42,8 @@ nlohmann::json change_json(const PlannedChange& change) {
 }
 
 Action action_from_name(const std::string& name) {
-  for (Action a : {Action::kNoOp, Action::kCreate, Action::kUpdate, Action::kReplace, Action::kDelete,
-                   Action::kForget}) {
-    if (name == json_name(a)) return a;
+  for (const auto& words : kActionWords) {
+    if (name == words.json) return words.action;
   }
   throw std::runtime_error("unknown action '" + name + "'");
 }
@@ -68,8 +74,11 @@ PlannedChange change_from_json(const nlohmann::json& json) {
   change.remakes_data = json.value("remakes_data", false);
   if (json.contains("before")) {
     const auto& b = json["before"];
+    // Files written before details existed hold "meta" instead: a plan
+    // made from them is only compared with a fresh one, which has its own.
+    const auto details = b.value("details", nlohmann::json());
     change.before = LiveResource{b.at("id").get<std::string>(), attributes_from_json(b.at("attributes")),
-                                 attributes_from_json(b.at("meta"))};
+                                 details.is_null() ? "" : details.dump()};
   }
   if (json.contains("after")) {
     DesiredResource after{change.address, attributes_from_json(json["after"].at("attributes")), {}};

@@ -14,21 +14,6 @@ struct Palette {
   }
 };
 
-const char* colour_of(Action action) {
-  switch (action) {
-    case Action::kCreate:
-      return "32";
-    case Action::kUpdate:
-      return "33";
-    case Action::kReplace:
-      return "35";
-    case Action::kDelete:
-      return "31";
-    default:
-      return "0";
-  }
-}
-
 std::string headline(const PlannedChange& change) {
   std::string what = change.address.to_string();
   switch (change.action) {
@@ -122,7 +107,8 @@ void render_change(std::ostringstream& out, const PlannedChange& change, const P
   for (const auto& reason : change.reasons) out << "  #   because " << reason << "\n";
   std::string glyph_text = glyph(change.action);
   out << std::string(3 - std::min<std::size_t>(3, glyph_text.size()), ' ')
-      << palette.paint(glyph_text, colour_of(change.action)) << " " << change.address.to_string() << "\n";
+      << palette.paint(glyph_text, words_of(change.action).colour) << " " << change.address.to_string()
+      << "\n";
   if (change.action == Action::kCreate || change.action == Action::kUpdate ||
       change.action == Action::kReplace) {
     render_attributes(out, change, palette);

@@ -27,6 +27,13 @@ std::string percent_encode(std::string_view text, std::string_view keep) {
   return encoded;
 }
 
+HttpRequest request_to(const char* method, std::string path) {
+  HttpRequest request;
+  request.method = method;
+  request.path = std::move(path);
+  return request;
+}
+
 }  // namespace
 
 std::string url_encode(std::string_view text) { return percent_encode(text, ""); }
@@ -46,26 +53,9 @@ std::string with_query(std::string path, const std::string& query) {
   return path;
 }
 
-HttpRequest get_request(std::string path) {
-  HttpRequest request;
-  request.method = "GET";
-  request.path = std::move(path);
-  return request;
-}
-
-HttpRequest delete_request(std::string path) {
-  HttpRequest request;
-  request.method = "DELETE";
-  request.path = std::move(path);
-  return request;
-}
-
-HttpRequest post_request(std::string path) {
-  HttpRequest request;
-  request.method = "POST";
-  request.path = std::move(path);
-  return request;
-}
+HttpRequest get_request(std::string path) { return request_to("GET", std::move(path)); }
+HttpRequest delete_request(std::string path) { return request_to("DELETE", std::move(path)); }
+HttpRequest post_request(std::string path) { return request_to("POST", std::move(path)); }
 
 HttpRequest post_json_request(std::string path, const Json& body) {
   HttpRequest request = post_request(std::move(path));

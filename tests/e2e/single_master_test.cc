@@ -1,4 +1,6 @@
 #include <catch2/catch.hpp>
+#include <fstream>
+#include <nlohmann/json.hpp>
 
 #include "tests/e2e/cluster_fixture.h"
 
@@ -177,6 +179,18 @@ TEST_CASE("a saved plan applies exactly, and a stale one is refused", "[e2e][doc
   auto stale = run_pgdecl(cluster.dir(), "apply first.plan");
   CHECK(stale.exit_code == 1);
   CHECK(stale.err.find("plan first.plan is stale: the state has changed since") != std::string::npos);
+
+  // Same state, same actions, but steps tied together in a way the fresh
+  // plan does not: the file promises the order and batches of its steps.
+  REQUIRE(run_pgdecl(cluster.dir(), "plan -f spec.yaml --out ordered.plan").exit_code == 0);
+  const auto ordered_file = std::filesystem::path(cluster.dir()) / "ordered.plan";
+  nlohmann::json ordered = nlohmann::json::parse(std::ifstream(ordered_file));
+  ordered["batches"].push_back({"pg_hba.master", "pg_settings.master"});
+  std::ofstream(ordered_file) << ordered.dump(2);
+  auto reordered = run_pgdecl(cluster.dir(), "apply ordered.plan");
+  CHECK(reordered.exit_code == 1);
+  CHECK(reordered.err.find("plan ordered.plan is stale: the live cluster now calls for another order of its "
+                           "steps") != std::string::npos);
 
   // Same state, but the live cluster moved: the plan no longer fits it.
   REQUIRE(run_pgdecl(cluster.dir(), "plan -f spec.yaml --out calm.plan").exit_code == 0);

@@ -39,8 +39,12 @@ class FakeNodeWorld {
     context_ = std::make_unique<NodeContext>(NodeContext{*snapshot_, spec_, sessions_});
   }
 
-  FakeServer& add(const std::string& node) { return servers_.add(node); }
-  void start() { servers_.answer_docker(*docker_, spec_.name); }
+  FakeServer& add(const std::string& node, const std::string& system_identifier = "7000000000000000001") {
+    return servers_.add(node, system_identifier);
+  }
+  // A volume of the spec that Docker has, this cluster's (before start()).
+  void add_volume(const std::string& volume) { volumes_.push_back(volume); }
+  void start() { servers_.answer_docker(*docker_, spec_.name, volumes_); }
 
   NodeContext& context() { return *context_; }
   docker::testing::FakeTransport& docker() { return *docker_; }
@@ -64,6 +68,7 @@ class FakeNodeWorld {
   spec::ClusterSpec spec_;
   std::unique_ptr<docker::ClusterSnapshot> snapshot_;
   FakeCluster servers_;
+  std::vector<std::string> volumes_;
   NodeSessions sessions_{"postgres", Secret("unused")};
   std::unique_ptr<NodeContext> context_;
 };

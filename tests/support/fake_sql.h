@@ -142,8 +142,10 @@ class FakeCluster {
   }
 
   // Docker's side of the cluster `cluster`: each node's container, running
-  // and published on its port, and no network or volume.
-  void answer_docker(docker::testing::FakeTransport& docker, const std::string& cluster) {
+  // and published on its port, the `volumes` named (the cluster's), and no
+  // network.
+  void answer_docker(docker::testing::FakeTransport& docker, const std::string& cluster,
+                     const std::vector<std::string>& volumes = {}) {
     std::string list = "[";
     for (const auto& [node, server] : servers_) {
       if (list.size() > 1) list += ",";
@@ -166,7 +168,13 @@ class FakeCluster {
       docker.on("GET", "/containers/" + name + "/json", {200, inspected, 0, {}, {}});
     }
     docker.on("GET", "/networks", {200, "[]", 0, {}, {}});
-    docker.on("GET", "/volumes", {200, R"({"Volumes":[]})", 0, {}, {}});
+    std::string listed;
+    for (const auto& volume : volumes) {
+      listed += (listed.empty() ? "" : ",") + std::string(R"({"Name":")") + cluster + "-" + volume +
+                R"(","Labels":{"pgdecl.cluster":")" + cluster + R"(","pgdecl.address":"docker_volume.)" +
+                volume + R"("}})";
+    }
+    docker.on("GET", "/volumes", {200, R"({"Volumes":[)" + listed + "]}", 0, {}, {}});
   }
 
   NodeSessions::Opener opener() {

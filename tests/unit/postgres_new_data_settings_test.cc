@@ -11,17 +11,21 @@ using engine::ChangeKind;
 namespace {
 
 engine::LiveResource old_server() {
-  engine::LiveResource live{"settings", {{"max_connections", "50"}, {"work_mem", "8MB"}}, {}};
-  live.meta = {{"fallback.max_connections", "100"},
-               {"context.max_connections", "postmaster"},
-               {"vartype.max_connections", "integer"},
-               {"fallback.work_mem", "4MB"},
-               {"context.work_mem", "user"},
-               {"vartype.work_mem", "integer"},
-               {"unit.work_mem", "kB"},
-               {"fallback.application_name", ""},
-               {"context.application_name", "user"},
-               {"vartype.application_name", "string"}};
+  engine::LiveResource live{"settings", {{"max_connections", "50"}, {"work_mem", "8MB"}}};
+  pg::SettingsFacts facts;
+  auto& max_connections = facts.parameters["max_connections"];
+  max_connections.fallback = "100";
+  max_connections.context = "postmaster";
+  max_connections.vartype = "integer";
+  auto& work_mem = facts.parameters["work_mem"];
+  work_mem.fallback = "4MB";
+  work_mem.context = "user";
+  work_mem.vartype = "integer";
+  work_mem.unit = "kB";
+  auto& application_name = facts.parameters["application_name"];
+  application_name.context = "user";
+  application_name.vartype = "string";
+  engine::set_details(live, facts);
   return live;
 }
 

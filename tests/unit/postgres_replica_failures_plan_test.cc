@@ -11,6 +11,7 @@
 #include "providers/postgres/node/node_context.h"
 #include "providers/postgres/node/node_providers.h"
 #include "providers/postgres/replication/replica_providers.h"
+#include "providers/postgres/replication/replica_volume.h"
 #include "tests/support/desired_support.h"
 #include "tests/support/fake_transport.h"
 
@@ -69,10 +70,11 @@ TEST_CASE("a slot whose WAL the master removed is made again, saying why", "[uni
   const Address address{resource_type::kSlot, "replica1"};
   engine::LiveResource live{"pgdecl_replica1", {{"slot_name", "pgdecl_replica1"}}, {}};
 
-  live.meta = {{"active", "false"}, {"wal_status", "extended"}};
+  // The slot provider's details, as its read writes them.
+  live.details = R"({"active": false, "wal_status": "extended"})";
   CHECK(slots->plan(address, &p.desired.at(address), &live).action == Action::kNoOp);
 
-  live.meta["wal_status"] = "lost";
+  live.details = R"({"active": false, "wal_status": "lost"})";
   auto change = slots->plan(address, &p.desired.at(address), &live);
   CHECK(change.action == Action::kReplace);
   CHECK(all_reasons(change) ==
@@ -94,8 +96,12 @@ TEST_CASE("a replica whose WAL is gone is copied again; a promoted one only with
                             {}};
   CHECK(replicas->plan(address, &want, &live).action == Action::kNoOp);
 
-  live.attributes["data"] = "a standby of this master that needs WAL the master has removed";
-  live.meta["wal_gone"] = "its slot pgdecl_replica1 has wal_status lost";
+  auto gone_because = [&](const std::string& why) {
+    const pg::VolumeFound found = pg::wal_gone_standby(why);
+    live.attributes["data"] = found.words;
+    engine::set_details(live, found);
+  };
+  gone_because("its slot pgdecl_replica1 has wal_status lost");
   auto gone = replicas->plan(address, &want, &live);
   CHECK(gone.action == Action::kUpdate);
   CHECK(all_reasons(gone) ==
@@ -103,14 +109,16 @@ TEST_CASE("a replica whose WAL is gone is copied again; a promoted one only with
         "never catch up, so it is copied again\n");
   CHECK_FALSE(gone.destroys_data);
   // The slot made again since: the replica's own words say why.
-  live.meta["wal_gone"] =
+  const std::string says =
       "replica1 says: FATAL:  could not receive data from WAL stream: ERROR:  requested WAL "
       "segment 000000010000000000000003 has already been removed";
+  gone_because(says);
   CHECK(all_reasons(replicas->plan(address, &want, &live)) ==
-        "the master removed WAL replica1 still needs (" + live.meta["wal_gone"] +
+        "the master removed WAL replica1 still needs (" + says +
             "): it can never catch up, so it is copied again\n");
 
   live.attributes["data"] = "a copy of this master promoted to a primary of its own";
+  engine::set_details(live, pg::VolumeFound{pg::VolumeHolds::kPromoted, live.attributes["data"]});
   auto promoted = replicas->plan(address, &want, &live);
   CHECK(promoted.action == Action::kUpdate);
   CHECK(all_reasons(promoted) ==
@@ -127,7 +135,7 @@ TEST_CASE("a running replica that does not stream gives its own words as the rea
   live.attributes[engine::attr::kPublish] = "127.0.0.1:5433";
   live.attributes[engine::attr::kReplication] = "not connected";
   const std::string words = "FATAL:  could not connect to the primary server: password authentication failed";
-  live.meta["complaint"] = words;
+  live.details = nlohmann::json{{"complaint", words}}.dump();  // the container provider's details
   auto change = containers->plan(address, &want, &live);
   CHECK(change.action == Action::kUpdate);
   CHECK(all_reasons(change) ==

@@ -3,6 +3,7 @@
 
 #include "cluster/desired/role_attributes.h"
 #include "engine/core/diagnostics.h"
+#include "engine/model/details.h"
 #include "providers/postgres/catalog/catalog_providers.h"
 #include "providers/postgres/catalog/named_object.h"
 #include "providers/postgres/node/node_probe.h"
@@ -17,6 +18,11 @@ namespace database_attr = engine::database_attr;
 
 // The server names an encoding its own way ("utf-8" is UTF8), so it is
 // asked whether the spec's name means the encoding it has.
+struct DatabaseFindings {
+  bool same_encoding = false;
+};
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(DatabaseFindings, same_encoding)
+
 const char* kReadDatabase =
     "SELECT pg_get_userbyid(d.datdba), pg_encoding_to_char(d.encoding), d.datcollate, d.datctype, "
     "pg_char_to_encoding($2) = d.encoding "
@@ -49,8 +55,8 @@ Result<std::optional<LiveResource>> read_database(SqlSession& c, const std::stri
                     {{engine::role_attr::kEnsure, "present"},
                      {database_attr::kOwner, row.at(0).value_or("")},
                      {database_attr::kEncoding, row.at(1).value_or("")},
-                     {database_attr::kLocale, collate == ctype ? collate : collate + "/" + ctype}},
-                    {{"same_encoding", row.at(4) == "t" ? "true" : "false"}}};
+                     {database_attr::kLocale, collate == ctype ? collate : collate + "/" + ctype}}};
+  engine::set_details(live, DatabaseFindings{row.at(4) == "t"});
   return std::optional<LiveResource>(std::move(live));
 }
 
@@ -106,19 +112,13 @@ class DatabaseProvider : public engine::ResourceProvider {
   ApplyOutcome apply(const PlannedChange& change) override {
     const std::string& name = change.address.name;
     std::optional<LiveResource> live = change.before;
-    Status done = ctx_.sessions.with_connection(master(), deadline(), [&](SqlSession& c) -> Status {
-      auto current = read_database(c, name, wanted_encoding(name));
-      if (!current) return current.status();
-      live = *current;
-      if (change.action == engine::Action::kDelete || change.action == engine::Action::kReplace) {
-        if (auto s = drop_object(c, "DATABASE", name, live); !s) return s;
-        if (change.action == engine::Action::kDelete) return Status::ok();
-      }
-      Status converged = converge(c, name, change.after->attributes, live);
-      auto after = read_database(c, name, wanted_encoding(name));
-      if (after) live = *after;
-      return converged ? after.status() : converged;
-    });
+    const NamedObjectSteps steps{"DATABASE",
+                                 [&](SqlSession& c) { return read_database(c, name, wanted_encoding(name)); },
+                                 [&](SqlSession& c, const std::optional<LiveResource>& now) {
+                                   return converge(c, name, change.after->attributes, now);
+                                 }};
+    Status done = ctx_.sessions.with_connection(
+        master(), deadline(), [&](SqlSession& c) { return apply_named_object(c, change, steps, live); });
     return {done, live};
   }
 
@@ -155,7 +155,7 @@ class DatabaseProvider : public engine::ResourceProvider {
 
   // Spellings that mean what the server has count as equal.
   static void settle_equivalents(engine::Attributes& want, const LiveResource& live) {
-    if (live.meta.count("same_encoding") && live.meta.at("same_encoding") == "true") {
+    if (engine::details_of<DatabaseFindings>(live).same_encoding) {
       want[database_attr::kEncoding] = live.attributes.at(database_attr::kEncoding);
     }
     const std::string& locale = want[database_attr::kLocale];

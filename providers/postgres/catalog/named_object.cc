@@ -31,4 +31,19 @@ Status drop_object(SqlSession& c, const std::string& kind, const std::string& na
   return Status::ok();
 }
 
+Status apply_named_object(SqlSession& c, const engine::PlannedChange& change, const NamedObjectSteps& steps,
+                          std::optional<engine::LiveResource>& live) {
+  auto current = steps.read(c);
+  if (!current) return current.status();
+  live = *current;
+  if (change.action == engine::Action::kDelete || change.action == engine::Action::kReplace) {
+    if (auto s = drop_object(c, steps.kind, change.address.name, live); !s) return s;
+    if (change.action == engine::Action::kDelete) return Status::ok();
+  }
+  Status converged = steps.converge(c, live);
+  auto after = steps.read(c);
+  if (after) live = *after;
+  return converged ? after.status() : converged;
+}
+
 }  // namespace pgdecl::pg

@@ -85,7 +85,7 @@ Result<std::optional<engine::LiveResource>> read_role(SqlSession& c, const RoleQ
   for (const auto& flag : kRoleFlags) live.attributes[flag.name] = row.at(column++) == "t" ? "true" : "false";
   live.attributes[role_attr::kConnectionLimit] = row.at(column++).value_or(engine::kNoLimit);
   live.attributes[role_attr::kValidUntil] = row.at(column++).value_or(engine::kNoExpiry);
-  live.meta["same_expiry"] = row.at(column++) == "t" ? "true" : "false";
+  engine::set_details(live, RoleFindings{row.at(column++) == "t"});
   const std::optional<std::string>& stored = row.at(column++);
   if (question.password) live.attributes[role_attr::kPassword] = password_state(stored, *question.password);
   live.attributes[role_attr::kMemberOf] = engine::render_name_list(names_in(row.at(column++).value_or("[]")));
@@ -104,7 +104,7 @@ std::vector<std::string> role_statements(SqlSession& c, const std::string& name,
     }
     options_differ |= attribute(live->attributes, role_attr::kConnectionLimit) !=
                       attribute(desired, role_attr::kConnectionLimit);
-    options_differ |= live->meta.count("same_expiry") && live->meta.at("same_expiry") != "true";
+    options_differ |= !engine::details_of<RoleFindings>(*live).same_expiry;
   }
   if (options_differ)
     statements.push_back((live ? "ALTER ROLE " : "CREATE ROLE ") + role + " WITH" + role_options(c, desired));

@@ -6,6 +6,7 @@
 
 #include "engine/core/result.h"
 #include "engine/core/secret.h"
+#include "engine/model/details.h"
 #include "engine/model/resource.h"
 #include "providers/postgres/session/connection.h"
 
@@ -20,8 +21,16 @@ struct RoleQuestion {
   const Secret* password = nullptr;  // nullptr: the spec leaves the password alone
 };
 
-// The role as pg_role attributes, or nullopt when the server has no such
-// role. meta "same_expiry" says whether the server's expiry is the spec's.
+// What a read learns of a role beyond its attributes (its details).
+struct RoleFindings {
+  // The server's expiry is the spec's, however each is written ("2030-01-01"
+  // and "2030-01-01 00:00:00+00"): the server compared them.
+  bool same_expiry = true;
+};
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(RoleFindings, same_expiry)
+
+// The role as pg_role attributes, with RoleFindings as its details, or
+// nullopt when the server has no such role.
 Result<std::optional<engine::LiveResource>> read_role(SqlSession& c, const RoleQuestion& question);
 
 // The statements that take a role from `live` (nullopt: not there) to

@@ -66,7 +66,7 @@ class RoleProvider : public engine::ResourceProvider {
       return *decided;
     }
     engine::DesiredResource want = *desired;
-    if (live && live->meta.count("same_expiry") && live->meta.at("same_expiry") == "true") {
+    if (live && engine::details_of<RoleFindings>(*live).same_expiry) {
       want.attributes[role_attr::kValidUntil] = live->attributes.at(role_attr::kValidUntil);
     }
     PlannedChange change = engine::ResourceProvider::plan(address, &want, live);
@@ -83,19 +83,12 @@ class RoleProvider : public engine::ResourceProvider {
     auto question = question_for(name);
     if (!question) return {question.status(), change.before};
     std::optional<LiveResource> live = change.before;
-    Status done = ctx_.sessions.with_connection(master(), deadline(), [&](SqlSession& c) -> Status {
-      auto current = read_role(c, *question);
-      if (!current) return current.status();
-      live = *current;
-      if (change.action == engine::Action::kDelete || change.action == engine::Action::kReplace) {
-        if (auto s = drop_object(c, "ROLE", name, live); !s) return s;
-        if (change.action == engine::Action::kDelete) return Status::ok();
-      }
-      Status converged = converge(c, name, change.after->attributes, live, *question);
-      auto after = read_role(c, *question);
-      if (after) live = *after;
-      return converged ? after.status() : converged;
-    });
+    const NamedObjectSteps steps{"ROLE", [&](SqlSession& c) { return read_role(c, *question); },
+                                 [&](SqlSession& c, const std::optional<LiveResource>& now) {
+                                   return converge(c, name, change.after->attributes, now, *question);
+                                 }};
+    Status done = ctx_.sessions.with_connection(
+        master(), deadline(), [&](SqlSession& c) { return apply_named_object(c, change, steps, live); });
     return {done, live};
   }
 

@@ -2,6 +2,7 @@
 #include <thread>
 
 #include "cluster/render/replica_config.h"
+#include "engine/model/details.h"
 #include "providers/postgres/catalog/catalog_providers.h"
 #include "providers/postgres/node/node_probe.h"
 
@@ -13,12 +14,15 @@ using engine::LiveResource;
 using engine::PlannedChange;
 
 constexpr const char* kSlotName = "slot_name";
-constexpr const char* kWalStatus = "wal_status";
 
-bool is_lost(const LiveResource& live) {
-  auto status = live.meta.find(kWalStatus);
-  return status != live.meta.end() && status->second == "lost";
-}
+// What the master says of the slot beyond its name.
+struct SlotHealth {
+  bool active = false;
+  std::string wal_status;  // pg_replication_slots.wal_status: "lost" when its WAL is gone
+};
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SlotHealth, active, wal_status)
+
+bool is_lost(const LiveResource& live) { return engine::details_of<SlotHealth>(live).wal_status == "lost"; }
 
 Result<std::optional<LiveResource>> read_slot(NodeContext& context, SqlSession& c, const std::string& slot) {
   auto replication = context.master_replication.get(c);
@@ -26,8 +30,7 @@ Result<std::optional<LiveResource>> read_slot(NodeContext& context, SqlSession& 
   auto state = replication->slot(slot);
   if (!state) return std::optional<LiveResource>();
   LiveResource live{slot, {{kSlotName, slot}}, {}};
-  live.meta["active"] = state->active ? "true" : "false";
-  live.meta[kWalStatus] = state->wal_status;
+  engine::set_details(live, SlotHealth{state->active, state->wal_status});
   return std::optional<LiveResource>(std::move(live));
 }
 

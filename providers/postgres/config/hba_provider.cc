@@ -2,6 +2,7 @@
 
 #include "cluster/desired/desired.h"
 #include "cluster/render/postgres_config.h"
+#include "engine/model/details.h"
 #include "providers/postgres/config/config_providers.h"
 #include "providers/postgres/config/node_files.h"
 #include "providers/postgres/node/node_probe.h"
@@ -13,8 +14,11 @@ using engine::ApplyOutcome;
 using engine::LiveResource;
 using engine::PlannedChange;
 
-// Why the server rejects the file on disk, kept beside a read.
-constexpr const char* kRejectedMeta = "rejected";
+// Why the server rejects the file on disk, kept beside a read (its details).
+struct HbaFindings {
+  std::string rejected;  // the lines and the server's words; empty: accepted
+};
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(HbaFindings, rejected)
 // The last file the server accepted, kept by the install below, so that one
 // the server rejects can always be taken back.
 constexpr const char* kAcceptedCopy = "pg_hba.conf.pgdecl-previous";
@@ -152,7 +156,8 @@ class HbaProvider : public engine::ResourceProvider {
       if (!on_disk) return on_disk.status();
       const std::string shown = shown_file(address.name, on_disk->content, *wanted);
       LiveResource live{"pg_hba.conf", {{engine::attr::kHbaRules, shown}}, {}};
-      if (!on_disk->rejected.empty()) live.meta[kRejectedMeta] = describe_rejected(on_disk->rejected, shown);
+      if (!on_disk->rejected.empty())
+        engine::set_details(live, HbaFindings{describe_rejected(on_disk->rejected, shown)});
       return live;
     });
   }
@@ -163,12 +168,13 @@ class HbaProvider : public engine::ResourceProvider {
                      const LiveResource* live) const override {
     if (is_unknown(live)) return plan_unknown(address, desired, *live);
     PlannedChange change = stays_with_node(engine::ResourceProvider::plan(address, desired, live));
-    if (!live || !live->meta.count(kRejectedMeta) || !desired) return change;
+    const std::string rejected = live ? engine::details_of<HbaFindings>(*live).rejected : "";
+    if (rejected.empty() || !desired) return change;
     if (change.action == engine::Action::kNoOp) change.action = engine::Action::kUpdate;
     change.reasons.push_back(
         "the server rejects pg_hba.conf as it is on disk (a restart would fail); apply writes it again, "
         "or puts back the last one the server accepted:" +
-        live->meta.at(kRejectedMeta));
+        rejected);
     return change;
   }
 

@@ -9,9 +9,6 @@ namespace {
 using engine::AttributeChange;
 using engine::LiveResource;
 
-constexpr const char* kFileKey = "pgdecl_conf.";
-constexpr const char* kPendingKey = "pending_restart.";
-
 bool listed(const engine::PlannedChange& change, const std::string& name) {
   for (const auto& attribute : change.changes) {
     if (attribute.name == name) return true;
@@ -19,25 +16,20 @@ bool listed(const engine::PlannedChange& change, const std::string& name) {
   return false;
 }
 
-bool same_value(const LiveResource& live, const std::string& name, const std::string& a,
-                const std::string& b) {
+bool same_value(const ParameterFacts& facts, const std::string& a, const std::string& b) {
   if (a == b) return true;
-  const std::string vartype = settings_meta(live, "vartype." + name),
-                    unit = settings_meta(live, "unit." + name);
-  if (vartype.empty()) return false;
-  auto left = canonical_setting(a, vartype, unit), right = canonical_setting(b, vartype, unit);
+  if (facts.vartype.empty()) return false;
+  auto left = canonical_setting(a, facts.vartype, facts.unit),
+       right = canonical_setting(b, facts.vartype, facts.unit);
   return left && right && *left == *right;
 }
 
-bool read_at_start(const LiveResource& live, const std::string& name) {
-  return settings_meta(live, "context." + name) == "postmaster";
-}
+bool read_at_start(const ParameterFacts& facts) { return facts.context == "postmaster"; }
 
 // The server runs `value` already (so rewriting the file needs no restart).
-bool runs(const LiveResource& live, const std::string& name, const std::string& value) {
-  auto canonical =
-      canonical_setting(value, settings_meta(live, "vartype." + name), settings_meta(live, "unit." + name));
-  return canonical && *canonical == settings_meta(live, "canonical." + name);
+bool runs(const ParameterFacts& facts, const std::string& value) {
+  auto canonical = canonical_setting(value, facts.vartype, facts.unit);
+  return canonical && *canonical == facts.canonical;
 }
 
 std::string hidden(const std::string& value, const std::string& secret, const ServerSetting* s) {
@@ -51,14 +43,20 @@ std::string hidden(const std::string& value, const std::string& secret, const Se
 
 }  // namespace
 
+const ParameterFacts& SettingsFacts::parameter(const std::string& name) const {
+  static const ParameterFacts kNotRead;
+  auto found = parameters.find(name);
+  return found == parameters.end() ? kNotRead : found->second;
+}
+
 void add_new_data_settings(engine::PlannedChange& change) {
   if (!change.before || !change.after) return;
-  const LiveResource& live = *change.before;
+  const auto facts = engine::details_of<SettingsFacts>(*change.before);
   for (const auto& [name, value] : change.after->attributes) {
-    const std::string fallback = settings_meta(live, "fallback." + name);
-    if (listed(change, name) || same_value(live, name, fallback, value)) continue;
-    AttributeChange attribute{name, fallback, value};
-    if (read_at_start(live, name)) {
+    const ParameterFacts& parameter = facts.parameter(name);
+    if (listed(change, name) || same_value(parameter, parameter.fallback, value)) continue;
+    AttributeChange attribute{name, parameter.fallback, value};
+    if (read_at_start(parameter)) {
       attribute.kind = engine::ChangeKind::kRestart;
       change.restart = true;
     }
@@ -80,63 +78,61 @@ void hide_secret_settings(NodeSettings& now, const std::map<std::string, std::st
   }
 }
 
-std::string settings_meta(const LiveResource& live, const std::string& key) {
-  auto found = live.meta.find(key);
-  return found == live.meta.end() ? "" : found->second;
-}
-
 LiveResource settings_to_live(const NodeSettings& now, const std::map<std::string, std::string>& parameters) {
-  LiveResource live{"settings", {}, {}};
+  LiveResource live{"settings", {}};
+  SettingsFacts facts;
   for (const auto& [name, s] : now.server) {
     if (parameters.count(name)) live.attributes[name] = s.display;
-    live.meta["canonical." + name] = s.canonical;
-    live.meta["vartype." + name] = s.definition.vartype;
-    live.meta["unit." + name] = s.definition.unit;
-    live.meta["context." + name] = s.context;
-    live.meta["display." + name] = s.display;
-    live.meta["fallback." + name] = s.fallback;
-    if (s.set_by_alter_system) live.meta["alter_system." + name] = *s.set_by_alter_system;
-    if (s.pending_restart) live.meta[kPendingKey + name] = "true";
+    facts.parameters[name] = {s.display,
+                              s.canonical,
+                              s.definition.vartype,
+                              s.definition.unit,
+                              s.context,
+                              s.fallback,
+                              s.set_by_alter_system.has_value(),
+                              s.set_by_alter_system.value_or(""),
+                              s.pending_restart};
   }
-  for (const auto& [name, value] : now.pgdecl_conf) live.meta[kFileKey + name] = value;
-  live.meta["pgdecl_conf_lines"] = std::to_string(now.pgdecl_conf.size());
+  facts.pgdecl_conf = now.pgdecl_conf;
+  engine::set_details(live, facts);
   return live;
 }
 
 void add_file_drift(engine::PlannedChange& change, const std::map<std::string, std::string>& file,
                     const LiveResource& live) {
-  const bool file_gone = settings_meta(live, "pgdecl_conf_lines") == "0";
+  const auto facts = engine::details_of<SettingsFacts>(live);
+  const bool file_gone = facts.pgdecl_conf.empty();
   if (file_gone) change.reasons.push_back("pgdecl.conf on the server is missing or sets nothing");
   for (const auto& [name, value] : file) {
-    auto on_disk = live.meta.find(kFileKey + name);
-    const bool there = on_disk != live.meta.end();
-    if ((there && same_value(live, name, on_disk->second, value)) || listed(change, name)) continue;
+    const ParameterFacts& parameter = facts.parameter(name);
+    auto on_disk = facts.pgdecl_conf.find(name);
+    const bool there = on_disk != facts.pgdecl_conf.end();
+    if ((there && same_value(parameter, on_disk->second, value)) || listed(change, name)) continue;
     AttributeChange attribute{name, std::nullopt, value};
     if (there) attribute.before = on_disk->second;
     if (!file_gone) {
       std::string reason = there ? "pgdecl.conf on the server sets " + name + " = " + on_disk->second
                                  : "pgdecl.conf on the server does not set " + name;
       reason += ", pgdecl sets it to " + value;
-      if (live.meta.count(kPendingKey + name))
-        reason += " (the server runs " + settings_meta(live, "display." + name) + " until it restarts)";
+      if (parameter.pending_restart)
+        reason += " (the server runs " + parameter.display + " until it restarts)";
       change.reasons.push_back(reason);
     }
-    if (read_at_start(live, name) && !runs(live, name, value)) {
+    if (read_at_start(parameter) && !runs(parameter, value)) {
       attribute.kind = engine::ChangeKind::kRestart;
       change.restart = true;
     }
     change.changes.push_back(attribute);
   }
-  for (const auto& [key, value] : live.meta) {
-    if (key.rfind(kFileKey, 0) != 0) continue;
-    const std::string name = key.substr(std::string(kFileKey).size());
+  for (const auto& [name, value] : facts.pgdecl_conf) {
     if (file.count(name)) continue;
-    const std::string fallback = settings_meta(live, "fallback." + name);
+    const ParameterFacts& parameter = facts.parameter(name);
+    const std::string& fallback = parameter.fallback;
     AttributeChange attribute{name, value, fallback};
     change.reasons.push_back("pgdecl.conf on the server sets " + name + " = " + value +
                              ", which the spec does not set: it goes back to " +
                              (fallback.empty() ? "its default" : fallback));
-    if (read_at_start(live, name) && !runs(live, name, fallback)) {
+    if (read_at_start(parameter) && !runs(parameter, fallback)) {
       attribute.kind = engine::ChangeKind::kRestart;
       change.restart = true;
     }

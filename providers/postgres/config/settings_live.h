@@ -4,15 +4,40 @@
 #include <string>
 
 #include "engine/model/change.h"
+#include "engine/model/details.h"
 #include "engine/model/resource.h"
 #include "providers/postgres/config/server_settings.h"
 
 namespace pgdecl::pg {
 
+// What plans compare one parameter's values with, as the server has it.
+struct ParameterFacts {
+  std::string display;    // as SHOW prints it
+  std::string canonical;  // see canonical_setting
+  std::string vartype, unit;
+  std::string context;   // postmaster: read only at start
+  std::string fallback;  // what it takes when pgdecl.conf does not set it
+  bool set_by_alter_system = false;
+  std::string alter_system_value = {};
+  bool pending_restart = false;
+};
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ParameterFacts, display, canonical, vartype, unit, context,
+                                                fallback, set_by_alter_system, alter_system_value,
+                                                pending_restart)
+
+// The details of a node's settings: every parameter read, and what
+// pgdecl.conf on disk sets (empty: it is missing or sets nothing).
+struct SettingsFacts {
+  std::map<std::string, ParameterFacts> parameters;
+  std::map<std::string, std::string> pgdecl_conf;
+
+  // The parameter's facts, or empty ones when it was not read.
+  const ParameterFacts& parameter(const std::string& name) const;
+};
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SettingsFacts, parameters, pgdecl_conf)
+
 // A node's settings as a resource. Attributes: the spec's `parameters` as
-// the server runs them. Meta: what plans need to compare values (canonical
-// form, type, unit, context) for those and every other parameter read, and
-// what pgdecl.conf on disk says.
+// the server runs them. Details: SettingsFacts.
 engine::LiveResource settings_to_live(const NodeSettings& now,
                                       const std::map<std::string, std::string>& parameters);
 
@@ -37,8 +62,5 @@ void add_new_data_settings(engine::PlannedChange& change);
 // the secret's, else as engine::kDifferentValue. Plans, the state and the
 // reasons of a change only ever see what is left.
 void hide_secret_settings(NodeSettings& now, const std::map<std::string, std::string>& secrets);
-
-// The value of a meta key, or "".
-std::string settings_meta(const engine::LiveResource& live, const std::string& key);
 
 }  // namespace pgdecl::pg

@@ -56,12 +56,12 @@ class SettingsProvider : public engine::ResourceProvider {
     if (!desired || !live) {
       return stays_with_node(engine::ResourceProvider::plan(address, desired, live));
     }
+    const auto facts = engine::details_of<SettingsFacts>(*live);
     engine::DesiredResource want = *desired;
     for (auto& [name, value] : want.attributes) {
-      auto canonical = canonical_setting(value, settings_meta(*live, "vartype." + name),
-                                         settings_meta(*live, "unit." + name));
-      if (live->attributes.count(name) && canonical &&
-          *canonical == settings_meta(*live, "canonical." + name)) {
+      const ParameterFacts& parameter = facts.parameter(name);
+      auto canonical = canonical_setting(value, parameter.vartype, parameter.unit);
+      if (live->attributes.count(name) && canonical && *canonical == parameter.canonical) {
         value = live->attributes.at(name);
       }
     }
@@ -75,13 +75,13 @@ class SettingsProvider : public engine::ResourceProvider {
       }
       change.reasons.push_back(attribute.name + " is " + *attribute.before +
                                " on the server, the spec says " + attribute.after.value_or(""));
-      if (settings_meta(*live, "context." + attribute.name) == "postmaster") {
+      if (facts.parameter(attribute.name).context == "postmaster") {
         attribute.kind = engine::ChangeKind::kRestart;
         change.restart = true;
       }
     }
     const auto file = rendered_file(address.name);
-    add_alter_system_overrides(change, file, *live);
+    add_alter_system_overrides(change, file, facts);
     add_file_drift(change, file, *live);
     return change;
   }
@@ -91,15 +91,15 @@ class SettingsProvider : public engine::ResourceProvider {
   // value now: it is drift, and apply takes it out.
   static void add_alter_system_overrides(PlannedChange& change,
                                          const std::map<std::string, std::string>& file,
-                                         const LiveResource& live) {
+                                         const SettingsFacts& facts) {
     for (const auto& [name, value] : file) {
-      if (!live.meta.count("alter_system." + name)) continue;
-      change.reasons.push_back("ALTER SYSTEM set " + name + " = " +
-                               settings_meta(live, "alter_system." + name) +
+      const ParameterFacts& parameter = facts.parameter(name);
+      if (!parameter.set_by_alter_system) continue;
+      change.reasons.push_back("ALTER SYSTEM set " + name + " = " + parameter.alter_system_value +
                                " in postgresql.auto.conf, which overrides the spec");
       bool listed = false;
       for (const auto& attribute : change.changes) listed |= attribute.name == name;
-      if (!listed) change.changes.push_back({name, settings_meta(live, "display." + name), value});
+      if (!listed) change.changes.push_back({name, parameter.display, value});
     }
     if (!change.changes.empty()) change.action = engine::Action::kUpdate;
   }

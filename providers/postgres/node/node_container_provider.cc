@@ -4,6 +4,7 @@
 #include "cluster/layout/naming.h"
 #include "cluster/render/postgres_config.h"
 #include "cluster/render/replica_config.h"
+#include "engine/model/details.h"
 #include "providers/docker/ownership.h"
 #include "providers/postgres/node/node_context.h"
 #include "providers/postgres/node/node_providers.h"
@@ -25,8 +26,12 @@ namespace attr = engine::attr;
 constexpr const char* kRoleLabel = "pgdecl.role";
 constexpr const char* kImageLabel = "pgdecl.image";
 constexpr const char* kCommandLabel = "pgdecl.command-digest";
-// What a running replica that does not stream says about why, for the plan.
-constexpr const char* kComplaint = "complaint";
+// What a running replica that does not stream says about why, for the plan
+// (its details).
+struct ContainerFindings {
+  std::string complaint;
+};
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ContainerFindings, complaint)
 
 std::string label(const docker::ContainerInfo& info, const char* key) {
   auto found = info.labels.find(key);
@@ -74,7 +79,7 @@ class NodeContainerProvider : public engine::ResourceProvider {
       live->attributes[attr::kReplication] = seen;
       if ((*info)->running() && seen != engine::kStreaming) {
         if (auto complaint = read_streaming_complaint(ctx_.docker.client(), (*info)->id))
-          live->meta[kComplaint] = *complaint;
+          engine::set_details(*live, ContainerFindings{*complaint});
       }
     }
     return std::optional<LiveResource>(std::move(*live));
@@ -97,10 +102,11 @@ class NodeContainerProvider : public engine::ResourceProvider {
         change.remakes_data = true;
       }
     }
-    if (!live || !live->meta.count(kComplaint)) return change;
+    const std::string complaint = live ? engine::details_of<ContainerFindings>(*live).complaint : "";
+    if (complaint.empty()) return change;
     for (const auto& changed : change.changes) {
       if (changed.name == attr::kReplication) {
-        change.reasons.push_back(address.name + " says: " + live->meta.at(kComplaint));
+        change.reasons.push_back(address.name + " says: " + complaint);
         break;
       }
     }

@@ -1,16 +1,23 @@
 #include "providers/postgres/node/node_probe.h"
 
 #include "cluster/layout/naming.h"
+#include "engine/model/details.h"
 
 namespace pgdecl::pg {
 namespace {
-constexpr const char* kUnknownMeta = "unknown";
+
+// What stands for an object on a server that could not be asked.
+struct NotAsked {
+  std::string server_not_asked;  // why
+};
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(NotAsked, server_not_asked)
 
 engine::LiveResource unknown(const std::string& why) {
   engine::LiveResource live;
-  live.meta[kUnknownMeta] = why;
+  engine::set_details(live, NotAsked{why});
   return live;
 }
+
 }  // namespace
 
 Result<std::optional<engine::LiveResource>> probe_node(NodeContext& context, const std::string& node,
@@ -53,7 +60,9 @@ Result<std::optional<engine::LiveResource>> probe_node_object(NodeContext& conte
   return probed;
 }
 
-bool is_unknown(const engine::LiveResource* live) { return live && live->meta.count(kUnknownMeta); }
+bool is_unknown(const engine::LiveResource* live) {
+  return live && !engine::details_of<NotAsked>(*live).server_not_asked.empty();
+}
 
 engine::PlannedChange plan_unknown(const Address& address, const engine::DesiredResource* desired,
                                    const engine::LiveResource& live) {

@@ -14,6 +14,7 @@
 #include "providers/postgres/node/replica_log.h"
 #include "providers/postgres/replication/replica_bootstrap.h"
 #include "providers/postgres/replication/replica_providers.h"
+#include "providers/postgres/replication/replica_volume.h"
 
 namespace pgdecl::pg {
 namespace {
@@ -29,52 +30,6 @@ using engine::PlannedChange;
 constexpr const char* kData = "data";
 constexpr const char* kPassfile = "passfile";
 constexpr const char* kPassfileCurrent = "holds the replication user's password";
-constexpr const char* kStandby = "a standby of this master";
-constexpr const char* kWalGone = "a standby of this master that needs WAL the master has removed";
-constexpr const char* kPromoted = "a copy of this master promoted to a primary of its own";
-
-// What the master is, as far as a replica's data is concerned: its system
-// identifier, none yet (a new master), or not known now (not running).
-struct MasterIdentity {
-  enum class Kind { kKnown, kNew, kUnknown } kind = Kind::kUnknown;
-  std::uint64_t system_identifier = 0;
-};
-
-Result<MasterIdentity> read_master_identity(NodeContext& context) {
-  std::string identifier;
-  auto probed = probe_node(context, context.spec.master.name, [&](SqlSession& c) -> Result<LiveResource> {
-    auto rows = c.query("SELECT system_identifier::text FROM pg_control_system()");
-    if (!rows) return rows.status();
-    identifier = rows->rows.at(0).at(0).value_or("");
-    return LiveResource{};
-  });
-  if (!probed) return probed.status();
-  if (!probed->has_value()) return MasterIdentity{MasterIdentity::Kind::kNew, 0};
-  if (is_unknown(&**probed)) return MasterIdentity{};
-  return MasterIdentity{MasterIdentity::Kind::kKnown, std::stoull(identifier)};
-}
-
-// The words a plan shows for what the volume holds.
-std::string describe(const ReplicaData& data, const MasterIdentity& master) {
-  if (!data.has_data) return "no data yet";
-  if (!data.system_identifier) return "a data directory without pg_control";
-  const std::string mine = std::to_string(*data.system_identifier);
-  if (master.kind == MasterIdentity::Kind::kNew)
-    return "data of another cluster (system identifier " + mine + ")";
-  if (master.kind == MasterIdentity::Kind::kUnknown) return "data of system identifier " + mine;
-  if (*data.system_identifier != master.system_identifier) {
-    return "data of another cluster (system identifier " + mine + "; the master's is " +
-           std::to_string(master.system_identifier) + ")";
-  }
-  if (!data.complete) return "an unfinished copy of this master";
-  return data.promoted ? kPromoted : kStandby;
-}
-
-// What apply never copies over unless --replace asks: another cluster's
-// data, or a promoted copy, which may hold writes the master never saw.
-bool kept_unless_replaced(const std::string& described) {
-  return described.rfind("data of another cluster", 0) == 0 || described == kPromoted;
-}
 
 // pg_replica.<replica>: the replica's data, copied from the master. A copy
 // that is whole and of this master is never made again; data of another
@@ -97,17 +52,13 @@ class ReplicaProvider : public engine::ResourceProvider {
     const MasterIdentity* master = &*master_identity;
     auto data = read_replica_data(ctx_, address.name);
     if (!data) return data.status();
-    std::string described = describe(*data, *master);
-    std::string why_wal_gone;
-    if (described == kStandby && master->kind == MasterIdentity::Kind::kKnown) {
+    VolumeFound found = classify_volume(*data, *master);
+    if (found.holds == VolumeHolds::kStandby && master->kind == MasterIdentity::Kind::kKnown) {
       auto gone = wal_gone(address.name);
       if (!gone) return gone.status();
-      if (!gone->empty()) described = kWalGone;
-      why_wal_gone = *gone;
+      if (!gone->empty()) found = wal_gone_standby(*gone);
     }
-    LiveResource live{address.name, {{"source", ctx_.spec.master.name}, {kData, described}}, {}};
-    if (!why_wal_gone.empty()) live.meta["wal_gone"] = why_wal_gone;
-    if (master->kind == MasterIdentity::Kind::kUnknown && data->has_data) live.meta["unknown"] = "master";
+    LiveResource live = live_of(address.name, found);
     // Only a replica the spec still has is checked for its password: one
     // leaving the spec may have no replication user left to compare with.
     if (data->complete && in_spec(address.name)) {
@@ -133,39 +84,39 @@ class ReplicaProvider : public engine::ResourceProvider {
       return change;
     }
     engine::DesiredResource want = *desired;
-    want.attributes[kData] = kStandby;
+    want.attributes[kData] = kStandbyWords;
     change.after = want;
     if (!live) {
       change.action = engine::Action::kCreate;
       return change;
     }
+    const VolumeFound found = engine::details_of<VolumeFound>(*live);
     const std::string& data = live->attributes.at(kData);
-    if (live->meta.count("unknown")) {
+    if (found.master_unknown) {
       change.action = engine::Action::kUpdate;
       change.reasons.push_back(
           "the master cannot be asked now, so whose data the volume holds is checked again "
           "once it is up");
-    } else if (data == "no data yet") {
+    } else if (found.holds == VolumeHolds::kNothing) {
       change.action = engine::Action::kCreate;
       change.reasons.push_back("the volume holds no data yet: pg_basebackup copies it from the master");
       change.remakes_data = true;
-    } else if (kept_unless_replaced(data)) {
+    } else if (kept_unless_replaced(found.holds)) {
       change.action = engine::Action::kUpdate;
       change.reasons.push_back("the volume holds " + data + ": apply does not copy over it; --replace " +
                                address.to_string() + " re-clones it, and its data is lost");
-    } else if (data == kWalGone) {
+    } else if (found.holds == VolumeHolds::kWalGone) {
       change.action = engine::Action::kUpdate;
-      auto why = live->meta.find("wal_gone");
       change.reasons.push_back("the master removed WAL " + address.name + " still needs (" +
-                               (why == live->meta.end() ? "its slot lost it" : why->second) +
+                               (found.why_wal_gone.empty() ? "its slot lost it" : found.why_wal_gone) +
                                "): it can never catch up, so it is copied again");
       change.remakes_data = true;
-    } else if (data != kStandby) {
+    } else if (found.holds != VolumeHolds::kStandby) {
       change.action = engine::Action::kUpdate;
       change.reasons.push_back("the volume holds " + data + ": it is copied again");
       change.remakes_data = true;
     }
-    if (change.action != engine::Action::kNoOp) change.changes.push_back({kData, data, kStandby});
+    if (change.action != engine::Action::kNoOp) change.changes.push_back({kData, data, kStandbyWords});
     auto passfile = live->attributes.find(kPassfile);
     if (change.action == engine::Action::kNoOp && passfile != live->attributes.end() &&
         passfile->second != kPassfileCurrent) {
@@ -198,22 +149,22 @@ class ReplicaProvider : public engine::ResourceProvider {
     if (change.action == engine::Action::kCreate && !change.before) {
       Status copied = copy_into_new_volume(replica);
       if (copied) copied = wait_until_serving(replica);
-      return {copied, copied ? std::optional<LiveResource>(live_of(replica, kStandby)) : std::nullopt};
+      return {copied, copied ? std::optional<LiveResource>(live_of(replica, standby())) : std::nullopt};
     }
     auto master = read_master_identity(ctx_);
     if (!master) return {master.status(), change.before};
     auto data = read_replica_data(ctx_, replica);
     if (!data) return {data.status(), change.before};
-    const std::string found = describe(*data, *master);
+    const VolumeFound found = classify_volume(*data, *master);
     // The plan found the WAL gone; by now its slot may have been made again
     // and look sound, but the copy still cannot catch up.
-    const bool wal_gone = change.before && change.before->attributes.count(kData) &&
-                          change.before->attributes.at(kData) == kWalGone;
-    if (found == kStandby && change.action != engine::Action::kReplace && !wal_gone)
+    const bool wal_gone =
+        change.before && engine::details_of<VolumeFound>(*change.before).holds == VolumeHolds::kWalGone;
+    if (found.holds == VolumeHolds::kStandby && change.action != engine::Action::kReplace && !wal_gone)
       return keep_copy(replica, *data);
-    if (kept_unless_replaced(found) && change.action != engine::Action::kReplace) {
+    if (kept_unless_replaced(found.holds) && change.action != engine::Action::kReplace) {
       return {
-          Status::failed("the volume of " + replica + " holds " + found + "; it is not copied over. " +
+          Status::failed("the volume of " + replica + " holds " + found.words + "; it is not copied over. " +
                          "--replace " + change.address.to_string() + " re-clones it, and its data is lost"),
           live_of(replica, found)};
     }
@@ -225,7 +176,7 @@ class ReplicaProvider : public engine::ResourceProvider {
     auto after = read_replica_data(ctx_, replica);
     if (!after) return {copied ? after.status() : copied, change.before};
     auto master_after = read_master_identity(ctx_);
-    return {copied, live_of(replica, master_after ? describe(*after, *master_after) : found)};
+    return {copied, live_of(replica, master_after ? classify_volume(*after, *master_after) : found)};
   }
 
  private:
@@ -283,12 +234,12 @@ class ReplicaProvider : public engine::ResourceProvider {
   // writing again.
   ApplyOutcome keep_copy(const std::string& replica, const ReplicaData& data) {
     auto wanted = wanted_passfile();
-    if (!wanted) return {wanted.status(), live_of(replica, kStandby)};
+    if (!wanted) return {wanted.status(), live_of(replica, standby())};
     Status written = Status::ok();
     if (!data.passfile || !(*data.passfile == *wanted)) {
       written = install_replication_passfile(ctx_, replica, *wanted);
     }
-    LiveResource live = live_of(replica, kStandby);
+    LiveResource live = live_of(replica, standby());
     live.attributes[kPassfile] = written ? kPassfileCurrent : "holds another password";
     return {written, live};
   }
@@ -329,9 +280,12 @@ class ReplicaProvider : public engine::ResourceProvider {
     return ready;
   }
 
-  LiveResource live_of(const std::string& replica, const std::string& data) const {
-    return LiveResource{replica, {{"source", ctx_.spec.master.name}, {kData, data}}, {}};
+  LiveResource live_of(const std::string& replica, const VolumeFound& found) const {
+    LiveResource live{replica, {{"source", ctx_.spec.master.name}, {kData, found.words}}};
+    engine::set_details(live, found);
+    return live;
   }
+  static VolumeFound standby() { return {VolumeHolds::kStandby, kStandbyWords}; }
 
   NodeContext& ctx_;
   CopyGroup new_copies_;
