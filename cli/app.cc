@@ -120,6 +120,18 @@ int run(int argc, char** argv) {
                    "(default 120s)")
       ->type_name("DURATION");
 
+  auto* output = app.add_subcommand("output", "Print how clients connect: URIs that follow the primary");
+  add_spec_options(output, options);
+  output->add_option("NAME", options.output_name,
+                     "Print only this output's value (primary_uri, read_only_uri)");
+  output->add_option("--database", options.output_database, "The database the URIs name (default postgres)");
+  output->add_flag("--json", options.json, "As JSON");
+  output->footer(
+      "Reads Docker only; changes nothing. primary_uri lists every node with\n"
+      "target_session_attrs=read-write, so libpq finds the node that takes writes;\n"
+      "read_only_uri lists the replicas first, with target_session_attrs=prefer-standby.\n"
+      "Neither holds a user or a password: give the client's own (PGUSER, PGPASSWORD, ~/.pgpass).");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -146,6 +158,7 @@ int run(int argc, char** argv) {
   if (*destroy) return command_destroy(options);
   if (*show) return command_show(options);
   if (*status) return command_status(options);
+  if (*output) return command_output(options);
   return kExitError;
 }
 

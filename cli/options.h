@@ -26,6 +26,8 @@ struct Options {
   std::chrono::seconds lock_timeout{0};
   std::vector<std::string> targets;
   std::vector<std::string> replace;
+  std::string output_name;                   // output NAME: only that value, bare
+  std::string output_database = "postgres";  // the database the URIs name
 };
 
 int command_validate(const Options& options);
@@ -35,5 +37,6 @@ int command_apply(const Options& options);
 int command_destroy(const Options& options);
 int command_show(const Options& options);
 int command_status(const Options& options);
+int command_output(const Options& options);
 
 }  // namespace pgdecl::cli

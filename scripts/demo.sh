@@ -13,6 +13,7 @@ echo "== pgdecl validate"; build/pgdecl validate -f "$SPEC"
 echo "== pgdecl apply (returns once every replica streams)"; build/pgdecl apply -f "$SPEC" --auto-approve
 echo "== pgdecl plan (nothing left to do)"; build/pgdecl plan -f "$SPEC" --detailed-exitcode
 echo "== pgdecl status"; build/pgdecl status -f "$SPEC"
+echo "== pgdecl output (how clients connect)"; build/pgdecl output -f "$SPEC"
 echo "== a row written on the master, read on the replica"
 stamp="written at $(date -u +%H:%M:%S.%N)"
 docker exec -u postgres pgcluster-master psql -X -q -d postgres \
