@@ -5,25 +5,11 @@ namespace pgdecl::engine {
 PlanSummary Plan::summary() const {
   PlanSummary s;
   for (const auto& c : changes) {
-    switch (c.action) {
-      case Action::kCreate:
-        ++s.add;
-        break;
-      case Action::kUpdate:
-        ++s.change;
-        break;
-      case Action::kReplace:
-        ++s.add, ++s.destroy;
-        break;
-      case Action::kDelete:
-        ++s.destroy;
-        break;
-      case Action::kForget:
-        ++s.forget;
-        break;
-      case Action::kNoOp:
-        break;
-    }
+    // A replacement counts as one made and one destroyed, as Terraform counts it.
+    s.add += c.action == Action::kCreate || c.action == Action::kReplace;
+    s.change += c.action == Action::kUpdate;
+    s.destroy += c.action == Action::kDelete || c.action == Action::kReplace;
+    s.forget += c.action == Action::kForget;
   }
   return s;
 }

@@ -21,10 +21,29 @@
 
 namespace pgdecl::pg::testing {
 
+// A master and replica1 (volumes data and r1) streaming as the replicator
+// role: the cluster the fake-world tests of replication start from.
+// `node_keys` is added to both nodes' maps ("parameters: {...}"),
+// `replication_keys` to the replication map ("slots: false").
+inline std::string one_replica_spec(const std::string& name, const std::string& node_keys = "",
+                                    const std::string& replication_keys = "") {
+  const std::string node_extra = node_keys.empty() ? "" : ", " + node_keys;
+  const std::string replication_extra = replication_keys.empty() ? "" : ", " + replication_keys;
+  return "version: 1\nname: " + name +
+         "\nnetwork: { name: net }\n"
+         "images: { postgres: { tag: \"postgres:15\" } }\n"
+         "volumes: { data: {}, r1: {} }\n"
+         "master: { image: postgres, volume: data" +
+         node_extra + " }\nreplicas: [{ name: replica1, volume: r1" + node_extra +
+         " }]\nreplication: { user: replicator" + replication_extra +
+         " }\nroles: [{ name: replicator, login: true, replication: true, password: { generate: true } }]\n";
+}
+
 class FakeNodeWorld {
  public:
   // The nodes' servers are made by add(); start() then tells Docker of them.
-  explicit FakeNodeWorld(const char* spec_text) : desired(pgdecl::testing::desired_by_address(spec_text)) {
+  explicit FakeNodeWorld(const std::string& spec_text)
+      : desired(pgdecl::testing::desired_by_address(spec_text.c_str())) {
     auto transport = std::make_unique<docker::testing::FakeTransport>();
     docker_ = transport.get();
     client_ = std::make_unique<docker::Client>(std::move(transport));

@@ -13,23 +13,12 @@ using pgdecl::pg::testing::FakeServer;
 
 namespace {
 
-const char* kSpec = R"(version: 1
-name: copies
-network: { name: net }
-images: { postgres: { tag: "postgres:15" } }
-volumes: { data: {}, r1: {} }
-master: { image: postgres, volume: data }
-replicas: [{ name: replica1, volume: r1 }]
-replication: { user: replicator, slots: false }
-roles: [{ name: replicator, login: true, replication: true, password: { generate: true } }]
-)";
-
 constexpr const char* kMasterIdentifier = "7000000000000000001";
 
 // A world whose replica1 server runs on data of `identifier`, a whole copy
 // still in recovery, its password file holding `passfile`.
 struct ReplicaWorld {
-  FakeNodeWorld world{kSpec};
+  FakeNodeWorld world{pg::testing::one_replica_spec("copies", "", "slots: false")};
   FakeServer& master = world.add("master", kMasterIdentifier);
   FakeServer& replica;
 

@@ -15,19 +15,8 @@ using pgdecl::pg::testing::FakeServer;
 namespace {
 
 std::string spec_with_max_connections(int value) {
-  const std::string parameters = "parameters: { max_connections: " + std::to_string(value) + " }";
-  return R"(version: 1
-name: order
-network: { name: net }
-images: { postgres: { tag: "postgres:15" } }
-volumes: { data: {}, r1: {} }
-master: { image: postgres, volume: data, )" +
-         parameters + R"( }
-replicas: [{ name: replica1, volume: r1, )" +
-         parameters + R"( }]
-replication: { user: replicator }
-roles: [{ name: replicator, login: true, replication: true, password: { generate: true } }]
-)";
+  return pg::testing::one_replica_spec("order",
+                                       "parameters: { max_connections: " + std::to_string(value) + " }");
 }
 
 // A server running max_connections = 100, as its pgdecl.conf says: name,
@@ -43,7 +32,7 @@ void serve_max_connections_100(FakeServer& server) {
 // refined by the cluster's rules.
 engine::Plan plan_settings(int max_connections) {
   const std::string spec = spec_with_max_connections(max_connections);
-  FakeNodeWorld world(spec.c_str());
+  FakeNodeWorld world(spec);
   serve_max_connections_100(world.add("master"));
   serve_max_connections_100(world.add("replica1", "7000000000000000001"));
   world.start();

@@ -13,16 +13,7 @@ using pgdecl::pg::testing::FakeServer;
 
 namespace {
 
-const char* kSpec = R"(version: 1
-name: slots
-network: { name: net }
-images: { postgres: { tag: "postgres:15" } }
-volumes: { data: {}, r1: {} }
-master: { image: postgres, volume: data }
-replicas: [{ name: replica1, volume: r1 }]
-replication: { user: replicator }
-roles: [{ name: replicator, login: true, replication: true, password: { generate: true } }]
-)";
+const std::string kSpec = pg::testing::one_replica_spec("slots");
 
 // The master's slots, as its replication read answers: the slot with
 // `wal_status` until it is dropped, then the one made again.
