@@ -44,8 +44,9 @@ std::string holder(const PlannedChange& volume, const Plan& plan, const spec::Cl
     const Attributes* last = found == recorded.end() ? nullptr : &found->second;
     const bool mounts = value_of(live, attr::kVolume) == name;
     if (!mounts && value_of(last, attr::kVolume) != name) continue;
-    if (change.address.name == spec.master.name || value_of(live, attr::kRole) == "master" ||
-        value_of(last, attr::kRole) == "master") {
+    const char* master = spec::role_name(spec::NodeRole::kMaster);
+    if (spec.is_master(change.address.name) || value_of(live, attr::kRole) == master ||
+        value_of(last, attr::kRole) == master) {
       return "it holds the master's data (" + change.address.to_string() + "): apply never removes it";
     }
     if (mounts && change.action != Action::kDelete) return change.address.to_string() + " still uses it";

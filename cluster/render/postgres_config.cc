@@ -90,10 +90,6 @@ std::string shown_hba(const spec::ClusterSpec& spec, const spec::NodeSpec& node)
   return redact_hba(rendered, rendered, hba_secret_options(node));
 }
 
-bool is_master(const spec::ClusterSpec& spec, const spec::NodeSpec& node) {
-  return node.name == spec.master.name;
-}
-
 std::string render_owned_settings(const spec::ClusterSpec& spec, const spec::NodeSpec& node) {
   std::string out =
       std::string(kManagedHeader) + "listen_addresses = '*'\nport = " + std::to_string(kPostgresPort) + "\n";
@@ -102,7 +98,7 @@ std::string render_owned_settings(const spec::ClusterSpec& spec, const spec::Nod
   // Logs and process titles name the node.
   out += "cluster_name = " + quote_conf_value(node.name) + "\n";
   out += "max_slot_wal_keep_size = " + quote_conf_value(kDefaultMaxSlotWalKeepSize) + "\n";
-  if (!is_master(spec, node)) {
+  if (node.role == spec::NodeRole::kReplica) {
     out += "hot_standby = on\n";
     // Back to streaming within a second after the master restarts (the
     // default waits five).
@@ -202,7 +198,7 @@ std::string replaced(std::string text, const std::string& key, const std::string
 
 std::string node_boot_script(const spec::ClusterSpec& spec, const spec::NodeSpec& node) {
   std::string script = replaced(kBootScript, "@PGDATA@", kPgData);
-  script = replaced(script, "@REPLICA@", is_master(spec, node) ? "no" : "yes");
+  script = replaced(script, "@REPLICA@", node.role == spec::NodeRole::kReplica ? "yes" : "no");
   script = replaced(script, "@DATA@", kDataMount);
   script = replaced(script, "@STAGE@", kStagingDir);
   script = replaced(script, "@MARKER@", kStandbyMarker);

@@ -34,8 +34,6 @@ std::string render_owned_settings(const spec::ClusterSpec& spec, const spec::Nod
 // lower case. Comments and blank lines are skipped.
 std::map<std::string, std::string> settings_in_file(const std::string& text);
 
-bool is_master(const spec::ClusterSpec& spec, const spec::NodeSpec& node);
-
 // The shell script a node's container runs as its command. No entrypoint of
 // the image is used: it needs only the PostgreSQL binaries. It holds no
 // secret (the container's command shows in `docker inspect`). A master's

@@ -205,7 +205,7 @@ class SettingsProvider : public engine::ResourceProvider {
   // started with it, and the apply fails with the server's words.
   Status restart_or_put_back(const std::string& node, const std::string& container_id,
                              const Pending& pending) {
-    if (node != ctx_.spec.master.name) {
+    if (!ctx_.spec.is_master(node)) {
       // Not fatal: a standby that cannot start yet is put back below.
       if (auto s = wait_until_caught_up(ctx_, node); !s) spdlog::warn("{}: {}", node, s.message());
     }

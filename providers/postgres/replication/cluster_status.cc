@@ -120,7 +120,7 @@ Result<ClusterStatus> read_cluster_status(NodeContext& context) {
     if (!info) return info.status();
     NodeStatus node;
     node.name = name;
-    node.is_master = name == spec.master.name;
+    node.is_master = spec.is_master(name);
     node.container = container_status(*info);
     status.nodes.push_back(std::move(node));
     containers.push_back(std::move(*info));
