@@ -2,6 +2,7 @@
 
 #include "cluster/plan_rules/copy_batch.h"
 #include "cluster/plan_rules/restart_order.h"
+#include "cluster/plan_rules/rolling_order.h"
 
 namespace pgdecl::engine {
 
@@ -23,6 +24,11 @@ std::vector<PlanRule> cluster_plan_rules(const spec::ClusterSpec& spec, Recorded
       {"ordering restarts",
        [&spec](Plan& plan) {
          order_restarts(plan, spec);
+         return Status::ok();
+       }},
+      {"rolling over the nodes",
+       [&spec](Plan& plan) {
+         roll_over_nodes(plan, spec);
          return Status::ok();
        }},
   };

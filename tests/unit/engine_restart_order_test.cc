@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "cluster/plan_rules/restart_order.h"
+#include "cluster/plan_rules/rolling_order.h"
 
 using namespace pgdecl;
 using namespace pgdecl::engine;
@@ -31,6 +32,20 @@ bool depends(const Plan& plan, const std::string& dependent, const std::string& 
   auto found = plan.dependencies.find(dependent);
   if (found == plan.dependencies.end()) return false;
   return std::find(found->second.begin(), found->second.end(), dependency) != found->second.end();
+}
+
+PlannedChange container_replaced(const std::string& node) {
+  PlannedChange change;
+  change.address = {resource_type::kContainer, node};
+  change.action = Action::kReplace;
+  change.changes.push_back({"image", "postgres:15", "postgres:15-new", ChangeKind::kReplace});
+  return change;
+}
+
+// The rules as the planner runs them, in order.
+void order_and_roll(Plan& plan) {
+  order_restarts(plan, two_replicas());
+  roll_over_nodes(plan, two_replicas());
 }
 
 }  // namespace
@@ -100,4 +115,48 @@ TEST_CASE("restarts are not ordered when the master does not restart", "[unit]")
   plan.changes = {master, settings_change("replica1", "50", "60")};
   order_restarts(plan, two_replicas());
   CHECK(plan.dependencies.empty());
+}
+
+TEST_CASE("a new image reaches the replicas one at a time, the master last", "[unit]") {
+  Plan plan;
+  plan.changes = {container_replaced("master"), container_replaced("replica1"),
+                  container_replaced("replica2")};
+  order_and_roll(plan);
+  CHECK(depends(plan, "docker_container.replica2", "docker_container.replica1"));
+  CHECK(depends(plan, "docker_container.master", "docker_container.replica2"));
+  CHECK_FALSE(depends(plan, "docker_container.replica1", "docker_container.replica2"));
+  CHECK(plan.changes[0].reasons.back() == "the master goes last, once every replica streams again");
+  CHECK(plan.changes[2].reasons.back() ==
+        "one replica at a time: it waits until docker_container.replica1 streams again");
+}
+
+TEST_CASE("restarts reach the replicas one at a time, in the order the standby minimum gives the master",
+          "[unit]") {
+  Plan raised;
+  raised.changes = {settings_change("master", "50", "60"), settings_change("replica1", "50", "60"),
+                    settings_change("replica2", "50", "60")};
+  order_and_roll(raised);
+  CHECK(depends(raised, "pg_settings.replica2", "pg_settings.replica1"));
+  CHECK(depends(raised, "pg_settings.master", "pg_settings.replica2"));
+  // order_restarts said the master goes last already: said once.
+  CHECK(raised.changes[0].reasons.size() == 1);
+
+  Plan lowered;
+  lowered.changes = {settings_change("master", "60", "50"), settings_change("replica1", "60", "50"),
+                     settings_change("replica2", "60", "50")};
+  order_and_roll(lowered);
+  CHECK(depends(lowered, "pg_settings.replica1", "pg_settings.master"));
+  CHECK(depends(lowered, "pg_settings.replica2", "pg_settings.replica1"));
+  CHECK_FALSE(depends(lowered, "pg_settings.master", "pg_settings.replica2"));
+}
+
+TEST_CASE("a replica being copied anew, or a single node going down, is not rolled", "[unit]") {
+  Plan plan;
+  PlannedChange copy;
+  copy.address = {resource_type::kReplica, "replica1"};
+  copy.action = Action::kReplace;
+  plan.changes = {container_replaced("master"), container_replaced("replica1"), copy};
+  order_and_roll(plan);
+  CHECK(plan.dependencies.empty());
+  CHECK(plan.changes[0].reasons.empty());
 }

@@ -210,7 +210,10 @@ class SettingsProvider : public engine::ResourceProvider {
       if (auto s = wait_until_caught_up(ctx_, node); !s) spdlog::warn("{}: {}", node, s.message());
     }
     Status restarted = restart_node(ctx_, node, container_id);
-    if (restarted) return restarted;
+    // A replica is back once it streams again: the next node to go down
+    // waits for that (roll_over_nodes).
+    if (restarted)
+      return ctx_.spec.is_master(node) ? restarted : wait_until_streaming(ctx_, node, container_id);
     auto& client = ctx_.docker.client();
     client.stop_container(container_id, 30);
     Status back =

@@ -1,5 +1,7 @@
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include "cluster/desired/desired.h"
 #include "cluster/layout/naming.h"
 #include "cluster/render/postgres_config.h"
@@ -123,7 +125,8 @@ class NodeContainerProvider : public engine::ResourceProvider {
     for (const auto& change : plan.changes) {
       if (change.address.type == resource_type::kContainer && makes_new_data(change) && change.after &&
           change.after->attributes.count(attr::kRole) &&
-          change.after->attributes.at(attr::kRole) == spec::role_name(spec::NodeRole::kMaster)) {
+          change.after->attributes.at(attr::kRole) == spec::role_name(spec::NodeRole::kMaster) &&
+          !after_replica_containers(plan, change.address)) {
         master_started_.arm();
       }
       if (change.address.type == resource_type::kReplica && change.is_change())
@@ -180,6 +183,16 @@ class NodeContainerProvider : public engine::ResourceProvider {
 
  private:
   bool is_replica(const std::string& node) const { return !ctx_.spec.is_master(node); }
+
+  // The master's container replaced last, after the replicas' (a rolling
+  // image update): they do not wait for it.
+  static bool after_replica_containers(const engine::Plan& plan, const Address& master) {
+    auto edges = plan.dependencies.find(master.to_string());
+    if (edges == plan.dependencies.end()) return false;
+    return std::any_of(edges->second.begin(), edges->second.end(), [](const std::string& address) {
+      return address.rfind(std::string(resource_type::kContainer) + ".", 0) == 0;
+    });
+  }
 
   // A container made before nodes had a restart policy gets it in place:
   // Docker changes it without stopping the server.
