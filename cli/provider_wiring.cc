@@ -20,13 +20,13 @@ namespace {
 // volume holds now.
 void expect_recorded_identity(pg::NodeSessions& sessions, const spec::ClusterSpec& spec,
                               const state::State& state, const Options& options) {
-  const std::string address = Address{resource_type::kContainer, spec.master.name}.to_string();
+  const std::string address = Address{resource_type::kContainer, spec.primary().name}.to_string();
   if (std::find(options.replace.begin(), options.replace.end(), address) != options.replace.end()) return;
   auto record = state.resources.find(address);
   if (record == state.resources.end()) return;
   auto identifier = record->second.attributes.find(engine::attr::kSystemIdentifier);
   if (identifier != record->second.attributes.end())
-    sessions.expect_system_identifier(spec.master.name, identifier->second);
+    sessions.expect_system_identifier(spec.primary().name, identifier->second);
 }
 
 void add_providers(ProviderWiring& wiring, const spec::ClusterSpec& spec) {

@@ -94,8 +94,7 @@ void resolve_node(const spec::NodeSpec& node, const spec::ClusterSpec& spec, sta
 std::map<std::string, Result<Secret>> resolve_config_secrets(const spec::ClusterSpec& spec,
                                                              state::SecretsFile& secrets) {
   std::map<std::string, Result<Secret>> out;
-  resolve_node(spec.master, spec, secrets, out);
-  for (const auto& replica : spec.replicas) resolve_node(replica, spec, secrets, out);
+  for (const auto* node : spec.nodes()) resolve_node(*node, spec, secrets, out);
   return out;
 }
 

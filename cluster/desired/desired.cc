@@ -82,16 +82,16 @@ DesiredResource settings(const spec::NodeSpec& node) {
 // wakes the container and waits until it streams; then its connection, and
 // its pg_hba and settings, checked by its running server.
 void add_replica(std::vector<DesiredResource>& out, const spec::ClusterSpec& spec,
-                 const spec::ReplicaSpec& replica) {
-  const Address master{resource_type::kContainer, spec.master.name};
-  const Address master_settings{resource_type::kSettings, spec.master.name};
-  const Address master_connection{resource_type::kConnection, spec.master.name};
+                 const spec::NodeSpec& replica) {
+  const Address master{resource_type::kContainer, spec.primary().name};
+  const Address master_settings{resource_type::kSettings, spec.primary().name};
+  const Address master_connection{resource_type::kConnection, spec.primary().name};
   DesiredResource node = container(spec, replica);
   // Health, not only a running process: the master sees it streaming.
   node.attributes[attr::kReplication] = kStreaming;
   DesiredResource copy{
       {resource_type::kReplica, replica.name},
-      {{"source", spec.master.name}},
+      {{"source", spec.primary().name}},
       {master, master_connection, master_settings, {resource_type::kVolume, replica.volume}, node.address}};
   if (spec.replication.slots) {
     out.push_back({{resource_type::kSlot, replica.name},
@@ -120,13 +120,16 @@ std::vector<DesiredResource> desired_resources(const spec::ClusterSpec& spec) {
   out.push_back(network(spec));
   for (const auto& [name, spec_image] : spec.images) out.push_back(image(spec_image));
   for (const auto& [name, spec_volume] : spec.volumes) out.push_back(volume(spec, spec_volume));
-  out.push_back(container(spec, spec.master));
-  out.push_back(connection(spec.master));
-  out.push_back(hba(spec, spec.master));
-  out.push_back(settings(spec.master));
+  const spec::NodeSpec& primary = spec.primary();
+  out.push_back(container(spec, primary));
+  out.push_back(connection(primary));
+  out.push_back(hba(spec, primary));
+  out.push_back(settings(primary));
   for (const auto& spec_role : spec.roles) out.push_back(role_resource(spec, spec_role));
   for (const auto& spec_database : spec.databases) out.push_back(database_resource(spec, spec_database));
-  for (const auto& replica : spec.replicas) add_replica(out, spec, replica);
+  for (const auto* node : spec.nodes()) {
+    if (node->role == spec::NodeRole::kReplica) add_replica(out, spec, *node);
+  }
   return out;
 }
 

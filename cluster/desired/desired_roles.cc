@@ -9,9 +9,9 @@ namespace {
 // in force: a settings change may restart the server, which must not happen
 // under a statement.
 std::vector<Address> on_master(const spec::ClusterSpec& spec) {
-  return {{resource_type::kContainer, spec.master.name},
-          {resource_type::kConnection, spec.master.name},
-          {resource_type::kSettings, spec.master.name}};
+  return {{resource_type::kContainer, spec.primary().name},
+          {resource_type::kConnection, spec.primary().name},
+          {resource_type::kSettings, spec.primary().name}};
 }
 
 bool declared(const spec::ClusterSpec& spec, const std::string& role) {

@@ -51,7 +51,7 @@ bool lowers_standby_minimum(const PlannedChange& master_settings) {
 }
 
 void order_restarts(Plan& plan, const spec::ClusterSpec& spec) {
-  const PlannedChange* master = find(plan, resource_type::kSettings, spec.master.name);
+  const PlannedChange* master = find(plan, resource_type::kSettings, spec.primary().name);
   if (!master || !master->restart) return;
   const bool master_first = lowers_standby_minimum(*master);
   const std::string master_address = master->address.to_string();

@@ -50,7 +50,7 @@ void roll_over_nodes(Plan& plan, const spec::ClusterSpec& spec) {
     if (made_anew(plan, replica.name)) continue;
     if (PlannedChange* step = takes_down(plan, replica.name)) replicas.push_back(step);
   }
-  PlannedChange* master = takes_down(plan, spec.master.name);
+  PlannedChange* master = takes_down(plan, spec.primary().name);
   if (replicas.size() + (master ? 1 : 0) < 2) return;
   for (std::size_t i = 1; i < replicas.size(); ++i) {
     wait_for(plan, *replicas[i], *replicas[i - 1]);

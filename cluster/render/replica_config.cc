@@ -86,7 +86,7 @@ std::string replaced(std::string text, const std::string& key, const std::string
 std::string slot_name(const std::string& replica) { return "pgdecl_" + replica; }
 
 std::string replica_conninfo(const spec::ClusterSpec& spec, const spec::NodeSpec& replica) {
-  return "host=" + conninfo_value(spec.master.name) + " port=" + std::to_string(kPostgresPort) +
+  return "host=" + conninfo_value(spec.primary().name) + " port=" + std::to_string(kPostgresPort) +
          " user=" + conninfo_value(spec.replication.user) +
          " application_name=" + conninfo_value(replica.name) +
          " passfile=" + conninfo_value(kReplicationPassfile);
@@ -101,7 +101,7 @@ std::string replica_bootstrap_script(const spec::ClusterSpec& spec, const spec::
   // The copy's own application_name tells it apart from the replica's WAL
   // receiver in pg_stat_replication.
   const std::string conninfo =
-      "host=" + conninfo_value(spec.master.name) + " port=" + std::to_string(kPostgresPort) +
+      "host=" + conninfo_value(spec.primary().name) + " port=" + std::to_string(kPostgresPort) +
       " user=" + conninfo_value(spec.replication.user) +
       " application_name=" + conninfo_value("pgdecl_bootstrap_" + replica.name) +
       " passfile=" + conninfo_value(std::string(kStagingDir) + "/bootstrap/passfile");
@@ -120,7 +120,7 @@ std::string replica_bootstrap_script(const spec::ClusterSpec& spec, const spec::
   script = replaced(script, "@CHECKPOINT@", spec.replication.checkpoint);
   script = replaced(script, "@SLOT@",
                     spec.replication.slots ? "--slot=" + quote_shell(slot_name(replica.name)) : "");
-  script = replaced(script, "@MASTER@", quote_shell(spec.master.name));
+  script = replaced(script, "@MASTER@", quote_shell(spec.primary().name));
   return replaced(script, "@CONNINFO@", quote_shell(conninfo));
 }
 

@@ -2,10 +2,35 @@
 
 namespace pgdecl::spec {
 
+namespace {
+
+// The spec's order: the `master:` block, then the replicas.
+std::vector<const NodeSpec*> as_written(const ClusterSpec& spec) {
+  std::vector<const NodeSpec*> all{&spec.master};
+  for (const auto& replica : spec.replicas) all.push_back(&replica);
+  return all;
+}
+
+}  // namespace
+
+const NodeSpec& ClusterSpec::primary() const {
+  for (const NodeSpec* node : as_written(*this)) {
+    if (node->role == NodeRole::kMaster) return *node;
+  }
+  return master;  // validation makes one node the master
+}
+
+std::vector<const NodeSpec*> ClusterSpec::nodes() const {
+  std::vector<const NodeSpec*> all{&primary()};
+  for (const NodeSpec* node : as_written(*this)) {
+    if (node != all.front()) all.push_back(node);
+  }
+  return all;
+}
+
 const NodeSpec* ClusterSpec::find_node(const std::string& node_name) const {
-  if (master.name == node_name) return &master;
-  for (const auto& replica : replicas) {
-    if (replica.name == node_name) return &replica;
+  for (const NodeSpec* node : as_written(*this)) {
+    if (node->name == node_name) return node;
   }
   return nullptr;
 }

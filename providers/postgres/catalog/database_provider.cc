@@ -123,7 +123,7 @@ class DatabaseProvider : public engine::ResourceProvider {
   }
 
  private:
-  std::string master() const { return ctx_.spec.master.name; }
+  std::string master() const { return ctx_.spec.primary().name; }
   Clock::time_point deadline() const { return Clock::now() + ctx_.ready_timeout; }
 
   // An encoding the server does not know would fail CREATE DATABASE half

@@ -93,7 +93,7 @@ class RoleProvider : public engine::ResourceProvider {
   }
 
  private:
-  std::string master() const { return ctx_.spec.master.name; }
+  std::string master() const { return ctx_.spec.primary().name; }
   Clock::time_point deadline() const { return Clock::now() + ctx_.ready_timeout; }
 
   Result<RoleQuestion> question_for(const std::string& name) const {

@@ -121,7 +121,7 @@ class SlotProvider : public engine::ResourceProvider {
     }
   }
 
-  std::string master() const { return ctx_.spec.master.name; }
+  std::string master() const { return ctx_.spec.primary().name; }
   Clock::time_point deadline() const { return Clock::now() + ctx_.ready_timeout; }
 
   NodeContext& ctx_;

@@ -22,10 +22,8 @@ std::string uri(const std::vector<const ClientEndpoint*>& hosts, const std::stri
 
 Result<std::vector<ClientEndpoint>> client_endpoints(docker::ClusterSnapshot& docker,
                                                      const spec::ClusterSpec& spec) {
-  std::vector<const spec::NodeSpec*> nodes{&spec.master};
-  for (const auto& replica : spec.replicas) nodes.push_back(&replica);
   std::vector<ClientEndpoint> endpoints;
-  for (const auto* node : nodes) {
+  for (const auto* node : spec.nodes()) {
     auto container = docker.container(node->name);
     if (!container) return container.status();
     std::optional<NodeAddress> address;

@@ -6,9 +6,8 @@
 namespace pgdecl::pg {
 
 NodeConnectionOpeners::NodeConnectionOpeners(NodeContext& context) {
-  std::vector<std::string> nodes{context.spec.master.name};
-  for (const auto& replica : context.spec.replicas) nodes.push_back(replica.name);
-  for (const auto& node : nodes) {
+  for (const auto* spec_node : context.spec.nodes()) {
+    const std::string& node = spec_node->name;
     auto container = context.docker.container(node);
     if (!container || !container->has_value()) continue;
     const docker::ContainerInfo& info = **container;

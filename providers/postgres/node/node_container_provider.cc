@@ -215,7 +215,7 @@ class NodeContainerProvider : public engine::ResourceProvider {
   std::string replication_seen(bool running, const std::string& replica) {
     if (!running) return "its container is not running";
     std::string seen;
-    Status asked = ctx_.sessions.with_connection(ctx_.spec.master.name, Clock::now(), [&](SqlSession& c) {
+    Status asked = ctx_.sessions.with_connection(ctx_.spec.primary().name, Clock::now(), [&](SqlSession& c) {
       auto stream = read_replica_stream(ctx_, c, replica);
       if (!stream) return stream.status();
       seen = is_healthy(*stream, ctx_.spec.replication.slots) ? engine::kStreaming : stream->state;
@@ -283,7 +283,7 @@ class NodeContainerProvider : public engine::ResourceProvider {
   std::vector<docker::ArchiveFile> initial_files() const {
     const std::string init = std::string(engine::kStagingDir).substr(1) + "/init";
     return {{init + "/pg_hba.conf", engine::render_own_hba_rules(ctx_.spec), 0644},
-            {init + "/pgdecl.conf", engine::render_owned_settings(ctx_.spec, ctx_.spec.master), 0644},
+            {init + "/pgdecl.conf", engine::render_owned_settings(ctx_.spec, ctx_.spec.primary()), 0644},
             {init + "/superuser.password", ctx_.sessions.password().reveal() + "\n", 0600}};
   }
 

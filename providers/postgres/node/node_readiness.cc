@@ -8,7 +8,7 @@ namespace pgdecl::pg {
 
 const spec::NodeSpec& node_spec(const spec::ClusterSpec& spec, const std::string& node) {
   const spec::NodeSpec* found = spec.find_node(node);
-  return found ? *found : spec.master;
+  return found ? *found : spec.primary();
 }
 
 Status wait_until_ready(NodeContext& context, const std::string& node, const std::string& container_id) {

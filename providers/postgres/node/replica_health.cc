@@ -54,12 +54,13 @@ Status wait_until_streaming(NodeContext& context, const std::string& replica, co
   auto interval = kFirstPoll;
   ReplicaStream last;
   while (true) {
-    Status asked = context.sessions.with_connection(context.spec.master.name, deadline, [&](SqlSession& c) {
-      auto stream = read_replica_stream(context, c, replica);
-      if (!stream) return stream.status();
-      last = *stream;
-      return Status::ok();
-    });
+    Status asked =
+        context.sessions.with_connection(context.spec.primary().name, deadline, [&](SqlSession& c) {
+          auto stream = read_replica_stream(context, c, replica);
+          if (!stream) return stream.status();
+          last = *stream;
+          return Status::ok();
+        });
     if (!asked) return asked.with_context("asking the master how " + replica + " streams");
     if (is_healthy(last, slots)) return Status::ok();
     if (stop && stop()) return Status::failed("stopped waiting for " + replica + " to stream");
@@ -83,7 +84,7 @@ Status wait_until_streaming(NodeContext& context, const std::string& replica, co
 
 Status wait_until_caught_up(NodeContext& context, const std::string& replica) {
   const auto deadline = Clock::now() + context.ready_timeout;
-  const std::string& master = context.spec.master.name;
+  const std::string& master = context.spec.primary().name;
   std::string target;
   Status asked = context.sessions.with_connection(master, deadline, [&](SqlSession& c) {
     auto rows = c.query("SELECT pg_current_wal_lsn()::text");

@@ -113,9 +113,8 @@ Result<ClusterStatus> read_cluster_status(NodeContext& context) {
   status.slots = spec.replication.slots;
 
   std::vector<std::optional<docker::ContainerInfo>> containers;
-  std::vector<std::string> names{spec.master.name};
-  for (const auto& replica : spec.replicas) names.push_back(replica.name);
-  for (const auto& name : names) {
+  for (const auto* spec_node : spec.nodes()) {
+    const std::string& name = spec_node->name;
     auto info = context.docker.container(name);
     if (!info) return info.status();
     NodeStatus node;

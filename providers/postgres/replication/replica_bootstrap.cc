@@ -39,7 +39,7 @@ docker::ContainerConfig copier_config(NodeContext& context, const spec::NodeSpec
   // In the master's own network namespace: the alias still names the
   // master, and Docker need not wire up an interface for a container that
   // lives a second.
-  config.network_of_container = engine::docker_name(spec.name, spec.master.name);
+  config.network_of_container = engine::docker_name(spec.name, spec.primary().name);
   config.stop_timeout_seconds = 10;
   return config;
 }

@@ -197,7 +197,7 @@ class ReplicaProvider : public engine::ResourceProvider {
     if (!ctx_.spec.replication.slots) return std::string();
     std::optional<SlotState> slot;
     bool streaming = false;
-    Status asked = ctx_.sessions.with_connection(ctx_.spec.master.name, Clock::now(), [&](SqlSession& c) {
+    Status asked = ctx_.sessions.with_connection(ctx_.spec.primary().name, Clock::now(), [&](SqlSession& c) {
       auto replication = ctx_.master_replication.get(c);
       if (!replication) return replication.status();
       slot = replication->slot(engine::slot_name(replica));
@@ -281,7 +281,7 @@ class ReplicaProvider : public engine::ResourceProvider {
   }
 
   LiveResource live_of(const std::string& replica, const VolumeFound& found) const {
-    LiveResource live{replica, {{"source", ctx_.spec.master.name}, {kData, found.words}}};
+    LiveResource live{replica, {{"source", ctx_.spec.primary().name}, {kData, found.words}}};
     engine::set_details(live, found);
     return live;
   }

@@ -29,7 +29,7 @@ VolumeFound classify_data(const ReplicaData& data, const MasterIdentity& master)
 Result<MasterIdentity> read_master_identity(NodeContext& context) {
   std::string identifier;
   auto probed =
-      probe_node(context, context.spec.master.name, [&](SqlSession& c) -> Result<engine::LiveResource> {
+      probe_node(context, context.spec.primary().name, [&](SqlSession& c) -> Result<engine::LiveResource> {
         auto rows = c.query("SELECT system_identifier::text FROM pg_control_system()");
         if (!rows) return rows.status();
         identifier = rows->rows.at(0).at(0).value_or("");
