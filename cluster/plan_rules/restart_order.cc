@@ -56,11 +56,11 @@ void order_restarts(Plan& plan, const spec::ClusterSpec& spec) {
   const bool master_first = lowers_standby_minimum(*master);
   const std::string master_address = master->address.to_string();
   std::vector<std::string> replicas;
-  for (const auto& replica : spec.replicas) {
-    const PlannedChange* settings = find(plan, resource_type::kSettings, replica.name);
+  for (const auto* replica : spec.replica_nodes()) {
+    const PlannedChange* settings = find(plan, resource_type::kSettings, replica->name);
     if (!settings || !settings->restart) continue;
-    if (!unchanged(plan, resource_type::kContainer, replica.name) ||
-        !unchanged(plan, resource_type::kReplica, replica.name))
+    if (!unchanged(plan, resource_type::kContainer, replica->name) ||
+        !unchanged(plan, resource_type::kReplica, replica->name))
       continue;
     replicas.push_back(settings->address.to_string());
   }

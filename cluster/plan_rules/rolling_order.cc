@@ -46,9 +46,9 @@ bool waits_for(const Plan& plan, const PlannedChange& change, const PlannedChang
 
 void roll_over_nodes(Plan& plan, const spec::ClusterSpec& spec) {
   std::vector<PlannedChange*> replicas;
-  for (const auto& replica : spec.replicas) {
-    if (made_anew(plan, replica.name)) continue;
-    if (PlannedChange* step = takes_down(plan, replica.name)) replicas.push_back(step);
+  for (const auto* replica : spec.replica_nodes()) {
+    if (made_anew(plan, replica->name)) continue;
+    if (PlannedChange* step = takes_down(plan, replica->name)) replicas.push_back(step);
   }
   PlannedChange* master = takes_down(plan, spec.primary().name);
   if (replicas.size() + (master ? 1 : 0) < 2) return;

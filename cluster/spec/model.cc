@@ -28,6 +28,14 @@ std::vector<const NodeSpec*> ClusterSpec::nodes() const {
   return all;
 }
 
+std::vector<const NodeSpec*> ClusterSpec::replica_nodes() const {
+  std::vector<const NodeSpec*> out;
+  for (const NodeSpec* node : as_written(*this)) {
+    if (node->role == NodeRole::kReplica) out.push_back(node);
+  }
+  return out;
+}
+
 const NodeSpec* ClusterSpec::find_node(const std::string& node_name) const {
   for (const NodeSpec* node : as_written(*this)) {
     if (node->name == node_name) return node;

@@ -150,6 +150,8 @@ struct ClusterSpec {
   std::vector<const NodeSpec*> nodes() const;
   // The node whose role is master, the one that takes writes.
   const NodeSpec& primary() const;
+  // The nodes whose role is replica, in the spec's order.
+  std::vector<const NodeSpec*> replica_nodes() const;
   // The node of that name, or nullptr.
   const NodeSpec* find_node(const std::string& node_name) const;
   // True for the node whose role is master; a node the spec no longer

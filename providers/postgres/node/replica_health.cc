@@ -117,11 +117,11 @@ Status wait_until_caught_up(NodeContext& context, const std::string& replica) {
 
 Status wait_until_replicas_stream(NodeContext& context, const StopWaiting& stop) {
   context.docker.invalidate();
-  for (const auto& replica : context.spec.replicas) {
-    auto container = context.docker.container(replica.name);
+  for (const auto* replica : context.spec.replica_nodes()) {
+    auto container = context.docker.container(replica->name);
     if (!container) return container.status();
-    if (!container->has_value()) return Status::failed(replica.name + " has no container");
-    if (auto s = wait_until_streaming(context, replica.name, (*container)->id, stop); !s) return s;
+    if (!container->has_value()) return Status::failed(replica->name + " has no container");
+    if (auto s = wait_until_streaming(context, replica->name, (*container)->id, stop); !s) return s;
   }
   return Status::ok();
 }

@@ -181,10 +181,8 @@ class ReplicaProvider : public engine::ResourceProvider {
 
  private:
   bool in_spec(const std::string& replica) const {
-    for (const auto& spec_replica : ctx_.spec.replicas) {
-      if (spec_replica.name == replica) return true;
-    }
-    return false;
+    const spec::NodeSpec* node = ctx_.spec.find_node(replica);
+    return node && node->role == spec::NodeRole::kReplica;
   }
 
   // Why a replica with a slot can never catch up, or "" when it can: its
