@@ -56,7 +56,8 @@ Status check_not_stale(const engine::PlanFile& saved, const engine::Plan& fresh,
   }
   // What ties the steps together is part of what the file promises: the
   // order they take (which node restarts first) and what is done as one.
-  if (old_plan.dependencies != fresh.dependencies || old_plan.batches != fresh.batches) {
+  if (old_plan.dependencies != fresh.dependencies || old_plan.order != fresh.order ||
+      old_plan.batches != fresh.batches) {
     return Status::conflict(
         "plan " + name +
         " is stale: the live cluster now calls for another order of its steps; run pgdecl "

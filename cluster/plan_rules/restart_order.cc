@@ -67,9 +67,9 @@ void order_restarts(Plan& plan, const spec::ClusterSpec& spec) {
   if (replicas.empty()) return;
   for (const auto& replica : replicas) {
     if (master_first) {
-      plan.dependencies[replica].push_back(master_address);
+      plan.order[replica].push_back(master_address);
     } else {
-      plan.dependencies[master_address].push_back(replica);
+      plan.order[master_address].push_back(replica);
     }
   }
   for (auto& change : plan.changes) {

@@ -28,7 +28,7 @@ bool made_anew(Plan& plan, const std::string& replica) {
 }
 
 void wait_for(Plan& plan, const PlannedChange& later, const PlannedChange& earlier) {
-  auto& edges = plan.dependencies[later.address.to_string()];
+  auto& edges = plan.order[later.address.to_string()];
   const std::string address = earlier.address.to_string();
   if (std::find(edges.begin(), edges.end(), address) == edges.end()) edges.push_back(address);
 }
@@ -36,8 +36,8 @@ void wait_for(Plan& plan, const PlannedChange& later, const PlannedChange& earli
 // True when `change` already waits for `other` (order_restarts put the
 // master first): the roll keeps that order.
 bool waits_for(const Plan& plan, const PlannedChange& change, const PlannedChange& other) {
-  auto edges = plan.dependencies.find(change.address.to_string());
-  if (edges == plan.dependencies.end()) return false;
+  auto edges = plan.order.find(change.address.to_string());
+  if (edges == plan.order.end()) return false;
   return std::find(edges->second.begin(), edges->second.end(), other.address.to_string()) !=
          edges->second.end();
 }

@@ -36,9 +36,12 @@ struct Plan {
   // destroy leaves them as they are and says so. Not saved with a plan:
   // each refresh finds them again.
   std::vector<std::string> not_ours;
-  // address → addresses it depends on (from the spec and from the state,
-  // and the order the plan rules add, such as which node restarts first).
+  // address → addresses it depends on (from the spec and from the state).
   std::map<std::string, std::vector<std::string>> dependencies;
+  // address → addresses whose steps it starts after, in this apply only:
+  // the order the plan rules add (which node restarts first, one replica
+  // at a time). It orders steps, not resources: the state does not record it.
+  std::map<std::string, std::vector<std::string>> order;
   // Changes, by address, that their provider carries out as one piece of
   // work (replicas made from one base backup); each is still a step of its
   // own. From the plan rules, saved with the plan.

@@ -106,6 +106,7 @@ std::string serialize_plan_file(const PlanFile& file) {
                         {"targets", file.plan.targets},
                         {"replace", file.plan.replace},
                         {"dependencies", file.plan.dependencies},
+                        {"order", file.plan.order},
                         {"batches", file.plan.batches},
                         {"changes", changes}};
   return out.dump(2) + "\n";
@@ -130,6 +131,7 @@ Result<PlanFile> parse_plan_file(const std::string& text, const std::string& nam
     file.plan.targets = json.value("targets", std::vector<std::string>{});
     file.plan.replace = json.value("replace", std::vector<std::string>{});
     file.plan.dependencies = json.at("dependencies").get<std::map<std::string, std::vector<std::string>>>();
+    file.plan.order = json.value("order", std::map<std::string, std::vector<std::string>>{});
     file.plan.batches = json.value("batches", std::vector<std::vector<std::string>>{});
     for (const auto& change : json.at("changes")) file.plan.changes.push_back(change_from_json(change));
     return file;

@@ -70,6 +70,13 @@ StepOrder order_steps(const Plan& plan, const ProviderRegistry& providers) {
       }
     }
   }
+  for (const auto& [later, earlier_ones] : plan.order) {
+    auto l = index.find(later);
+    for (const auto& earlier : earlier_ones) {
+      auto e = index.find(earlier);
+      if (l != index.end() && e != index.end()) steps.prerequisites[l->second].push_back(e->second);
+    }
+  }
   return steps;
 }
 

@@ -88,7 +88,7 @@ struct RulesFixture {
 
 PlanRule add_edge(const char* dependent, const char* dependency) {
   return {"ordering the copies", [=](Plan& plan) {
-            plan.dependencies[dependent].push_back(dependency);
+            plan.order[dependent].push_back(dependency);
             return Status::ok();
           }};
 }
@@ -276,8 +276,9 @@ TEST_CASE("an order a rule adds is checked for cycles before the plan is shown",
   f.request.rules = {add_edge("pg_replica.b", "pg_replica.a")};
   auto ordered = make_plan(f.request, f.providers);
   REQUIRE(ordered);
-  CHECK(ordered->dependencies.at("pg_replica.b") ==
-        std::vector<std::string>{"docker_volume.b", "pg_replica.a"});
+  CHECK(ordered->order.at("pg_replica.b") == std::vector<std::string>{"pg_replica.a"});
+  // An order for this apply only: the resources' own edges are as the spec has them.
+  CHECK(ordered->dependencies.at("pg_replica.b") == std::vector<std::string>{"docker_volume.b"});
 
   f.request.rules.push_back(add_edge("pg_replica.a", "pg_replica.b"));
   auto cyclic = make_plan(f.request, f.providers);
@@ -300,6 +301,7 @@ TEST_CASE("apply takes every intent from the plan: its order, and batches from a
   REQUIRE(saved);
   CHECK(saved->plan.batches == plan->batches);
   CHECK(saved->plan.dependencies == plan->dependencies);
+  CHECK(saved->plan.order == plan->order);
   f.world.calls.clear();
   MemoryRecorder recorder;
   REQUIRE(apply_plan(saved->plan, f.providers, recorder, {4, {}, {}}).ok());
@@ -313,4 +315,6 @@ TEST_CASE("apply takes every intent from the plan: its order, and batches from a
     return std::find(calls.begin(), calls.end(), call) - calls.begin();
   };
   CHECK(at("create pg_replica.a") < at("create pg_replica.b"));
+  // The order was this apply's: the state records only the resource's edges.
+  CHECK(recorder.records.at("pg_replica.b") == std::vector<std::string>{"docker_volume.b"});
 }

@@ -29,8 +29,8 @@ spec::ClusterSpec two_replicas() {
 }
 
 bool depends(const Plan& plan, const std::string& dependent, const std::string& dependency) {
-  auto found = plan.dependencies.find(dependent);
-  if (found == plan.dependencies.end()) return false;
+  auto found = plan.order.find(dependent);
+  if (found == plan.order.end()) return false;
   return std::find(found->second.begin(), found->second.end(), dependency) != found->second.end();
 }
 
@@ -114,7 +114,7 @@ TEST_CASE("restarts are not ordered when the master does not restart", "[unit]")
   master.restart = false;
   plan.changes = {master, settings_change("replica1", "50", "60")};
   order_restarts(plan, two_replicas());
-  CHECK(plan.dependencies.empty());
+  CHECK(plan.order.empty());
 }
 
 TEST_CASE("a new image reaches the replicas one at a time, the master last", "[unit]") {
@@ -157,6 +157,6 @@ TEST_CASE("a replica being copied anew, or a single node going down, is not roll
   copy.action = Action::kReplace;
   plan.changes = {container_replaced("master"), container_replaced("replica1"), copy};
   order_and_roll(plan);
-  CHECK(plan.dependencies.empty());
+  CHECK(plan.order.empty());
   CHECK(plan.changes[0].reasons.empty());
 }

@@ -49,8 +49,8 @@ engine::Plan plan_settings(int max_connections) {
 }
 
 std::vector<std::string> waits_for(const engine::Plan& plan, const std::string& address) {
-  auto found = plan.dependencies.find(address);
-  return found == plan.dependencies.end() ? std::vector<std::string>{} : found->second;
+  auto found = plan.order.find(address);
+  return found == plan.order.end() ? std::vector<std::string>{} : found->second;
 }
 
 }  // namespace

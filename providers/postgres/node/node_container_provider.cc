@@ -187,8 +187,8 @@ class NodeContainerProvider : public engine::ResourceProvider {
   // The master's container replaced last, after the replicas' (a rolling
   // image update): they do not wait for it.
   static bool after_replica_containers(const engine::Plan& plan, const Address& master) {
-    auto edges = plan.dependencies.find(master.to_string());
-    if (edges == plan.dependencies.end()) return false;
+    auto edges = plan.order.find(master.to_string());
+    if (edges == plan.order.end()) return false;
     return std::any_of(edges->second.begin(), edges->second.end(), [](const std::string& address) {
       return address.rfind(std::string(resource_type::kContainer) + ".", 0) == 0;
     });
