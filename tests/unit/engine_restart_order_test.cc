@@ -132,19 +132,21 @@ TEST_CASE("a new image reaches the replicas one at a time, the master last", "[u
 
 TEST_CASE("restarts reach the replicas one at a time, in the order the standby minimum gives the master",
           "[unit]") {
-  Plan raised;
-  raised.changes = {settings_change("master", "50", "60"), settings_change("replica1", "50", "60"),
-                    settings_change("replica2", "50", "60")};
-  order_and_roll(raised);
+  // max_connections from `before` to `after` on every node, ordered and rolled.
+  auto every_node = [](const char* before, const char* after) {
+    Plan plan;
+    for (const char* node : {"master", "replica1", "replica2"})
+      plan.changes.push_back(settings_change(node, before, after));
+    order_and_roll(plan);
+    return plan;
+  };
+  const Plan raised = every_node("50", "60");
   CHECK(depends(raised, "pg_settings.replica2", "pg_settings.replica1"));
   CHECK(depends(raised, "pg_settings.master", "pg_settings.replica2"));
   // order_restarts said the master goes last already: said once.
   CHECK(raised.changes[0].reasons.size() == 1);
 
-  Plan lowered;
-  lowered.changes = {settings_change("master", "60", "50"), settings_change("replica1", "60", "50"),
-                     settings_change("replica2", "60", "50")};
-  order_and_roll(lowered);
+  const Plan lowered = every_node("60", "50");
   CHECK(depends(lowered, "pg_settings.replica1", "pg_settings.master"));
   CHECK(depends(lowered, "pg_settings.replica2", "pg_settings.replica1"));
   CHECK_FALSE(depends(lowered, "pg_settings.master", "pg_settings.replica2"));
