@@ -33,7 +33,7 @@ ninja -C "$BUILD_DIR" spec_fuzz >/dev/null
 
 work="$(mktemp -d)"
 pids=()
-trap 'kill "${pids[@]}" 2>/dev/null; rm -rf "$work"' EXIT
+trap 'kill "${pids[@]}" 2>/dev/null || true; rm -rf "$work"' EXIT
 mkdir -p "$work/corpus" "$BUILD_DIR/artifacts"
 cp specs/*.yaml specs/examples/*.yaml specs/invalid/*.yaml "$work/corpus/"
 cp tests/fuzz/regressions/* "$work/corpus/" 2>/dev/null || true
