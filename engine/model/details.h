@@ -10,9 +10,11 @@ namespace pgdecl::engine {
 // own, converted by nlohmann's to_json/from_json (for instance with
 // NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT), so that each fact has
 // one name in one place and a type.
+// Text read from a server or a container log may not be UTF-8: such bytes
+// are kept as U+FFFD rather than failing the read that found them.
 template <class Details>
 void set_details(LiveResource& live, const Details& details) {
-  live.details = nlohmann::json(details).dump();
+  live.details = nlohmann::json(details).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 // The provider's record, or Details{} when there is none, or one it cannot
