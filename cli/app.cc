@@ -37,6 +37,9 @@ void add_plan_options(CLI::App* command, Options& options) {
   command->add_flag("--purge-volumes", options.purge_volumes,
                     "Remove the data volumes that leave the spec (a removed replica's) instead of keeping "
                     "them; never the master's");
+  command->add_flag("--force", options.force,
+                    "Fail over even when the old primary cannot be fenced, or the replica promoted lags "
+                    "beyond ha.max_lag");
 }
 
 }  // namespace
@@ -132,6 +135,23 @@ int run(int argc, char** argv) {
       "read_only_uri lists the replicas first, with target_session_attrs=prefer-standby.\n"
       "Neither holds a user or a password: give the client's own (PGUSER, PGPASSWORD, ~/.pgpass).");
 
+  auto* reconcile =
+      app.add_subcommand("reconcile", "Keep the cluster as the spec says, until SIGTERM or SIGINT");
+  add_spec_options(reconcile, options);
+  std::string interval = "10s";
+  reconcile
+      ->add_option("--interval", interval, "How often to read the spec and the cluster again (default 10s)")
+      ->type_name("DURATION");
+  reconcile
+      ->add_option("--timeout", timeout,
+                   "How long each apply waits for a server or a replica, e.g. 90s, 5m (default 120s)")
+      ->type_name("DURATION");
+  reconcile->footer(
+      "Every --interval it reads the spec file and the cluster, and applies what is safe unattended:\n"
+      "a failover, starting a stopped replica, copying a lost replica again, putting drift back.\n"
+      "A change that destroys data waits for a person (pgdecl apply). One JSON line per event on\n"
+      "stdout. The state lock is held only while it applies.");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -150,6 +170,15 @@ int run(int argc, char** argv) {
     return kExitError;
   }
   options.lock_timeout = *lock_wait;
+  if (*reconcile) {
+    auto every = parse_duration(interval);
+    if (!every) {
+      print_error("--interval " + interval + ": " + every.status().message());
+      return kExitError;
+    }
+    options.interval = *every;
+    return command_reconcile(options);
+  }
 
   if (*validate) return command_validate(options);
   if (*graph) return command_graph(options);

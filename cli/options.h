@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,12 @@ struct Options {
   bool detailed_exitcode = false;
   bool auto_approve = false;
   bool purge_volumes = false;
+  // A failover goes ahead even when the old primary cannot be fenced, or
+  // the replica it promotes lags beyond ha.max_lag.
+  bool force = false;
+  // reconcile: what would destroy data is left for a person, also in the
+  // plan apply makes after a primary moved.
+  bool hold_destructive = false;
   int parallelism = 4;
   // How long apply waits for a server to accept connections and for a
   // replica to stream.
@@ -28,6 +35,12 @@ struct Options {
   std::vector<std::string> replace;
   std::string output_name;                   // output NAME: only that value, bare
   std::string output_database = "postgres";  // the database the URIs name
+  // reconcile: how often it reads the spec and the cluster again.
+  std::chrono::seconds interval{10};
+  // What a reconcile knows from its earlier reads of the primary (see
+  // pg::NodeContext): carried into each run's session.
+  std::optional<long long> last_primary_lsn;
+  std::optional<std::chrono::system_clock::time_point> primary_unanswered_since;
 };
 
 int command_validate(const Options& options);
@@ -38,5 +51,6 @@ int command_destroy(const Options& options);
 int command_show(const Options& options);
 int command_status(const Options& options);
 int command_output(const Options& options);
+int command_reconcile(const Options& options);
 
 }  // namespace pgdecl::cli

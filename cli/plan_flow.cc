@@ -3,6 +3,7 @@
 #include <openssl/evp.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <iostream>
@@ -15,6 +16,7 @@
 #include "engine/apply/applier.h"
 #include "engine/core/interrupt.h"
 #include "engine/plan/render.h"
+#include "engine/plan/step_order.h"
 #include "providers/postgres/session/connection.h"
 
 namespace pgdecl::cli {
@@ -52,6 +54,40 @@ void print_plan(const engine::Plan& plan) {
 
 namespace {
 
+bool moves_primary(const engine::Plan& plan) {
+  return std::any_of(plan.changes.begin(), plan.changes.end(), [](const engine::PlannedChange& change) {
+    return change.address.type == resource_type::kPrimary && change.action == engine::Action::kUpdate;
+  });
+}
+
+// After a switchover, the state is brought to the new roles without a
+// step: what the cluster holds that the plan wants as it is (the slots made
+// on the new primary) is recorded, with the edges of the new roles;
+// what only the old roles explained and is gone (the new primary's slot
+// and copy) leaves the state. Both leave the plan.
+Status record_new_roles(Session& session, engine::Plan& plan, engine::StateRecorder& recorder) {
+  for (auto& change : plan.changes) {
+    const std::string address = change.address.to_string();
+    if (change.action == engine::Action::kForget && !change.before) {
+      if (auto s = recorder.record(change.address, std::nullopt, {}); !s) return s;
+      change.action = engine::Action::kNoOp;
+      continue;
+    }
+    if (change.is_change() || !change.before) continue;
+    // Recorded already: its edges are brought to the new roles.
+    auto record = session.state().resources.find(address);
+    std::vector<std::string> depends_on;
+    if (auto found = plan.dependencies.find(address); found != plan.dependencies.end()) {
+      for (const auto& dependency : found->second) {
+        if (!engine::is_gate_address(dependency, session.providers())) depends_on.push_back(dependency);
+      }
+    }
+    if (record != session.state().resources.end() && record->second.depends_on == depends_on) continue;
+    if (auto s = recorder.record(change.address, change.before, depends_on); !s) return s;
+  }
+  return Status::ok();
+}
+
 int report_health_unconfirmed() {
   std::cerr << "Interrupted: every step was applied and recorded, but the cluster's health was not "
                "confirmed; pgdecl status shows it.\n";
@@ -87,6 +123,28 @@ int apply_and_report(Session& session, const engine::Plan& plan, const Options& 
       return kExitInterrupted;
     }
     return kExitError;
+  }
+  // After a switchover the cluster is read again with its new roles: what
+  // only the old ones explained leaves the state (the new primary's copy
+  // and slot), what the switchover made is recorded (the slots on the new
+  // primary), and anything else the spec still asks for is applied.
+  if (moves_primary(plan)) {
+    std::cout << "\nThe primary is now " << session.spec().primary().name
+              << ": the cluster is read again with its new roles.\n";
+    auto again = session.make_plan(options, false);
+    Status recorded = again ? record_new_roles(session, *again, recorder) : again.status();
+    if (!recorded) {
+      print_error("the switchover is done, but reading the cluster again failed: " + recorded.message());
+      return kExitError;
+    }
+    const bool destructive = std::any_of(again->changes.begin(), again->changes.end(),
+                                         [](const engine::PlannedChange& c) { return c.destroys_data; });
+    // Interrupted, the state is brought to the new roles all the same: that
+    // is part of recording the switchover. Nothing else is started.
+    if (again->has_changes() && !(options.hold_destructive && destructive) && !interrupt_requested()) {
+      print_plan(*again);
+      return apply_and_report(session, *again, options);
+    }
   }
   // A step can end a replica's stream (a master restart does): the apply is
   // done only when every replica streams again. Nothing is left to record

@@ -1,5 +1,7 @@
 #include "cli/plan_request.h"
 
+#include <set>
+
 #include "cli/options.h"
 #include "cluster/desired/desired.h"
 #include "cluster/plan_rules/cluster_plan_rules.h"
@@ -39,16 +41,26 @@ Result<engine::PlanRequest> plan_request(const spec::ClusterSpec& spec, const st
   }
   // On destroy the spec still names what to look for, so a cluster whose
   // state was lost is torn down all the same.
-  for (const auto& resource : desired) request.prior.push_back({resource.address, resource.depends_on});
+  std::set<std::string> from_spec;
+  for (const auto& resource : desired) {
+    request.prior.push_back({resource.address, resource.depends_on});
+    from_spec.insert(resource.address.to_string());
+  }
   if (!destroy) request.desired = std::move(desired);
   engine::RecordedAttributes recorded;
   for (const auto& [address, record] : state.resources) {
     engine::PriorResource prior{*Address::parse(address), {}, true, record.attributes};
-    for (const auto& dependency : record.depends_on) prior.depends_on.push_back(*Address::parse(dependency));
+    // What the spec names takes its edges from the roles the cluster has
+    // now; the state's may be from before a switchover, and the two
+    // together could make a cycle.
+    if (!from_spec.count(address)) {
+      for (const auto& dependency : record.depends_on)
+        prior.depends_on.push_back(*Address::parse(dependency));
+    }
     request.prior.push_back(std::move(prior));
     recorded[address] = record.attributes;
   }
-  request.rules = engine::cluster_plan_rules(spec, std::move(recorded), options.purge_volumes);
+  request.rules = engine::cluster_plan_rules(spec, std::move(recorded), options.purge_volumes, options.force);
   auto targets = addresses(options.targets, "--target");
   if (!targets) return targets.status();
   request.targets = std::move(*targets);

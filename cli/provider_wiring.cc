@@ -42,6 +42,7 @@ void add_providers(ProviderWiring& wiring, const spec::ClusterSpec& spec) {
   registry.add(pg::make_database_provider(*wiring.node_context));
   registry.add(pg::make_slot_provider(*wiring.node_context));
   registry.add(pg::make_replica_provider(*wiring.node_context));
+  registry.add(pg::make_primary_provider(*wiring.node_context));
 }
 
 }  // namespace
@@ -62,6 +63,9 @@ Result<std::unique_ptr<ProviderWiring>> ProviderWiring::connect(const spec::Clus
   wiring->sessions->set_limits({options.timeout, options.timeout});
   wiring->node_context = std::make_unique<pg::NodeContext>(
       pg::NodeContext{*wiring->snapshot, spec, *wiring->sessions, options.timeout});
+  wiring->node_context->force = options.force;
+  wiring->node_context->last_primary_lsn = options.last_primary_lsn;
+  wiring->node_context->primary_unanswered_since = options.primary_unanswered_since;
   for (const auto& role : spec.roles) {
     if (role.password && role.present)
       wiring->node_context->role_passwords.emplace(role.name, resolve_role_password(role, spec, secrets));

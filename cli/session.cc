@@ -22,6 +22,26 @@ std::optional<spec::ClusterSpec> load_spec_reporting(const std::string& file) {
   return spec;
 }
 
+namespace {
+
+// The node that takes writes now: the state's record of pg_primary; for a
+// cluster made before the state kept one, its master block's node (the
+// only primary there was); for a new cluster, the spec's primary. Empty
+// when the recorded one is no longer in the spec.
+std::string primary_now(const spec::ClusterSpec& spec, const state::State& state) {
+  auto record = state.resources.find(Address{resource_type::kPrimary, spec.name}.to_string());
+  if (record == state.resources.end()) {
+    const bool made_before =
+        state.resources.count(Address{resource_type::kContainer, spec.master.name}.to_string()) > 0;
+    return made_before ? spec.master.name : spec.declared_primary;
+  }
+  auto node = record->second.attributes.find("node");
+  if (node == record->second.attributes.end() || !spec.find_node(node->second)) return "";
+  return node->second;
+}
+
+}  // namespace
+
 Session::Session(const spec::ClusterSpec& spec, Paths paths) : spec_(spec), paths_(std::move(paths)) {}
 Session::~Session() = default;
 
@@ -49,6 +69,16 @@ Result<std::unique_ptr<Session>> Session::open(const spec::ClusterSpec& spec, co
     return Status::invalid_argument("state " + session->paths_.state.string() + " belongs to cluster '" +
                                     session->state_.cluster + "', not '" + spec.name + "'");
   }
+  // Every provider sees the roles the cluster has now; pg_primary plans
+  // the move to the spec's.
+  const std::string primary = primary_now(spec, session->state_);
+  if (primary.empty()) {
+    session->primary_problem_ =
+        "the state records a primary the spec no longer has; put that node back in the spec, and make "
+        "another node the primary (primary:) before removing it";
+  } else {
+    spec::make_primary(session->spec_, primary);
+  }
   auto secrets = state::SecretsFile::open(session->paths_.secrets);
   if (!secrets) return secrets.status();
   session->secrets_ = std::move(*secrets);
@@ -60,6 +90,10 @@ Result<std::unique_ptr<Session>> Session::open(const spec::ClusterSpec& spec, co
                                         std::move(*password));
   if (!wiring) return wiring.status();
   session->wiring_ = std::move(*wiring);
+  Session* self = session.get();
+  session->wiring_->node_context->primary_moved = [self](const std::string& node) {
+    spec::make_primary(self->spec_, node);
+  };
   return session;
 }
 
@@ -70,6 +104,7 @@ pg::NodeContext& Session::node_context() { return *wiring_->node_context; }
 const engine::ProviderRegistry& Session::providers() const { return wiring_->providers; }
 
 Result<engine::Plan> Session::make_plan(const Options& options, bool destroy) {
+  if (!destroy && !primary_problem_.empty()) return Status::invalid_argument(primary_problem_);
   auto request = plan_request(spec_, state_, wiring_->providers, options, destroy);
   if (!request) return request.status();
   // A destroy removes only what is this cluster's: an object of anyone

@@ -71,6 +71,7 @@ class Session {
   state::State state_;
   std::optional<state::SecretsFile> secrets_;
   std::unique_ptr<ProviderWiring> wiring_;
+  std::string primary_problem_;  // why no plan but a destroy can be made
 };
 
 }  // namespace pgdecl::cli

@@ -43,7 +43,7 @@ DesiredResource container(const spec::ClusterSpec& spec, const spec::NodeSpec& n
                        {attr::kNetwork, docker_name(spec.name, spec.network.name)},
                        {attr::kPublish, publish_text(node.publish)},
                        {attr::kRole, spec::role_name(node.role)},
-                       {attr::kCommand, text_digest(node_boot_script(spec, node))},
+                       {attr::kCommand, text_digest(node_boot_script(spec))},
                        {attr::kState, "running"},
                        {attr::kRestartPolicy, kNodeRestartPolicy}},
                       {{resource_type::kNetwork, spec.network.name},
@@ -75,6 +75,16 @@ DesiredResource settings(const spec::NodeSpec& node) {
                        {resource_type::kHba, node.name}}};
   for (const auto& [name, value] : node.parameters) out.attributes[name] = value;
   return out;
+}
+
+// Which node takes writes. The spec's choice, where every other resource
+// follows the primary the cluster has now: a change of it is a switchover,
+// ordered after every other change (cluster_plan_rules). Not after the
+// primary's connection: a failover is for a primary that gives none.
+DesiredResource primary(const spec::ClusterSpec& spec) {
+  return {{resource_type::kPrimary, spec.name},
+          {{attr::kNode, spec.declared_primary}},
+          {{resource_type::kContainer, spec.primary().name}}};
 }
 
 // A replica: its container, started at once and waiting for its data; its
@@ -120,11 +130,12 @@ std::vector<DesiredResource> desired_resources(const spec::ClusterSpec& spec) {
   out.push_back(network(spec));
   for (const auto& [name, spec_image] : spec.images) out.push_back(image(spec_image));
   for (const auto& [name, spec_volume] : spec.volumes) out.push_back(volume(spec, spec_volume));
-  const spec::NodeSpec& primary = spec.primary();
-  out.push_back(container(spec, primary));
-  out.push_back(connection(primary));
-  out.push_back(hba(spec, primary));
-  out.push_back(settings(primary));
+  const spec::NodeSpec& primary_node = spec.primary();
+  out.push_back(container(spec, primary_node));
+  out.push_back(connection(primary_node));
+  out.push_back(hba(spec, primary_node));
+  out.push_back(settings(primary_node));
+  out.push_back(primary(spec));
   for (const auto& spec_role : spec.roles) out.push_back(role_resource(spec, spec_role));
   for (const auto& spec_database : spec.databases) out.push_back(database_resource(spec, spec_database));
   for (const auto* node : spec.nodes()) {

@@ -30,6 +30,7 @@ inline constexpr const char* kPreventDestroy = "prevent_destroy";  // a volume's
 // A node container's: the system identifier of the data its server holds,
 // read and recorded, never desired; the node's connection checks it.
 inline constexpr const char* kSystemIdentifier = "system_identifier";
+inline constexpr const char* kNode = "node";  // pg_primary's: the node that takes writes
 }  // namespace attr
 
 // What attr::kReplication says of a replica the master sees streaming.

@@ -3,11 +3,12 @@
 #include "cluster/plan_rules/copy_batch.h"
 #include "cluster/plan_rules/restart_order.h"
 #include "cluster/plan_rules/rolling_order.h"
+#include "cluster/plan_rules/switchover_order.h"
 
 namespace pgdecl::engine {
 
 std::vector<PlanRule> cluster_plan_rules(const spec::ClusterSpec& spec, RecordedAttributes recorded,
-                                         bool purge_volumes) {
+                                         bool purge_volumes, bool force) {
   return {
       {"deciding which data volumes go",
        [&spec, recorded = std::move(recorded), purge_volumes](Plan& plan) {
@@ -31,6 +32,7 @@ std::vector<PlanRule> cluster_plan_rules(const spec::ClusterSpec& spec, Recorded
          roll_over_nodes(plan, spec);
          return Status::ok();
        }},
+      {"checking the switchover", [&spec, force](Plan& plan) { return order_switchover(plan, spec, force); }},
   };
 }
 

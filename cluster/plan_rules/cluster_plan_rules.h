@@ -15,6 +15,6 @@ namespace pgdecl::engine {
 // one at a time, the master last (roll_over_nodes). `spec` must outlive
 // the rules.
 std::vector<PlanRule> cluster_plan_rules(const spec::ClusterSpec& spec, RecordedAttributes recorded,
-                                         bool purge_volumes);
+                                         bool purge_volumes, bool force = false);
 
 }  // namespace pgdecl::engine

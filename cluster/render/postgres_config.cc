@@ -150,18 +150,27 @@ as_postgres() { setpriv --reuid=postgres --regid=postgres --init-groups "$@"; }
 mkdir -p "$pgdata" /var/run/postgresql
 chown postgres:postgres @DATA@ "$pgdata" /var/run/postgresql
 chmod 0700 "$pgdata"
-# A replica's data comes from pg_basebackup alone, and its server starts
-# only on a whole copy: the copy's marker vouches for it (written last, and
-# removed first by a new copy), and PG_VERSION shows the data is still there.
-# Its container is started before the copy is made, so Docker's part of the
-# start is done while the master initialises; pgdecl apply sends SIGUSR1
-# once the copy is made, and the one-second sleep is only a fallback.
+# A node's data is made here by initdb only when pgdecl handed over the
+# initial password for it; any other node takes a copy of the primary's data
+# from pg_basebackup, and its server starts only on a whole copy: the copy's
+# marker vouches for it (written last, and removed first by a new copy), and
+# PG_VERSION shows the data is still there. The role is not written here,
+# so a switchover needs no new container. A new node's container is started
+# before its copy is made, so Docker's part of the start is done while the
+# primary initialises; pgdecl apply sends SIGUSR1 once the copy is made,
+# and the one-second sleep is only a fallback.
 whole_copy() { [ -s @MARKER@ ] && [ -s "$pgdata/PG_VERSION" ]; }
-if [ @REPLICA@ = yes ] && ! whole_copy; then
-  echo "pgdecl: waiting for this replica's copy of the master's data; pgdecl apply makes it" >&2
+needs_copy() {
+  [ -e @COPYING@ ] && return 0
+  if [ ! -s "$pgdata/PG_VERSION" ]; then [ ! -s "$init/superuser.password" ]; return; fi
+  # A base backup not yet started from still has its backup_label.
+  [ ! -s @MARKER@ ] && [ -e "$pgdata/backup_label" ]
+}
+if needs_copy; then
+  echo "pgdecl: waiting for this node's copy of the primary's data; pgdecl apply makes it" >&2
   trap 'exit 0' INT TERM
   trap ':' USR1
-  while ! whole_copy; do
+  while needs_copy || ! whole_copy; do
     sleep 1 &
     sleeper=$!
     wait "$sleeper" || true
@@ -169,8 +178,8 @@ if [ @REPLICA@ = yes ] && ! whole_copy; then
   done
   trap - INT TERM USR1
 fi
-# initdb only on an empty volume, and never for a replica: an existing
-# cluster is never initialised again.
+# initdb only on an empty volume: an existing cluster is never initialised
+# again.
 if [ ! -s "$pgdata/PG_VERSION" ]; then
   chown postgres "$init/superuser.password"
   # One syncfs of the volume makes the new cluster durable sooner than
@@ -196,9 +205,9 @@ std::string replaced(std::string text, const std::string& key, const std::string
 
 }  // namespace
 
-std::string node_boot_script(const spec::ClusterSpec& spec, const spec::NodeSpec& node) {
+std::string node_boot_script(const spec::ClusterSpec& spec) {
   std::string script = replaced(kBootScript, "@PGDATA@", kPgData);
-  script = replaced(script, "@REPLICA@", node.role == spec::NodeRole::kReplica ? "yes" : "no");
+  script = replaced(script, "@COPYING@", kCopyingMarker);
   script = replaced(script, "@DATA@", kDataMount);
   script = replaced(script, "@STAGE@", kStagingDir);
   script = replaced(script, "@MARKER@", kStandbyMarker);

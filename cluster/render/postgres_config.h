@@ -36,10 +36,11 @@ std::map<std::string, std::string> settings_in_file(const std::string& text);
 
 // The shell script a node's container runs as its command. No entrypoint of
 // the image is used: it needs only the PostgreSQL binaries. It holds no
-// secret (the container's command shows in `docker inspect`). A master's
-// initialises an empty volume; a replica's never does (its data comes only
-// from pg_basebackup), it refuses to start without data instead.
-std::string node_boot_script(const spec::ClusterSpec& spec, const spec::NodeSpec& node);
+// secret (the container's command shows in `docker inspect`). It is the
+// same for every node: an empty volume is initialised only when pgdecl
+// handed over the initial password (the primary's first start); any other
+// node waits for its copy from pg_basebackup.
+std::string node_boot_script(const spec::ClusterSpec& spec);
 
 // Short stable digest of a text (FNV-1a, hex): change detection, not crypto.
 std::string text_digest(const std::string& text);

@@ -39,6 +39,7 @@ names=$(echo @REPLICA@ @SHARING@)
 volume_of() { if [ "$1" = @REPLICA@ ]; then echo "$data"; else echo "@SHARED_ROOT@/$1"; fi; }
 for name in $names; do
   volume=$(volume_of "$name")
+  touch "$volume/@COPYING_NAME@"
   rm -f "$volume/@MARKER_NAME@"
   if [ @WIPE@ = yes ]; then rm -rf "$volume/pgdata"; fi
   if [ -d "$volume/pgdata" ] && [ -n "$(ls -A "$volume/pgdata")" ]; then
@@ -71,6 +72,7 @@ for name in $names; do
   volume=$(volume_of "$name")
   echo "copied from @MASTER@" >"$volume/@MARKER_NAME@"
   sync "$volume/@MARKER_NAME@" "$volume"
+  rm -f "$volume/@COPYING_NAME@"
 done
 )SH";
 
@@ -81,7 +83,34 @@ std::string replaced(std::string text, const std::string& key, const std::string
   return text;
 }
 
+// pg_rewind finishes a crash recovery first, in single-user mode, which
+// refuses standby mode: standby.signal is moved aside for it and put back
+// by the trap, whatever happens.
+constexpr const char* kRewindScript = R"SH(set -eu
+pgdata=@PGDATA@
+stage=@STAGE@/rewind
+trap 'as_postgres touch "$pgdata/standby.signal"; rm -rf "$stage"' EXIT
+as_postgres() { setpriv --reuid=postgres --regid=postgres --init-groups "$@"; }
+chown postgres:postgres "$stage/passfile"
+rm -f "$pgdata/standby.signal"
+as_postgres pg_rewind --target-pgdata="$pgdata" --source-server=@CONNINFO@ --progress
+)SH";
+
 }  // namespace
+
+std::string any_database_passfile(const std::string& user, const std::string& password) {
+  return "*:*:*:" + passfile_field(user) + ":" + passfile_field(password) + "\n";
+}
+
+std::string rewind_script(const spec::ClusterSpec& spec) {
+  const std::string conninfo =
+      "host=127.0.0.1 port=" + std::to_string(kPostgresPort) +
+      " user=" + conninfo_value(spec.master.superuser.name) +
+      " dbname=postgres passfile=" + conninfo_value(std::string(kStagingDir) + "/rewind/passfile");
+  std::string script = replaced(kRewindScript, "@PGDATA@", kPgData);
+  script = replaced(script, "@STAGE@", kStagingDir);
+  return replaced(script, "@CONNINFO@", quote_shell(conninfo));
+}
 
 std::string slot_name(const std::string& replica) { return "pgdecl_" + replica; }
 
@@ -114,6 +143,8 @@ std::string replica_bootstrap_script(const spec::ClusterSpec& spec, const spec::
   script = replaced(script, "@REPLICA@", quote_shell(replica.name));
   script = replaced(script, "@MARKER_NAME@",
                     std::string(kStandbyMarker).substr(std::string(kDataMount).size() + 1));
+  script = replaced(script, "@COPYING_NAME@",
+                    std::string(kCopyingMarker).substr(std::string(kDataMount).size() + 1));
   script = replaced(script, "@PASSFILE_NAME@",
                     std::string(kReplicationPassfile).substr(std::string(kDataMount).size() + 1));
   script = replaced(script, "@WIPE@", wipe ? "yes" : "no");

@@ -22,10 +22,25 @@ inline constexpr const char* kReplicationPassfile = "/var/lib/postgresql/data/re
 // without it holds an unfinished copy.
 inline constexpr const char* kStandbyMarker = "/var/lib/postgresql/data/pgdecl.standby";
 
+// Present while a copy is being made into the volume: a node's start script
+// waits while it is there.
+inline constexpr const char* kCopyingMarker = "/var/lib/postgresql/data/pgdecl.copying";
+
 // primary_conninfo: the master by its network alias (no IP address), the
 // replica's own application_name (how pg_stat_replication names it), and
 // the passfile. No password.
 std::string replica_conninfo(const spec::ClusterSpec& spec, const spec::NodeSpec& replica);
+
+// One line of a libpq password file for any connection as `user` (the
+// superuser pg_rewind signs in as).
+std::string any_database_passfile(const std::string& user, const std::string& password);
+
+// The script a short-lived container runs to rewind a node's data to the
+// primary's timeline with pg_rewind, in the primary's network namespace
+// (the source is 127.0.0.1), signing in with the passfile staged for it.
+// The node's standby.signal is put back however it ends: its data never
+// serves as a primary.
+std::string rewind_script(const spec::ClusterSpec& spec);
 
 // One line of a libpq password file for replication connections as `user`,
 // with ':' and '\' escaped as libpq expects.

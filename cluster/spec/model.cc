@@ -48,4 +48,18 @@ bool ClusterSpec::is_master(const std::string& node_name) const {
   return node && node->role == NodeRole::kMaster;
 }
 
+void make_primary(ClusterSpec& spec, const std::string& node) {
+  auto role_for = [&](const NodeSpec& each) {
+    return each.name == node ? NodeRole::kMaster : NodeRole::kReplica;
+  };
+  spec.master.role = role_for(spec.master);
+  for (auto& replica : spec.replicas) replica.role = role_for(replica);
+}
+
+ClusterSpec with_primary(const ClusterSpec& spec, const std::string& node) {
+  ClusterSpec out = spec;
+  make_primary(out, node);
+  return out;
+}
+
 }  // namespace pgdecl::spec

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -66,7 +67,6 @@ struct PublishSpec {
   int port = 0;  // 0: Docker picks a free port
 };
 
-// What a master and a replica have in common.
 // What a node is in the cluster: the one master, which takes writes, or a
 // replica streaming from it. Data, not where the node was written, so
 // that a node's role can change.
@@ -127,6 +127,21 @@ struct DatabaseSpec {
   SourcePos pos;
 };
 
+// How the cluster's primary may move.
+struct HaSpec {
+  // The most WAL a replica may lag behind the primary, in bytes, and still
+  // be made primary by a switchover: what it has not received is what the
+  // outage waits for.
+  long long max_lag_bytes = 16LL * 1024 * 1024;
+  // How long the primary's server must have been unreachable before a plan
+  // fails it over to the most advanced replica.
+  std::chrono::milliseconds failover_delay{3000};
+  // After a failover, whether the cluster goes back to the spec's primary
+  // (a switchover, once that node streams again) or stays where it is.
+  bool failback = true;
+  SourcePos pos;
+};
+
 struct DockerSpec {
   std::string host;  // empty: $DOCKER_HOST, then the local socket
 };
@@ -145,6 +160,11 @@ struct ClusterSpec {
   ReplicationSpec replication;
   std::vector<RoleSpec> roles;
   std::vector<DatabaseSpec> databases;
+  // The node the spec makes primary (`primary:`, else the master block's).
+  // Node roles follow the primary the cluster has now, which differs from
+  // this one until a switchover makes it so (see with_primary).
+  std::string declared_primary;
+  HaSpec ha;
 
   // Every node, the primary first, then the others in the spec's order.
   std::vector<const NodeSpec*> nodes() const;
@@ -158,5 +178,12 @@ struct ClusterSpec {
   // names is not it.
   bool is_master(const std::string& node_name) const;
 };
+
+// The spec with `node` as the primary and every other node a replica: the
+// roles the cluster has while its primary is `node`. declared_primary is
+// kept.
+ClusterSpec with_primary(const ClusterSpec& spec, const std::string& node);
+// The same, in place: only the nodes' roles change.
+void make_primary(ClusterSpec& spec, const std::string& node);
 
 }  // namespace pgdecl::spec

@@ -4,9 +4,9 @@
 namespace pgdecl::spec {
 namespace {
 
-const std::vector<std::string> kTopKeys = {"version",     "name",    "docker",   "network",
-                                           "images",      "volumes", "master",   "replicas",
-                                           "replication", "roles",   "databases"};
+const std::vector<std::string> kTopKeys = {"version", "name",   "docker",   "network", "images",
+                                           "volumes", "master", "replicas", "primary", "replication",
+                                           "ha",      "roles",  "databases"};
 
 void report(Reader& reader, SourcePos pos, const Check& problem) {
   if (problem) reader.error(pos, problem->message, problem->suggestion);
@@ -151,6 +151,61 @@ void read_replication(Reader& reader, const Entry& entry, ReplicationSpec& repli
   }
 }
 
+// A size as PostgreSQL writes one: a number of bytes, or with kB, MB, GB
+// or TB (powers of 1024).
+std::optional<long long> read_size(Reader& reader, const Entry& entry) {
+  auto text = reader.text(entry);
+  if (!text) return std::nullopt;
+  static const std::vector<std::pair<std::string, long long>> kUnits = {
+      {"TB", 1LL << 40}, {"GB", 1LL << 30}, {"MB", 1LL << 20}, {"kB", 1LL << 10}, {"B", 1}, {"", 1}};
+  for (const auto& [unit, factor] : kUnits) {
+    if (text->size() <= unit.size() || text->compare(text->size() - unit.size(), unit.size(), unit) != 0)
+      continue;
+    std::string number = text->substr(0, text->size() - unit.size());
+    while (!number.empty() && number.back() == ' ') number.pop_back();
+    if (number.empty() || number.size() > 12 || number.find_first_not_of("0123456789") != std::string::npos)
+      break;
+    return std::stoll(number) * factor;
+  }
+  reader.error(entry.value_pos,
+               "expected a size such as 16MB (bytes, or kB, MB, GB, TB), got '" + printable(*text) + "'");
+  return std::nullopt;
+}
+
+// A duration: a whole number with ms, s or m.
+std::optional<std::chrono::milliseconds> read_duration(Reader& reader, const Entry& entry) {
+  auto text = reader.text(entry);
+  if (!text) return std::nullopt;
+  static const std::vector<std::pair<std::string, long long>> kUnits = {{"ms", 1}, {"s", 1000}, {"m", 60000}};
+  for (const auto& [unit, factor] : kUnits) {
+    if (text->size() <= unit.size() || text->compare(text->size() - unit.size(), unit.size(), unit) != 0)
+      continue;
+    const std::string number = text->substr(0, text->size() - unit.size());
+    if (number.size() > 9 || number.find_first_not_of("0123456789") != std::string::npos) break;
+    return std::chrono::milliseconds(std::stoll(number) * factor);
+  }
+  reader.error(entry.value_pos, "expected a duration such as 3s (a whole number with ms, s or m), got '" +
+                                    printable(*text) + "'");
+  return std::nullopt;
+}
+
+void read_ha(Reader& reader, const Entry& entry, HaSpec& ha) {
+  ha.pos = entry.key_pos;
+  if (!reader.is_map(entry)) return;
+  MapReader map(reader, entry, {"max_lag", "failover_delay", "failback"});
+  if (const Entry* lag = map.find("max_lag")) {
+    if (auto bytes = read_size(reader, *lag)) ha.max_lag_bytes = *bytes;
+  }
+  if (const Entry* delay = map.find("failover_delay")) {
+    if (auto duration = read_duration(reader, *delay)) ha.failover_delay = *duration;
+  }
+  if (auto failback = map.boolean("failback")) ha.failback = *failback;
+}
+
+void read_primary(Reader& reader, const Entry& entry, ClusterSpec& spec) {
+  if (auto name = reader.text(entry)) spec.declared_primary = *name;
+}
+
 void read_sections(Reader& reader, MapReader& top, ClusterSpec& spec) {
   if (const Entry* e = top.find("docker")) read_docker(reader, *e, spec.docker);
   if (const Entry* e = top.find("network")) read_network(reader, *e, spec.network);
@@ -158,7 +213,9 @@ void read_sections(Reader& reader, MapReader& top, ClusterSpec& spec) {
   if (const Entry* e = top.find("volumes")) read_volumes(reader, *e, spec);
   if (const Entry* e = top.require("master")) read_master(reader, *e, spec);
   if (const Entry* e = top.find("replicas")) read_replicas(reader, *e, spec);
+  if (const Entry* e = top.find("primary")) read_primary(reader, *e, spec);
   if (const Entry* e = top.find("replication")) read_replication(reader, *e, spec.replication);
+  if (const Entry* e = top.find("ha")) read_ha(reader, *e, spec.ha);
   if (const Entry* e = top.find("roles")) read_roles(reader, *e, spec);
   if (const Entry* e = top.find("databases")) read_databases(reader, *e, spec);
 }

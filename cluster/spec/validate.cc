@@ -163,6 +163,16 @@ void check_replication(const ClusterSpec& spec, const SourceMap& sources, Report
   check_replication_role(spec, sources, report);
 }
 
+// The primary is one of the spec's nodes: a switchover needs a node to go to.
+void check_primary(const ClusterSpec& spec, const SourceMap& sources, Reporter& report) {
+  if (spec.declared_primary.empty() || spec.find_node(spec.declared_primary)) return;
+  std::vector<std::string> names;
+  for (const NodeSpec* node : spec.nodes()) names.push_back(node->name);
+  report.error(sources.at("primary"),
+               "primary '" + printable(spec.declared_primary) + "' is not a node of the spec",
+               closest_match(spec.declared_primary, names));
+}
+
 }  // namespace
 
 void validate(const ClusterSpec& spec, const SourceMap& sources, Reporter& report) {
@@ -172,6 +182,7 @@ void validate(const ClusterSpec& spec, const SourceMap& sources, Reporter& repor
   check_slot_names(spec, sources, report);
   check_ports(spec, sources, report);
   check_replication(spec, sources, report);
+  check_primary(spec, sources, report);
   validate_roles(spec, sources, report);
 }
 
@@ -180,6 +191,8 @@ void resolve_defaults(ClusterSpec& spec) {
   for (ReplicaSpec& replica : spec.replicas) {
     if (replica.image.empty()) replica.image = spec.master.image;
   }
+  if (spec.declared_primary.empty()) spec.declared_primary = spec.master.name;
+  make_primary(spec, spec.declared_primary);
 }
 
 }  // namespace pgdecl::spec

@@ -34,6 +34,8 @@ inline constexpr const char* kRole = "pg_role";
 inline constexpr const char* kDatabase = "pg_database";
 inline constexpr const char* kSlot = "pg_slot";
 inline constexpr const char* kReplica = "pg_replica";
+// Which node is the cluster's primary: its change is a switchover.
+inline constexpr const char* kPrimary = "pg_primary";
 // Not a resource: a node's one connection, which what runs on the node
 // waits for (see ResourceProvider::is_gate).
 inline constexpr const char* kConnection = "pg_connection";

@@ -58,6 +58,7 @@ struct ContainerInfo {
   std::vector<std::string> networks;     // network names
   std::vector<std::string> volumes;      // names of mounted named volumes
   std::string restart_policy;            // "no", "unless-stopped", ...; empty when listed, not inspected
+  std::string finished_at;               // when it last stopped (RFC 3339); inspected only
 };
 
 struct VolumeMount {

@@ -134,7 +134,10 @@ ContainerInfo decode_inspected_container(const Json& container) {
     info.image = json_string(*config, "Image");
     info.labels = json_labels(*config);
   }
-  if (const Json* state = json_member(container, "State")) info.state = json_string(*state, "Status");
+  if (const Json* state = json_member(container, "State")) {
+    info.state = json_string(*state, "Status");
+    info.finished_at = json_string(*state, "FinishedAt");
+  }
   info.restart_policy = "no";
   if (const Json* host = json_member(container, "HostConfig")) {
     const Json* policy = json_member(*host, "RestartPolicy");

@@ -15,7 +15,7 @@ TEST_CASE("apply, drift, repair and destroy a master through the CLI", "[e2e][do
   auto applied = run_pgdecl(cluster.dir(), "apply -f spec.yaml --auto-approve");
   INFO(applied.out << applied.err);
   REQUIRE(applied.exit_code == 0);
-  CHECK(applied.out.find("Apply complete! Resources: 5 added, 0 changed, 0 destroyed.") != std::string::npos);
+  CHECK(applied.out.find("Apply complete! Resources: 6 added, 0 changed, 0 destroyed.") != std::string::npos);
 
   {
     auto c = cluster.connect();

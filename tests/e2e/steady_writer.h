@@ -1,7 +1,9 @@
 #pragma once
 
-// A client writing to the master all the time, as an application would:
-// one row per statement, reconnecting whenever the master is away. It
+// A client writing to the primary all the time, as an application would:
+// one row per statement, reconnecting whenever the primary is away. Given
+// several nodes, it connects as libpq's target_session_attrs=read-write
+// does: to the first that takes writes, so it follows a switchover. It
 // counts the rows the server acknowledged, so a test can check that none
 // was lost, and times the longest gap between two acknowledgements.
 #include <algorithm>
@@ -23,10 +25,9 @@ class SteadyWriter {
   static constexpr long kMostRows = 200000;
   static constexpr std::chrono::minutes kLongest{10};
 
-  explicit SteadyWriter(ClusterFixture& cluster)
-      : docker_(cluster.docker()),
-        container_(cluster.name() + "-master"),
-        password_(cluster.superuser_password()) {
+  explicit SteadyWriter(ClusterFixture& cluster, const std::vector<std::string>& nodes = {"master"})
+      : docker_(cluster.docker()), password_(cluster.superuser_password()) {
+    for (const auto& node : nodes) containers_.push_back(cluster.name() + "-" + node);
     REQUIRE(cluster.connect()->execute("create table if not exists steady (id bigint primary key)"));
     thread_ = std::thread([this] { run(); });
   }
@@ -56,11 +57,30 @@ class SteadyWriter {
   }
 
  private:
-  // The port Docker shows now: a restarted master may have another.
-  std::optional<int> port() {
-    auto inspected = docker_.inspect_container(container_);
+  // The port Docker shows now: a restarted node may have another.
+  std::optional<int> port(const std::string& container) {
+    auto inspected = docker_.inspect_container(container);
     if (!inspected || !inspected->has_value() || !(*inspected)->published) return std::nullopt;
     return (*inspected)->published->host_port;
+  }
+
+  // The first node that accepts a connection and takes writes.
+  std::unique_ptr<pg::Connection> open_primary() {
+    for (const auto& container : containers_) {
+      auto at = port(container);
+      if (!at) continue;
+      auto opened = pg::Connection::open({"127.0.0.1", *at, "postgres", "postgres"}, password_,
+                                         {std::chrono::seconds(1), std::chrono::seconds(5)});
+      if (!opened) continue;
+      // As an application's session: pgdecl's own connection commits
+      // without waiting for a synchronous standby.
+      if (!(*opened)->execute("RESET synchronous_commit")) continue;
+      if (containers_.size() == 1) return std::move(*opened);
+      auto recovery = (*opened)->query("select pg_is_in_recovery()");
+      if (recovery && !recovery->rows.empty() && recovery->rows[0][0] == std::optional<std::string>("f"))
+        return std::move(*opened);
+    }
+    return nullptr;
   }
 
   void run() {
@@ -70,15 +90,11 @@ class SteadyWriter {
     for (long id = 1; id <= kMostRows && !stopping_; ++id) {
       if (std::chrono::steady_clock::now() - started > kLongest) break;
       if (!connection) {
-        auto at = port();
-        auto opened = at ? pg::Connection::open({"127.0.0.1", *at, "postgres", "postgres"}, password_,
-                                                {std::chrono::seconds(1), std::chrono::seconds(5)})
-                         : Result<std::unique_ptr<pg::Connection>>(Status::unavailable("no port"));
-        if (!opened) {
+        connection = open_primary();
+        if (!connection) {
           std::this_thread::sleep_for(std::chrono::milliseconds(20));
           continue;
         }
-        connection = std::move(*opened);
       }
       if (!connection->execute("insert into steady values ($1)", {std::to_string(id)})) {
         connection.reset();
@@ -94,7 +110,7 @@ class SteadyWriter {
   }
 
   docker::Client& docker_;
-  std::string container_;
+  std::vector<std::string> containers_;
   Secret password_;
   std::atomic<bool> stopping_{false};
   std::mutex mutex_;

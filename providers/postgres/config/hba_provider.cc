@@ -4,7 +4,7 @@
 #include "cluster/render/postgres_config.h"
 #include "engine/model/details.h"
 #include "providers/postgres/config/config_providers.h"
-#include "providers/postgres/config/node_files.h"
+#include "providers/postgres/node/node_files.h"
 #include "providers/postgres/node/node_probe.h"
 
 namespace pgdecl::pg {

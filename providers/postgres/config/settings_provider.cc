@@ -2,10 +2,10 @@
 
 #include "cluster/render/postgres_config.h"
 #include "providers/postgres/config/config_providers.h"
-#include "providers/postgres/config/node_files.h"
 #include "providers/postgres/config/server_settings.h"
 #include "providers/postgres/config/setting_value.h"
 #include "providers/postgres/config/settings_live.h"
+#include "providers/postgres/node/node_files.h"
 #include "providers/postgres/node/node_probe.h"
 #include "providers/postgres/node/node_readiness.h"
 #include "providers/postgres/node/replica_health.h"

@@ -10,8 +10,9 @@ namespace pgdecl::pg {
 
 // What a short-lived container of a replica's is for, in its pgdecl.helper
 // label: it is found and removed by that label, never by its name alone.
-inline constexpr const char* kProbeHelper = "probe";  // reads or writes a volume, never started
-inline constexpr const char* kCopyHelper = "copy";    // runs pg_basebackup
+inline constexpr const char* kProbeHelper = "probe";    // reads or writes a volume, never started
+inline constexpr const char* kCopyHelper = "copy";      // runs pg_basebackup
+inline constexpr const char* kRewindHelper = "rewind";  // runs pg_rewind
 
 // Creates a helper container of pg_replica.<replica> with `config` (its
 // name, image, command, mounts), labelled as the helper and with the run

@@ -25,7 +25,6 @@ using engine::LiveResource;
 using engine::PlannedChange;
 namespace attr = engine::attr;
 
-constexpr const char* kRoleLabel = "pgdecl.role";
 constexpr const char* kImageLabel = "pgdecl.image";
 constexpr const char* kCommandLabel = "pgdecl.command-digest";
 // What a running replica that does not stream says about why, for the plan
@@ -54,7 +53,9 @@ class NodeContainerProvider : public engine::ResourceProvider {
             {attr::kVolume, {ChangeKind::kReplace, "the data volume changes: {before} -> {after}"}},
             {attr::kNetwork, {ChangeKind::kReplace, "the network changes: {before} -> {after}"}},
             {attr::kPublish, {ChangeKind::kReplace, "the published port changes: {before} -> {after}"}},
-            {attr::kRole, {ChangeKind::kReplace, "the node's role changes: {before} -> {after}"}},
+            // Read from the cluster, never from the container: a switchover
+            // changes it without making the container again.
+            {attr::kRole, {ChangeKind::kUpdateInPlace, "the node's role is {before}, not {after}"}},
             {attr::kCommand, {ChangeKind::kReplace, "the container's start command changes"}},
             {attr::kState, {ChangeKind::kUpdateInPlace, "the container is {before}, not running"}},
             {attr::kRestartPolicy,
@@ -71,6 +72,8 @@ class NodeContainerProvider : public engine::ResourceProvider {
     if (!info->has_value()) return std::optional<LiveResource>();
     auto live = to_live(**info);
     if (!live) return live.status();
+    live->attributes[attr::kRole] =
+        spec::role_name(is_replica(address.name) ? spec::NodeRole::kReplica : spec::NodeRole::kMaster);
     if (auto published = published_address(**info)) ctx_.sessions.set_endpoint(address.name, *published);
     if ((*info)->running() && (*info)->published) {
       if (auto identifier = ctx_.sessions.system_identifier(address.name))
@@ -123,10 +126,8 @@ class NodeContainerProvider : public engine::ResourceProvider {
   void begin_apply(const engine::Plan& plan) override {
     replicas_mended_.clear();
     for (const auto& change : plan.changes) {
-      if (change.address.type == resource_type::kContainer && makes_new_data(change) && change.after &&
-          change.after->attributes.count(attr::kRole) &&
-          change.after->attributes.at(attr::kRole) == spec::role_name(spec::NodeRole::kMaster) &&
-          !after_replica_containers(plan, change.address)) {
+      if (change.address.type == resource_type::kContainer && makes_new_data(change) &&
+          !is_replica(change.address.name) && !after_replica_containers(plan, change.address)) {
         master_started_.arm();
       }
       if (change.address.type == resource_type::kReplica && change.is_change())
@@ -239,7 +240,6 @@ class NodeContainerProvider : public engine::ResourceProvider {
     live.attributes[attr::kNetwork] = info.networks.empty() ? "(none)" : info.networks.front();
     live.attributes[attr::kPublish] =
         info.published ? info.published->host_ip + ":" + std::to_string(info.published->host_port) : "(none)";
-    live.attributes[attr::kRole] = label(info, kRoleLabel);
     live.attributes[attr::kCommand] = label(info, kCommandLabel);
     live.attributes[attr::kState] = info.state;
     auto policy = restart_policy_of(info);
@@ -259,13 +259,12 @@ class NodeContainerProvider : public engine::ResourceProvider {
 
   docker::ContainerConfig container_config(const std::string& node, const Address& address) const {
     const spec::NodeSpec& spec_node = node_spec(ctx_.spec, node);
-    const std::string script = engine::node_boot_script(ctx_.spec, spec_node);
+    const std::string script = engine::node_boot_script(ctx_.spec);
     docker::ContainerConfig config;
     config.name = engine::docker_name(ctx_.spec.name, node);
     config.image = ctx_.spec.images.at(spec_node.image).tag;
     config.cmd = {"/bin/sh", "-c", script};
     config.labels = ctx_.docker.labels_for(address.to_string());
-    config.labels[kRoleLabel] = spec::role_name(spec_node.role);
     config.labels[kImageLabel] = config.image;
     config.labels[kCommandLabel] = engine::text_digest(script);
     config.mounts = {{engine::docker_name(ctx_.spec.name, spec_node.volume), engine::kDataMount}};

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 
@@ -31,6 +32,17 @@ struct NodeContext {
   // compared with it shows as not the spec's.
   bool secrets_optional = false;
   MasterReplicationCache master_replication{};
+  // Told by a switchover once `node` takes writes: the run's roles follow it
+  // from then on (the spec above is the one it changes).
+  std::function<void(const std::string& node)> primary_moved{};
+  // What a long-running reconcile knows from its earlier reads: the last
+  // WAL position the primary answered with, and since when it has not
+  // answered (a stopped container says so itself).
+  std::optional<long long> last_primary_lsn{};
+  std::optional<std::chrono::system_clock::time_point> primary_unanswered_since{};
+  // apply --force: a failover goes ahead when the old primary cannot be
+  // fenced, or when the replica it promotes lags beyond ha.max_lag.
+  bool force = false;
 };
 
 // The spec of a node by name: a replica's, or else the master's.

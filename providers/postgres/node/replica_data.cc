@@ -143,4 +143,19 @@ Status install_replication_passfile(NodeContext& context, const std::string& rep
   });
 }
 
+Status write_volume_files(NodeContext& context, const std::string& node,
+                          std::vector<docker::ArchiveFile> files) {
+  return with_data_container(context, node, [&](const std::string& container) -> Status {
+    auto ids = postgres_ids(context.docker.client(), container);
+    if (!ids) return ids.status();
+    const std::string mount = std::string(engine::kDataMount).substr(1);
+    for (auto& file : files) {
+      file.name = mount + "/" + file.name;
+      file.uid = ids->first;
+      file.gid = ids->second;
+    }
+    return context.docker.client().upload_archive(container, "/", files);
+  });
+}
+
 }  // namespace pgdecl::pg

@@ -30,6 +30,12 @@ Result<ReplicaData> read_replica_data(NodeContext& context, const std::string& r
 // by the image's postgres user, mode 0600.
 Status install_replication_passfile(NodeContext& context, const std::string& replica, const Secret& content);
 
+// Writes files into a node's volume (paths relative to its mount point),
+// owned by the image's postgres user: how a stopped node is made ready to
+// start as a standby.
+Status write_volume_files(NodeContext& context, const std::string& node,
+                          std::vector<docker::ArchiveFile> files);
+
 // The first field of pg_control, in the machine's byte order (the server's).
 std::optional<std::uint64_t> system_identifier_of(const std::string& pg_control);
 

@@ -44,6 +44,9 @@ class ReplicaProvider : public engine::ResourceProvider {
   OnNewData on_new_data() const override { return OnNewData::kCopyAgain; }
 
   Result<std::optional<LiveResource>> read(const Address& address) override {
+    // The primary's data is the cluster's own, not a copy (a switchover
+    // made a replica the primary).
+    if (ctx_.spec.is_master(address.name)) return std::optional<LiveResource>();
     auto volume = ctx_.docker.volume(node_spec(ctx_.spec, address.name).volume);
     if (!volume) return volume.status();
     if (!volume->has_value()) return std::optional<LiveResource>();
@@ -132,6 +135,12 @@ class ReplicaProvider : public engine::ResourceProvider {
 
   // The replicas the plan copies together (plan.batches): see CopyGroup.
   void begin_apply(const engine::Plan& plan) override {
+    // The next refresh (the one after a switchover, say) asks the master
+    // again.
+    {
+      std::lock_guard lock(refresh_master_mutex_);
+      refresh_master_.reset();
+    }
     std::set<std::string> together;
     for (const auto& batch : plan.batches) {
       for (const auto& member : batch) {

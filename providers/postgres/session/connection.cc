@@ -267,9 +267,13 @@ Status Connection::set_session_limits(const ConnectionLimits& limits) {
   // answers ends the statement itself, in its own words, first.
   const auto server_limit =
       std::max(limits.statement - std::chrono::milliseconds(2000), limits.statement / 2);
+  // pgdecl's own changes commit once flushed on the node itself: with
+  // synchronous_standby_names set, a commit would otherwise wait for a
+  // standby, one the apply may not have made yet.
   return execute(
       "SELECT set_config('statement_timeout', $1, false), "
-      "set_config('client_connection_check_interval', '0', false)",
+      "set_config('client_connection_check_interval', '0', false), "
+      "set_config('synchronous_commit', 'local', false)",
       {std::to_string(server_limit.count())});
 }
 
@@ -278,7 +282,7 @@ Result<QueryResult> Connection::query_with_server_settings(
   if (auto s = execute("BEGIN"); !s) return s;
   Status reset = execute(
       "SELECT set_config(name, reset_val, true) FROM pg_settings "
-      "WHERE name IN ('statement_timeout', 'client_connection_check_interval')");
+      "WHERE name IN ('statement_timeout', 'client_connection_check_interval', 'synchronous_commit')");
   auto rows = reset ? query(sql, params) : Result<QueryResult>(reset);
   if (!rows) {
     execute("ROLLBACK");

@@ -34,7 +34,7 @@ class SqlSession {
   virtual Status execute(const std::string& sql, const Params& params) = 0;
   Status execute(const std::string& sql) { return execute(sql, {}); }
   // The same, with the settings the session gives itself (statement_timeout,
-  // client_connection_check_interval) back at the server's values: what a
+  // client_connection_check_interval, synchronous_commit) back at the server's values: what a
   // reader of the server's settings must see.
   virtual Result<QueryResult> query_with_server_settings(const std::string& sql, const Params& params) = 0;
   // Runs a statement that carries a credential (a password verifier, a

@@ -1,4 +1,4 @@
-#include "providers/postgres/config/node_files.h"
+#include "providers/postgres/node/node_files.h"
 
 #include <cstdio>
 
