@@ -30,10 +30,13 @@ std::string switchover_refusal(const PrimaryFacts& facts, long long max_lag) {
 std::string failover_target(const PrimaryFacts& facts, const spec::ClusterSpec& spec) {
   std::string best;
   long long most = -1;
+  int best_priority = -1;
   for (const spec::NodeSpec* node : spec.nodes()) {
     for (const auto& candidate : facts.candidates) {
-      if (candidate.node == node->name && candidate.received > most) {
+      if (candidate.node != node->name) continue;
+      if (candidate.received > most || (candidate.received == most && node->priority > best_priority)) {
         most = candidate.received;
+        best_priority = node->priority;
         best = candidate.node;
       }
     }

@@ -54,8 +54,8 @@ std::string switchover_refusal(const PrimaryFacts& facts, long long max_lag);
 inline constexpr const char* kFailedOver = "failed_over";
 
 // The replica a failover promotes: the one that received the most WAL, of
-// those that answer; on a tie, the first in the spec's order. Empty when
-// none answers.
+// those that answer; on a tie, the highest priority, then the first in the
+// spec's order. Empty when none answers.
 std::string failover_target(const PrimaryFacts& facts, const spec::ClusterSpec& spec);
 
 // Whether the primary has been away long enough to fail it over.

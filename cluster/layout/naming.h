@@ -12,6 +12,10 @@ inline std::string docker_name(const std::string& cluster, const std::string& na
   return cluster + "-" + name;
 }
 
+// The name that resolves to the primary inside the cluster's network,
+// "<cluster>-rw": pgdecl moves it with the primary.
+inline std::string read_write_alias(const std::string& cluster) { return docker_name(cluster, "rw"); }
+
 inline constexpr const char* kClusterLabel = "pgdecl.cluster";
 inline constexpr const char* kAddressLabel = "pgdecl.address";
 

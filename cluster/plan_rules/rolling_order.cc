@@ -12,14 +12,26 @@ PlannedChange* find(Plan& plan, const std::string& type, const std::string& name
   return nullptr;
 }
 
-// The node's step that takes it down, if the plan has one: a container
-// replaced, or else its settings restarting it.
-PlannedChange* takes_down(Plan& plan, const std::string& node) {
+// The node's steps that take it down, if the plan has any: its container
+// replaced, its settings restarting it, or both, one after the other (a new
+// image and a setting read only at start are never one step: each is seen
+// to work on its own). The next node waits for the last of them.
+struct DownSteps {
+  PlannedChange* first = nullptr;
+  PlannedChange* last = nullptr;
+  explicit operator bool() const { return first != nullptr; }
+};
+
+DownSteps takes_down(Plan& plan, const std::string& node) {
+  DownSteps steps;
   PlannedChange* container = find(plan, resource_type::kContainer, node);
-  if (container && container->action == Action::kReplace) return container;
+  if (container && container->action == Action::kReplace) steps.first = steps.last = container;
   PlannedChange* settings = find(plan, resource_type::kSettings, node);
-  if (settings && settings->action == Action::kUpdate && settings->restart) return settings;
-  return nullptr;
+  if (settings && settings->action == Action::kUpdate && settings->restart) {
+    if (!steps.first) steps.first = settings;
+    steps.last = settings;
+  }
+  return steps;
 }
 
 bool made_anew(Plan& plan, const std::string& replica) {
@@ -45,23 +57,31 @@ bool waits_for(const Plan& plan, const PlannedChange& change, const PlannedChang
 }  // namespace
 
 void roll_over_nodes(Plan& plan, const spec::ClusterSpec& spec) {
-  std::vector<PlannedChange*> replicas;
+  std::vector<DownSteps> replicas;
   for (const auto* replica : spec.replica_nodes()) {
     if (made_anew(plan, replica->name)) continue;
-    if (PlannedChange* step = takes_down(plan, replica->name)) replicas.push_back(step);
+    if (DownSteps steps = takes_down(plan, replica->name)) replicas.push_back(steps);
   }
-  PlannedChange* master = takes_down(plan, spec.primary().name);
+  const DownSteps master = takes_down(plan, spec.primary().name);
   if (replicas.size() + (master ? 1 : 0) < 2) return;
   for (std::size_t i = 1; i < replicas.size(); ++i) {
-    wait_for(plan, *replicas[i], *replicas[i - 1]);
-    replicas[i]->reasons.push_back("one replica at a time: it waits until " +
-                                   replicas[i - 1]->address.to_string() + " streams again");
+    wait_for(plan, *replicas[i].first, *replicas[i - 1].last);
+    replicas[i].first->reasons.push_back("one replica at a time: it waits until " +
+                                         replicas[i - 1].last->address.to_string() + " streams again");
   }
   if (!master || replicas.empty()) return;
   // The master first, as order_restarts decided; or last already.
-  if (waits_for(plan, *replicas.front(), *master) || waits_for(plan, *master, *replicas.back())) return;
-  wait_for(plan, *master, *replicas.back());
-  master->reasons.push_back("the master goes last, once every replica streams again");
+  auto any_waits = [&](const DownSteps& later, const DownSteps& earlier) {
+    for (const PlannedChange* a : {later.first, later.last}) {
+      for (const PlannedChange* b : {earlier.first, earlier.last}) {
+        if (waits_for(plan, *a, *b)) return true;
+      }
+    }
+    return false;
+  };
+  if (any_waits(replicas.front(), master) || any_waits(master, replicas.back())) return;
+  wait_for(plan, *master.first, *replicas.back().last);
+  master.first->reasons.push_back("the master goes last, once every replica streams again");
 }
 
 }  // namespace pgdecl::engine

@@ -87,6 +87,9 @@ struct NodeSpec {
   std::map<std::string, SecretRef> secret_parameters;
   std::vector<std::string> hba;  // lines, in order, without their secret options
   std::vector<HbaSecretOption> hba_secrets;
+  // Of replicas that received as much WAL, a failover promotes the one with
+  // the highest priority (then the first in the spec).
+  int priority = 0;
   SourcePos pos;
 };
 

@@ -7,10 +7,11 @@ namespace pgdecl::spec {
 namespace {
 
 const std::vector<std::string> kMasterKeys = {"name",      "image",      "volume", "publish",
-                                              "superuser", "parameters", "hba"};
-const std::vector<std::string> kReplicaKeys = {"name", "image", "volume", "publish", "parameters", "hba"};
-const std::vector<std::string> kReplicaCountKeys = {"count", "volume_prefix", "name_prefix",
-                                                    "image", "parameters",    "hba"};
+                                              "superuser", "parameters", "hba",    "priority"};
+const std::vector<std::string> kReplicaKeys = {"name",       "image", "volume",  "publish",
+                                               "parameters", "hba",   "priority"};
+const std::vector<std::string> kReplicaCountKeys = {"count",      "volume_prefix", "name_prefix", "image",
+                                                    "parameters", "hba",           "priority"};
 constexpr long long kMaxReplicas = 32;
 
 void read_publish_map(Reader& reader, const Entry& entry, PublishSpec& publish) {
@@ -132,6 +133,16 @@ void read_node_settings(Reader& reader, MapReader& map, const std::filesystem::p
   if (const Entry* publish = map.find("publish")) read_publish(reader, *publish, node.publish);
   if (const Entry* parameters = map.find("parameters")) read_parameters(reader, *parameters, dir, node);
   if (const Entry* hba = map.find("hba")) read_hba(reader, *hba, dir, node);
+  if (const Entry* priority = map.find("priority")) {
+    if (auto number = reader.integer(*priority)) {
+      if (*number < 0 || *number > 1000000) {
+        reader.error(priority->value_pos,
+                     "expected a priority from 0 to 1000000, got " + std::to_string(*number));
+      } else {
+        node.priority = static_cast<int>(*number);
+      }
+    }
+  }
 }
 
 // A replica runs as its master does unless the spec says otherwise: the

@@ -61,6 +61,13 @@ void check_volumes(const ClusterSpec& spec, const SourceMap& sources, Reporter& 
 }
 
 void check_node_names(const ClusterSpec& spec, Reporter& report) {
+  // <cluster>-rw names the primary inside the network.
+  for (const NodeSpec* node : spec.nodes()) {
+    if (node->name == "rw") {
+      report.error(node->pos, "node name 'rw' is reserved: " + spec.name +
+                                  "-rw is the name of the primary inside the cluster's network");
+    }
+  }
   std::map<std::string, SourcePos> seen;
   for (const ReplicaSpec& replica : spec.replicas) {
     if (replica.name.empty()) continue;

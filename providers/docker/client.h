@@ -130,6 +130,11 @@ class Client {
   Result<NetworkInfo> create_network(const std::string& name, const std::optional<std::string>& subnet,
                                      const Labels& labels);
   Status remove_network(const std::string& name_or_id);
+  // Connects the container to the network again with exactly `aliases`
+  // (it keeps its name there): running, it loses its connections on that
+  // network and may get another published port when Docker picked it.
+  Status set_network_aliases(const std::string& network, const std::string& container,
+                             const std::vector<std::string>& aliases);
 
   Result<std::vector<VolumeInfo>> list_volumes(const Labels& label_filter);
   Result<std::optional<VolumeInfo>> inspect_volume(const std::string& name);

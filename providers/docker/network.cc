@@ -70,6 +70,23 @@ Result<NetworkInfo> Client::create_network(const std::string& name, const std::o
   return std::move(**created);
 }
 
+// Docker (API 1.41) changes a container's aliases on a network only by
+// connecting it again: disconnect, then connect with the new list.
+Status Client::set_network_aliases(const std::string& network, const std::string& container,
+                                   const std::vector<std::string>& aliases) {
+  const std::string what = "giving container " + container + " the aliases " + [&] {
+    std::string list;
+    for (const auto& alias : aliases) list += (list.empty() ? "" : ", ") + alias;
+    return list;
+  }() + " on network " + network;
+  Json off = {{"Container", container}, {"Force", false}};
+  Status disconnected =
+      call(what, post_json_request("/networks/" + path_escape(network) + "/disconnect", off)).status();
+  if (!disconnected && disconnected.code() != Status::Code::kNotFound) return disconnected;
+  Json on = {{"Container", container}, {"EndpointConfig", {{"Aliases", strings_to_json(aliases)}}}};
+  return call(what, post_json_request("/networks/" + path_escape(network) + "/connect", on)).status();
+}
+
 Status Client::remove_network(const std::string& name_or_id) {
   return call("removing network " + name_or_id, delete_request("/networks/" + path_escape(name_or_id)))
       .status();

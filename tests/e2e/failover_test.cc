@@ -70,6 +70,7 @@ TEST_CASE(
   INFO(run_command("cat " + (cluster.dir() / "background.err").string()).out);
   REQUIRE((promoted == "replica1" || promoted == "replica2"));
   CHECK(contains(reconcile.out(), "a failover: master has not answered"));
+  CHECK(read_write_alias_target(cluster, "replica2") == node_address(cluster, promoted));
 
   // The cluster goes back to the spec's primary once the old one streams.
   const std::string back = wait_for_writer(
@@ -88,6 +89,7 @@ TEST_CASE(
   while (in_sync_events() < 2 && std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   CHECK(in_sync_events() >= 2);
+  CHECK(read_write_alias_target(cluster, "replica2") == node_address(cluster, "master"));
   reconcile.signal(SIGTERM);
   auto stopped = reconcile.wait(std::chrono::seconds(120));
   CHECK(stopped.exit_code == 0);
@@ -125,6 +127,7 @@ TEST_CASE("after a failover the old primary, started again by hand, serves only 
   INFO(failover.out << failover.err);
   REQUIRE(failover.exit_code == 0);
   CHECK(writable_node(cluster, {"master", "replica1"}) == "replica1");
+  CHECK(read_write_alias_target(cluster, "replica1") == node_address(cluster, "replica1"));
   auto settled = cluster.run("plan -f spec.yaml --detailed-exitcode");
   INFO(settled.out << settled.err);
   CHECK(settled.exit_code == 0);

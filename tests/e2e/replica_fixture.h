@@ -57,4 +57,26 @@ inline std::string eventually(pg::Connection& c, const std::string& sql) {
   return last;
 }
 
+// What <cluster>-rw resolves to inside the cluster's network, asked from
+// `from`'s container ("" when it resolves to nothing), and each node's own
+// address there, to compare with.
+inline std::string resolved_in_network(ClusterFixture& cluster, const std::string& from,
+                                       const std::string& name) {
+  auto found = run_command("docker exec " + cluster.name() + "-" + from + " getent ahostsv4 " + name +
+                           " | awk '{print $1}' | sort -u | tr '\\n' ' '");
+  return found.exit_code == 0 ? found.out : "";
+}
+
+inline std::string read_write_alias_target(ClusterFixture& cluster, const std::string& from) {
+  return resolved_in_network(cluster, from, cluster.name() + "-rw");
+}
+
+inline std::string node_address(ClusterFixture& cluster, const std::string& node) {
+  auto found = run_command("docker inspect -f '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}' " +
+                           cluster.name() + "-" + node);
+  std::string address = found.out;
+  while (!address.empty() && (address.back() == '\n' || address.back() == ' ')) address.pop_back();
+  return address + " ";
+}
+
 }  // namespace pgdecl::testing

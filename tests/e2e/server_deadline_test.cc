@@ -66,6 +66,7 @@ TEST_CASE("a server that stops answering fails plan and status within --timeout,
     // Docker says it is paused: the plan says apply unpauses it, at once.
     const auto again = Clock::now();
     auto replanned = cluster.run("plan -f spec.yaml --timeout 10s");
+    INFO(replanned.out << replanned.err);
     CHECK(seconds_since(again) < 10);
     CHECK(replanned.exit_code == 0);
     CHECK(contains(replanned.out, "the container is paused, not running"));

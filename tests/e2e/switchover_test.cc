@@ -41,6 +41,8 @@ TEST_CASE("a switchover there and back loses no acknowledged row and rewinds the
   cluster.write_spec(spec);
   REQUIRE(cluster.run("apply -f spec.yaml --auto-approve").exit_code == 0);
   const std::string master_inode = pg_version_inode(cluster, "master");
+  // Inside the network, <cluster>-rw is the primary.
+  CHECK(read_write_alias_target(cluster, "replica2") == node_address(cluster, "master"));
   const std::string replica1_inode = pg_version_inode(cluster, "replica1");
 
   SteadyWriter writer(cluster, {"master", "replica1", "replica2"});
@@ -58,6 +60,7 @@ TEST_CASE("a switchover there and back loses no acknowledged row and rewinds the
   CHECK(seen_by(cluster, "replica1", "master") == "streaming");
   CHECK(seen_by(cluster, "replica1", "replica2") == "streaming");
   CHECK(pg_version_inode(cluster, "master") == master_inode);
+  CHECK(read_write_alias_target(cluster, "replica2") == node_address(cluster, "replica1"));
   auto settled = cluster.run("plan -f spec.yaml --detailed-exitcode");
   INFO(settled.out);
   CHECK(settled.exit_code == 0);
@@ -74,6 +77,7 @@ TEST_CASE("a switchover there and back loses no acknowledged row and rewinds the
   CHECK(seen_by(cluster, "master", "replica2") == "streaming");
   CHECK(pg_version_inode(cluster, "master") == master_inode);
   CHECK(pg_version_inode(cluster, "replica1") == replica1_inode);
+  CHECK(read_write_alias_target(cluster, "replica2") == node_address(cluster, "master"));
   CHECK(cluster.run("plan -f spec.yaml --detailed-exitcode").exit_code == 0);
 
   writer.stop();

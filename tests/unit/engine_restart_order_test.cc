@@ -162,3 +162,18 @@ TEST_CASE("a replica being copied anew, or a single node going down, is not roll
   CHECK(plan.order.empty());
   CHECK(plan.changes[0].reasons.empty());
 }
+
+TEST_CASE("a new image and a restart-only setting are two steps of a node, and the next node waits for both",
+          "[unit]") {
+  Plan plan;
+  plan.changes = {container_replaced("master"),   settings_change("master", "100", "110"),
+                  container_replaced("replica1"), settings_change("replica1", "100", "110"),
+                  container_replaced("replica2"), settings_change("replica2", "100", "110")};
+  order_and_roll(plan);
+  // replica1's settings restart comes after its new container (their
+  // dependency), and replica2 is not taken down until both are done; the
+  // master goes last, after replica2's restart.
+  CHECK(depends(plan, "docker_container.replica2", "pg_settings.replica1"));
+  CHECK_FALSE(depends(plan, "docker_container.replica2", "docker_container.replica1"));
+  CHECK(depends(plan, "docker_container.master", "pg_settings.replica2"));
+}

@@ -178,6 +178,15 @@ TEST_CASE("a failover is due after ha.failover_delay, and goes to the replica wi
   CHECK(engine::failover_target(facts, spec) == "replica2");
   facts.candidates = {{"replica2", 500}, {"replica1", 500}};
   CHECK(engine::failover_target(facts, spec) == "replica1");
+  spec.replicas.back().priority = 10;
+  CHECK(engine::failover_target(facts, spec) == "replica2");
+  CHECK(loaded("").replicas.at(0).priority == 0);
+  Diagnostics diagnostics;
+  auto with_priority = spec::load_spec_text(pg::testing::one_replica_spec("switch", "priority: 7"),
+                                            "/tmp/switch.yaml", diagnostics);
+  INFO(diagnostics.to_string());
+  REQUIRE(with_priority);
+  CHECK(with_priority->replicas.at(0).priority == 7);
 }
 
 TEST_CASE("a failover to a replica too far behind the primary's last known position needs --force",

@@ -272,6 +272,7 @@ class NodeContainerProvider : public engine::ResourceProvider {
     config.publish = docker::PortBinding{spec_node.publish.host_ip, spec_node.publish.port};
     config.network = engine::docker_name(ctx_.spec.name, ctx_.spec.network.name);
     config.network_aliases = {node};
+    if (!is_replica(node)) config.network_aliases.push_back(engine::read_write_alias(ctx_.spec.name));
     config.stop_timeout_seconds = 60;
     config.restart_policy = engine::kNodeRestartPolicy;
     return config;

@@ -80,7 +80,10 @@ class PrimaryProvider : public engine::ResourceProvider {
     if (!live || !desired) return change;
     const PrimaryFacts facts = engine::details_of<PrimaryFacts>(*live);
     const std::string now = live->attributes.at(attr::kNode);
-    if (engine::failover_due(facts, ctx_.spec)) return plan_failover(change, facts, now);
+    // With no replica that answers there is nowhere to fail over to: the
+    // primary's own container is what a plan starts again.
+    if (engine::failover_due(facts, ctx_.spec) && !engine::failover_target(facts, ctx_.spec).empty())
+      return plan_failover(change, facts, now);
     if (change.action != engine::Action::kUpdate) return change;
     auto failed_over = live->attributes.find(engine::kFailedOver);
     if (failed_over != live->attributes.end() && failed_over->second == "true") {
@@ -161,7 +164,9 @@ class PrimaryProvider : public engine::ResourceProvider {
   Result<long long> away_for(const docker::ContainerInfo& container) {
     using std::chrono::system_clock;
     std::optional<system_clock::time_point> since = ctx_.primary_unanswered_since;
-    if (!container.running()) {
+    // Paused, or restarting, it has not stopped: how long it has not
+    // answered is known only to a reconcile that watched.
+    if (container.state == "exited" || container.state == "dead") {
       auto inspected = ctx_.docker.client().inspect_container(container.id);
       if (!inspected) return inspected.status();
       if (inspected->has_value()) {

@@ -49,6 +49,10 @@ class PrimaryMove {
     auto standby_files = old_primary_as_standby();
     if (!standby_files) return standby_files.status();
 
+    // The read-write alias goes to the target while it is still a standby
+    // (a read-write client it finds there is refused, and tries again),
+    // and the target streams again before the old primary stops.
+    if (auto s = move_alias_to_target(*target_id); !s) return s;
     if (auto s = on(old_, [](SqlSession& c) { return c.execute("CHECKPOINT"); }); !s)
       return s.with_context("the checkpoint before the switchover");
     const auto outage = Clock::now();
@@ -59,6 +63,7 @@ class PrimaryMove {
     if (auto s = client.stop_container(*old_id, kCleanStopSeconds); !s) return start_again(*old_id, s);
     ctx_.docker.invalidate();
     if (auto s = check_shutdown_received(*old_id); !s) return start_again(*old_id, s);
+    if (auto s = set_aliases(*old_id, old_, false); !s) return start_again(*old_id, s);
 
     if (Status promoted = promote(); !promoted)
       return promoted.with_context("promoting " + target_ + " (" + old_ + " stays stopped)");
@@ -89,6 +94,12 @@ class PrimaryMove {
     }
     if (Status promoted = promote(); !promoted) return promoted.with_context("promoting " + target_);
     spdlog::info("{}: promoted; {} is fenced", target_, old_);
+    if (auto target_id = node_container_id(ctx_, target_); target_id) {
+      if (auto s = set_aliases(*target_id, target_, true); !s)
+        spdlog::warn("{}: the read-write alias did not move to it: {}", target_, s.message());
+      else if (auto ready = wait_until_ready(ctx_, target_, *target_id); !ready)
+        return ready.with_context(target_ + " after it took the read-write alias");
+    }
     if (ctx_.primary_moved) ctx_.primary_moved(target_);
     if (auto s = make_slots(); !s) return s.with_context("making the new primary's slots");
     repoint_nodes();
@@ -118,8 +129,29 @@ class PrimaryMove {
       if (auto s = client.update_restart_policy((*container)->id, kNoRestart); !s) return s;
       if (auto s = client.stop_container((*container)->id, kFenceStopSeconds); !s) return s;
       ctx_.docker.invalidate();
+      if (auto s = set_aliases((*container)->id, old_, false); !s) return s;
     }
     return write_volume_files(ctx_, old_, {{"pgdata/standby.signal", "", 0600}});
+  }
+
+  // A node's aliases in the cluster's network: its name, and the
+  // read-write alias for the primary.
+  Status set_aliases(const std::string& container_id, const std::string& node, bool primary) {
+    std::vector<std::string> aliases{node};
+    if (primary) aliases.push_back(engine::read_write_alias(ctx_.spec.name));
+    Status set = ctx_.docker.client().set_network_aliases(
+        engine::docker_name(ctx_.spec.name, ctx_.spec.network.name), container_id, aliases);
+    ctx_.docker.invalidate();
+    return set;
+  }
+
+  // Its connections on the network end, and Docker may publish it at
+  // another port: it is waited for until it streams from the primary again.
+  Status move_alias_to_target(const std::string& target_id) {
+    ctx_.sessions.invalidate(target_);
+    if (auto s = set_aliases(target_id, target_, true); !s) return s;
+    if (auto s = wait_until_ready(ctx_, target_, target_id); !s) return s;
+    return wait_until_streaming(ctx_, target_, target_id);
   }
 
   Status promote() {
@@ -206,7 +238,10 @@ class PrimaryMove {
     spdlog::warn("switchover to {} called off ({}): starting {} again unchanged", target_, why.message(),
                  old_);
     auto& client = ctx_.docker.client();
-    Status back = client.update_restart_policy(old_id, engine::kNodeRestartPolicy);
+    Status back = set_aliases(old_id, old_, true);
+    if (auto target_id = node_container_id(ctx_, target_); back && target_id)
+      back = set_aliases(*target_id, target_, false);
+    if (back) back = client.update_restart_policy(old_id, engine::kNodeRestartPolicy);
     if (back) back = client.start_container(old_id);
     ctx_.docker.invalidate();
     if (back) back = wait_until_ready(ctx_, old_, old_id);

@@ -1,0 +1,131 @@
+// The high-availability benchmark (bench/ha.sh runs it; hidden from the
+// test run): the longest write outage a client sees, and the acknowledged
+// rows lost, for each operation that moves or restarts the primary, ROUNDS
+// times each. A client writes one row per statement all the time, through
+// whichever node takes writes, as libpq's target_session_attrs=read-write
+// does. One CSV line per round, to HA_BENCH_OUT (or stdout).
+#include <csignal>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+
+#include "tests/e2e/background_pgdecl.h"
+#include "tests/e2e/replica_fixture.h"
+#include "tests/e2e/steady_writer.h"
+
+namespace pgdecl::testing {
+namespace {
+
+int rounds() {
+  const char* text = std::getenv("ROUNDS");
+  return text ? std::max(1, std::atoi(text)) : 5;
+}
+
+void record(const std::string& operation, int round, SteadyWriter& writer, ClusterFixture& cluster) {
+  writer.stop();
+  const auto acknowledged = writer.acknowledged();
+  const long kept = SteadyWriter::kept(*cluster.connect(), acknowledged);
+  const std::string line = operation + "," + std::to_string(round) + "," +
+                           std::to_string(writer.longest_outage().count()) + "," +
+                           std::to_string(acknowledged.size()) + "," +
+                           std::to_string(static_cast<long>(acknowledged.size()) - kept) + "\n";
+  if (const char* out = std::getenv("HA_BENCH_OUT")) {
+    std::ofstream(out, std::ios::app) << line;
+  } else {
+    std::cout << line << std::flush;
+  }
+}
+
+const std::vector<std::string> kNodes{"master", "replica1", "replica2"};
+
+// Lets the writer reach a steady pace before the operation.
+void warm_up() { std::this_thread::sleep_for(std::chrono::milliseconds(1500)); }
+
+}  // namespace
+
+TEST_CASE("benchmark: write outage of a switchover", "[.][ha-bench]") {
+  ClusterFixture cluster("benchsw");
+  const std::string spec = replica_spec(cluster.name(), 2);
+  cluster.write_spec(spec);
+  REQUIRE(cluster.run("apply -f spec.yaml --auto-approve").exit_code == 0);
+  for (int round = 1; round <= rounds(); ++round) {
+    SteadyWriter writer(cluster, kNodes);
+    warm_up();
+    cluster.write_spec(spec + "primary: " + (round % 2 ? "replica1" : "master") + "\n");
+    REQUIRE(cluster.run("apply -f spec.yaml --auto-approve").exit_code == 0);
+    warm_up();
+    record("switchover", round, writer, cluster);
+  }
+}
+
+TEST_CASE("benchmark: write outage of a failover under reconcile", "[.][ha-bench]") {
+  ClusterFixture cluster("benchfo");
+  std::string spec = replica_spec(cluster.name(), 2);
+  const std::string parameters = "    work_mem: 8MB\n";
+  spec.replace(spec.find(parameters), parameters.size(),
+               parameters + "    synchronous_standby_names: 'ANY 1 (*)'\n");
+  cluster.write_spec(spec);
+  REQUIRE(cluster.run("apply -f spec.yaml --auto-approve").exit_code == 0);
+  for (int round = 1; round <= rounds(); ++round) {
+    SteadyWriter writer(cluster, kNodes);
+    BackgroundPgdecl reconcile(cluster.dir(), "reconcile -f spec.yaml --interval 1s");
+    REQUIRE(reconcile.wait_for_output("\"event\":\"in_sync\"", std::chrono::seconds(60)));
+    warm_up();
+    REQUIRE(run_command("docker kill " + cluster.name() + "-master").exit_code == 0);
+    // Back on the spec's primary (a failover, then a switchover back).
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+    bool settled = false;
+    while (!settled && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(500));
+      const std::string out = reconcile.out();
+      std::size_t in_sync = 0;
+      for (auto at = out.find("\"event\":\"in_sync\""); at != std::string::npos;
+           at = out.find("\"event\":\"in_sync\"", at + 1))
+        ++in_sync;
+      settled = in_sync >= 2;
+    }
+    REQUIRE(settled);
+    reconcile.signal(SIGTERM);
+    reconcile.wait(std::chrono::seconds(60));
+    record("failover", round, writer, cluster);
+  }
+}
+
+TEST_CASE("benchmark: write outage of a rolling image update", "[.][ha-bench]") {
+  ClusterFixture cluster("benchroll");
+  const std::string spec = replica_spec(cluster.name(), 2);
+  cluster.write_spec(spec);
+  REQUIRE(cluster.run("apply -f spec.yaml --auto-approve").exit_code == 0);
+  const std::string tag = "pgdecl-" + cluster.name() + ":rolled";
+  REQUIRE(run_command("docker tag postgres:15 " + tag).exit_code == 0);
+  cluster.remove_image_at_end(tag);
+  for (int round = 1; round <= rounds(); ++round) {
+    SteadyWriter writer(cluster, kNodes);
+    warm_up();
+    std::string rolled = spec;
+    if (round % 2) rolled.replace(rolled.find("tag: postgres:15"), 16, "tag: " + tag);
+    cluster.write_spec(rolled);
+    REQUIRE(cluster.run("apply -f spec.yaml --auto-approve").exit_code == 0);
+    warm_up();
+    record("rolling_image", round, writer, cluster);
+  }
+}
+
+TEST_CASE("benchmark: write outage of a restart-only setting", "[.][ha-bench]") {
+  ClusterFixture cluster("benchrestart");
+  cluster.write_spec(replica_spec(cluster.name(), 2));
+  REQUIRE(cluster.run("apply -f spec.yaml --auto-approve").exit_code == 0);
+  for (int round = 1; round <= rounds(); ++round) {
+    SteadyWriter writer(cluster, kNodes);
+    warm_up();
+    std::string spec = replica_spec(cluster.name(), 2);
+    spec.replace(spec.find("max_connections: 50"), 19,
+                 round % 2 ? "max_connections: 60" : "max_connections: 50");
+    cluster.write_spec(spec);
+    REQUIRE(cluster.run("apply -f spec.yaml --auto-approve").exit_code == 0);
+    warm_up();
+    record("restart_setting", round, writer, cluster);
+  }
+}
+
+}  // namespace pgdecl::testing
