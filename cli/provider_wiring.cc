@@ -8,6 +8,7 @@
 #include "providers/docker/resource_providers.h"
 #include "providers/postgres/catalog/catalog_providers.h"
 #include "providers/postgres/config/config_providers.h"
+#include "providers/postgres/ha/primary_update.h"
 #include "providers/postgres/node/node_providers.h"
 #include "providers/postgres/node/published_address.h"
 #include "providers/postgres/replication/replica_providers.h"
@@ -64,6 +65,10 @@ Result<std::unique_ptr<ProviderWiring>> ProviderWiring::connect(const spec::Clus
   wiring->node_context = std::make_unique<pg::NodeContext>(
       pg::NodeContext{*wiring->snapshot, spec, *wiring->sessions, options.timeout});
   wiring->node_context->force = options.force;
+  pg::NodeContext& context = *wiring->node_context;
+  context.move_writes_away = [&context](const std::function<Status()>& change) {
+    return pg::with_writes_moved_away(context, change);
+  };
   wiring->node_context->last_primary_lsn = options.last_primary_lsn;
   wiring->node_context->primary_unanswered_since = options.primary_unanswered_since;
   for (const auto& role : spec.roles) {

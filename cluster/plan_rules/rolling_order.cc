@@ -79,9 +79,16 @@ void roll_over_nodes(Plan& plan, const spec::ClusterSpec& spec) {
     }
     return false;
   };
-  if (any_waits(replicas.front(), master) || any_waits(master, replicas.back())) return;
-  wait_for(plan, *master.first, *replicas.back().last);
-  master.first->reasons.push_back("the master goes last, once every replica streams again");
+  if (any_waits(replicas.front(), master)) return;
+  if (!any_waits(master, replicas.back())) {
+    wait_for(plan, *master.first, *replicas.back().last);
+    master.first->reasons.push_back("the master goes last, once every replica streams again");
+  }
+  if (spec.ha.primary_update == spec::PrimaryUpdate::kSwitchover) {
+    master.first->reasons.push_back(
+        "writes move to a streaming replica by a switchover first, and back after (ha.primary_update: "
+        "switchover)");
+  }
 }
 
 }  // namespace pgdecl::engine

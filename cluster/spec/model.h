@@ -130,6 +130,11 @@ struct DatabaseSpec {
   SourcePos pos;
 };
 
+// How a change that takes the primary down (a new image, a restart for a
+// setting) reaches it: writes moved to a replica first by a switchover, and
+// back after, or a restart in place.
+enum class PrimaryUpdate { kSwitchover, kRestart };
+
 // How the cluster's primary may move.
 struct HaSpec {
   // The most WAL a replica may lag behind the primary, in bytes, and still
@@ -142,6 +147,7 @@ struct HaSpec {
   // After a failover, whether the cluster goes back to the spec's primary
   // (a switchover, once that node streams again) or stays where it is.
   bool failback = true;
+  PrimaryUpdate primary_update = PrimaryUpdate::kSwitchover;
   SourcePos pos;
 };
 

@@ -192,7 +192,7 @@ std::optional<std::chrono::milliseconds> read_duration(Reader& reader, const Ent
 void read_ha(Reader& reader, const Entry& entry, HaSpec& ha) {
   ha.pos = entry.key_pos;
   if (!reader.is_map(entry)) return;
-  MapReader map(reader, entry, {"max_lag", "failover_delay", "failback"});
+  MapReader map(reader, entry, {"max_lag", "failover_delay", "failback", "primary_update"});
   if (const Entry* lag = map.find("max_lag")) {
     if (auto bytes = read_size(reader, *lag)) ha.max_lag_bytes = *bytes;
   }
@@ -200,6 +200,10 @@ void read_ha(Reader& reader, const Entry& entry, HaSpec& ha) {
     if (auto duration = read_duration(reader, *delay)) ha.failover_delay = *duration;
   }
   if (auto failback = map.boolean("failback")) ha.failback = *failback;
+  if (const Entry* update = map.find("primary_update")) {
+    if (auto word = reader.word(*update, {"switchover", "restart"}))
+      ha.primary_update = *word == "restart" ? PrimaryUpdate::kRestart : PrimaryUpdate::kSwitchover;
+  }
 }
 
 void read_primary(Reader& reader, const Entry& entry, ClusterSpec& spec) {

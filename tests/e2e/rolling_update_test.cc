@@ -27,8 +27,9 @@ TEST_CASE("a new image reaches the replicas one at a time and the master last, l
   INFO(plan.out);
   CHECK(contains(plan.out, "one replica at a time: it waits until docker_container.replica1 streams again"));
   CHECK(contains(plan.out, "the master goes last, once every replica streams again"));
+  CHECK(contains(plan.out, "writes move to a streaming replica by a switchover first, and back after"));
 
-  SteadyWriter writer(cluster);
+  SteadyWriter writer(cluster, {"master", "replica1", "replica2"});
   auto applied = cluster.run("apply -f spec.yaml --auto-approve");
   INFO(applied.out << applied.err);
   REQUIRE(applied.exit_code == 0);
@@ -40,6 +41,9 @@ TEST_CASE("a new image reaches the replicas one at a time and the master last, l
   CHECK(at("docker_container.replica1: done after") < at("docker_container.replica2: Replacing..."));
   CHECK(at("docker_container.replica2: done after") < at("docker_container.master: Replacing..."));
 
+  // The master was made again as a replica while replica1 took the writes,
+  // and took them back.
+  CHECK(read_write_alias_target(cluster, "replica2") == node_address(cluster, "master"));
   for (const char* node : {"master", "replica1", "replica2"}) {
     auto container = cluster.docker().inspect_container(cluster.name() + "-" + node);
     REQUIRE(container);

@@ -121,3 +121,39 @@ TEST_CASE("a switchover to a replica that lags beyond ha.max_lag is refused by p
 }
 
 }  // namespace pgdecl::testing
+
+namespace pgdecl::testing {
+
+TEST_CASE("a setting read only at start reaches the primary while a replica takes the writes",
+          "[e2e][docker][postgres][replica][switchover]") {
+  ClusterFixture cluster("switchrestart");
+  cluster.write_spec(replica_spec(cluster.name(), 1));
+  REQUIRE(cluster.run("apply -f spec.yaml --auto-approve").exit_code == 0);
+  const std::string started = scalar(*cluster.connect(), kStartTime);
+
+  SteadyWriter writer(cluster, {"master", "replica1"});
+  std::string raised = replica_spec(cluster.name(), 1);
+  raised.replace(raised.find("max_connections: 50"), 19, "max_connections: 60");
+  cluster.write_spec(raised);
+  auto plan = cluster.run("plan -f spec.yaml");
+  INFO(plan.out);
+  CHECK(contains(plan.out, "writes move to a streaming replica by a switchover first, and back after"));
+  auto applied = cluster.run("apply -f spec.yaml --auto-approve");
+  INFO(applied.out << applied.err);
+  REQUIRE(applied.exit_code == 0);
+
+  auto master = connect_node(cluster, "master");
+  CHECK(scalar(*master, "show max_connections") == "60");
+  CHECK(scalar(*master, kStartTime) != started);
+  CHECK(in_recovery(cluster, "master") == "false");
+  CHECK(seen_by(cluster, "master", "replica1") == "streaming");
+  CHECK(cluster.run("plan -f spec.yaml --detailed-exitcode").exit_code == 0);
+
+  writer.stop();
+  const auto acknowledged = writer.acknowledged();
+  INFO("longest write outage: " << writer.longest_outage().count() << " ms");
+  REQUIRE(acknowledged.size() > 0);
+  CHECK(SteadyWriter::kept(*cluster.connect(), acknowledged) == static_cast<long>(acknowledged.size()));
+}
+
+}  // namespace pgdecl::testing

@@ -125,7 +125,9 @@ TEST_CASE("a new image reaches the replicas one at a time, the master last", "[u
   CHECK(depends(plan, "docker_container.replica2", "docker_container.replica1"));
   CHECK(depends(plan, "docker_container.master", "docker_container.replica2"));
   CHECK_FALSE(depends(plan, "docker_container.replica1", "docker_container.replica2"));
-  CHECK(plan.changes[0].reasons.back() == "the master goes last, once every replica streams again");
+  CHECK(plan.changes[0].reasons.at(0) == "the master goes last, once every replica streams again");
+  // By default writes move away meanwhile (ha.primary_update: switchover).
+  CHECK(plan.changes[0].reasons.at(1).find("writes move to a streaming replica by a switchover first") == 0);
   CHECK(plan.changes[2].reasons.back() ==
         "one replica at a time: it waits until docker_container.replica1 streams again");
 }
@@ -143,10 +145,14 @@ TEST_CASE("restarts reach the replicas one at a time, in the order the standby m
   const Plan raised = every_node("50", "60");
   CHECK(depends(raised, "pg_settings.replica2", "pg_settings.replica1"));
   CHECK(depends(raised, "pg_settings.master", "pg_settings.replica2"));
-  // order_restarts said the master goes last already: said once.
-  CHECK(raised.changes[0].reasons.size() == 1);
-
+  // order_restarts said the master goes last already: said once, and that
+  // writes move away meanwhile.
+  REQUIRE(raised.changes[0].reasons.size() == 2);
+  CHECK(raised.changes[0].reasons[1].find("writes move to a streaming replica") == 0);
   const Plan lowered = every_node("60", "50");
+  // A lowered minimum restarts the master first, in place.
+  for (const auto& reason : lowered.changes[0].reasons)
+    CHECK(reason.find("writes move") == std::string::npos);
   CHECK(depends(lowered, "pg_settings.replica1", "pg_settings.master"));
   CHECK(depends(lowered, "pg_settings.replica2", "pg_settings.replica1"));
   CHECK_FALSE(depends(lowered, "pg_settings.master", "pg_settings.replica2"));

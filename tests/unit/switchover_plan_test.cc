@@ -9,7 +9,7 @@
 #include "cluster/plan_rules/switchover_order.h"
 #include "cluster/spec/loader.h"
 #include "engine/model/details.h"
-#include "providers/postgres/replication/switchover.h"
+#include "providers/postgres/ha/switchover.h"
 #include "tests/support/fake_node_world.h"
 
 using namespace pgdecl;

@@ -5,6 +5,7 @@
 #include "providers/postgres/config/server_settings.h"
 #include "providers/postgres/config/setting_value.h"
 #include "providers/postgres/config/settings_live.h"
+#include "providers/postgres/ha/primary_update.h"
 #include "providers/postgres/node/node_files.h"
 #include "providers/postgres/node/node_probe.h"
 #include "providers/postgres/node/node_readiness.h"
@@ -102,6 +103,18 @@ class SettingsProvider : public engine::ResourceProvider {
       if (!listed) change.changes.push_back({name, parameter.display, value});
     }
     if (!change.changes.empty()) change.action = engine::Action::kUpdate;
+  }
+
+  // Whether the primary's settings step comes after replicas' steps (the
+  // rolling order): then writes can move to one of them while it restarts.
+  void begin_apply(const engine::Plan& plan) override {
+    primary_last_ = false;
+    auto edges = plan.order.find(Address{resource_type::kSettings, ctx_.spec.primary().name}.to_string());
+    if (edges == plan.order.end()) return;
+    for (const auto& earlier : edges->second) {
+      auto address = Address::parse(earlier);
+      primary_last_ = primary_last_ || (address && !ctx_.spec.is_master(address->name));
+    }
   }
 
   ApplyOutcome apply(const PlannedChange& change) override {
@@ -205,6 +218,11 @@ class SettingsProvider : public engine::ResourceProvider {
   // started with it, and the apply fails with the server's words.
   Status restart_or_put_back(const std::string& node, const std::string& container_id,
                              const Pending& pending) {
+    // The switchover away starts the old primary again, as a standby, on
+    // the file just written: that is its restart.
+    if (ctx_.spec.is_master(node) && primary_last_) {
+      if (auto moved = with_writes_moved_away(ctx_, [] { return Status::ok(); })) return *moved;
+    }
     if (!ctx_.spec.is_master(node)) {
       // Not fatal: a standby that cannot start yet is put back below.
       if (auto s = wait_until_caught_up(ctx_, node); !s) spdlog::warn("{}: {}", node, s.message());
@@ -228,6 +246,7 @@ class SettingsProvider : public engine::ResourceProvider {
   }
 
   NodeContext& ctx_;
+  bool primary_last_ = false;
 };
 
 }  // namespace

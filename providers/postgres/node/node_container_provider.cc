@@ -125,17 +125,41 @@ class NodeContainerProvider : public engine::ResourceProvider {
   // them to stream: that step does, or the apply's last check).
   void begin_apply(const engine::Plan& plan) override {
     replicas_mended_.clear();
+    primary_last_.clear();
     for (const auto& change : plan.changes) {
       if (change.address.type == resource_type::kContainer && makes_new_data(change) &&
           !is_replica(change.address.name) && !after_replica_containers(plan, change.address)) {
         master_started_.arm();
       }
+      if (change.address.type == resource_type::kContainer && !is_replica(change.address.name) &&
+          after_replica_containers(plan, change.address))
+        primary_last_.insert(change.address.name);
       if (change.address.type == resource_type::kReplica && change.is_change())
         replicas_mended_.insert(change.address.name);
     }
   }
 
+  // The primary's container made again last, after the replicas' (a new
+  // image): with writes moved to a replica meanwhile, as the spec says.
   ApplyOutcome apply(const PlannedChange& change) override {
+    if (change.action == engine::Action::kReplace && !is_replica(change.address.name) &&
+        primary_last_.count(change.address.name) && ctx_.move_writes_away) {
+      std::optional<LiveResource> made;
+      auto moved = ctx_.move_writes_away([&] {
+        ApplyOutcome outcome = apply_here(change);
+        made = outcome.live;
+        return outcome.status;
+      });
+      if (moved) {
+        auto live = read(change.address);
+        return {*moved, live && *live ? *live : made};
+      }
+    }
+    return apply_here(change);
+  }
+
+ private:
+  ApplyOutcome apply_here(const PlannedChange& change) {
     const std::string node = change.address.name;
     if (makes_new_data(change)) ctx_.sessions.expect_system_identifier(node, std::nullopt);
     if (change.action == engine::Action::kDelete || change.action == engine::Action::kReplace) {
@@ -182,7 +206,6 @@ class NodeContainerProvider : public engine::ResourceProvider {
     return {ready, known};
   }
 
- private:
   bool is_replica(const std::string& node) const { return !ctx_.spec.is_master(node); }
 
   // The master's container replaced last, after the replicas' (a rolling
@@ -190,8 +213,11 @@ class NodeContainerProvider : public engine::ResourceProvider {
   static bool after_replica_containers(const engine::Plan& plan, const Address& master) {
     auto edges = plan.order.find(master.to_string());
     if (edges == plan.order.end()) return false;
-    return std::any_of(edges->second.begin(), edges->second.end(), [](const std::string& address) {
-      return address.rfind(std::string(resource_type::kContainer) + ".", 0) == 0;
+    // A replica's last step down: its container, or its restart after it.
+    return std::any_of(edges->second.begin(), edges->second.end(), [&](const std::string& address) {
+      auto step = Address::parse(address);
+      return step && step->name != master.name &&
+             (step->type == resource_type::kContainer || step->type == resource_type::kSettings);
     });
   }
 
@@ -339,6 +365,7 @@ class NodeContainerProvider : public engine::ResourceProvider {
   NodeContext& ctx_;
   StartGate master_started_;
   std::set<std::string> replicas_mended_;
+  std::set<std::string> primary_last_;  // the primary, when its container is made again after the replicas
 };
 
 }  // namespace

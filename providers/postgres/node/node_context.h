@@ -43,6 +43,10 @@ struct NodeContext {
   // apply --force: a failover goes ahead when the old primary cannot be
   // fenced, or when the replica it promotes lags beyond ha.max_lag.
   bool force = false;
+  // How a change that takes the primary down moves writes away first
+  // (pg::with_writes_moved_away, wired in from providers/postgres/ha): the
+  // change's status, or nullopt when it is to be made in place.
+  std::function<std::optional<Status>(const std::function<Status()>& change)> move_writes_away{};
 };
 
 // The spec of a node by name: a replica's, or else the master's.

@@ -5,8 +5,8 @@
 #include "cluster/desired/desired.h"
 #include "cluster/desired/primary_facts.h"
 #include "engine/model/details.h"
+#include "providers/postgres/ha/switchover.h"
 #include "providers/postgres/replication/replica_providers.h"
-#include "providers/postgres/replication/switchover.h"
 
 namespace pgdecl::pg {
 namespace {

@@ -1,4 +1,4 @@
-#include "providers/postgres/replication/rewind.h"
+#include "providers/postgres/ha/rewind.h"
 
 #include "cluster/layout/naming.h"
 #include "cluster/render/replica_config.h"

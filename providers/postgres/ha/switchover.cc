@@ -1,4 +1,4 @@
-#include "providers/postgres/replication/switchover.h"
+#include "providers/postgres/ha/switchover.h"
 
 #include <spdlog/spdlog.h>
 
@@ -9,11 +9,11 @@
 #include "cluster/layout/naming.h"
 #include "cluster/render/postgres_config.h"
 #include "cluster/render/replica_config.h"
+#include "providers/postgres/ha/rewind.h"
 #include "providers/postgres/node/node_files.h"
 #include "providers/postgres/node/node_readiness.h"
 #include "providers/postgres/node/replica_data.h"
 #include "providers/postgres/node/replica_health.h"
-#include "providers/postgres/replication/rewind.h"
 
 namespace pgdecl::pg {
 namespace {
