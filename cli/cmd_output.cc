@@ -6,6 +6,7 @@
 #include "cli/options.h"
 #include "cli/output.h"
 #include "cli/session.h"
+#include "cluster/layout/naming.h"
 #include "providers/docker/client.h"
 #include "providers/postgres/node/client_uris.h"
 
@@ -26,7 +27,10 @@ Result<std::map<std::string, std::string>> read_outputs(const spec::ClusterSpec&
                           " can be reached now: none runs, and none has a fixed port; run pgdecl apply");
   }
   const pg::ClientUris uris = pg::client_uris(*endpoints, options.output_database);
-  return std::map<std::string, std::string>{{"primary_uri", uris.read_write},
+  // Inside the cluster's network the primary has a name of its own, which
+  // pgdecl moves with it.
+  return std::map<std::string, std::string>{{"network_primary_host", engine::read_write_alias(spec.name)},
+                                            {"primary_uri", uris.read_write},
                                             {"read_only_uri", uris.read_only}};
 }
 
@@ -43,7 +47,8 @@ int command_output(const Options& options) {
   if (!options.output_name.empty()) {
     auto found = outputs->find(options.output_name);
     if (found == outputs->end()) {
-      print_error("no output named " + options.output_name + " (there are primary_uri and read_only_uri)");
+      print_error("no output named " + options.output_name +
+                  " (there are network_primary_host, primary_uri and read_only_uri)");
       return kExitError;
     }
     // As `terraform output -raw`: the bare value, for a script to use.

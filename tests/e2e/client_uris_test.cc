@@ -70,7 +70,9 @@ TEST_CASE("output prints URIs that reach the node taking writes, and a replica f
   CHECK(parsed.at("primary_uri").at("value") == primary);
   CHECK(parsed.at("read_only_uri").at("value") == read_only);
   auto listed = cluster.run("output -f spec.yaml");
-  CHECK(listed.out == "primary_uri = \"" + primary + "\"\nread_only_uri = \"" + read_only + "\"\n");
+  CHECK(listed.out == "network_primary_host = \"" + cluster.name() + "-rw\"\nprimary_uri = \"" + primary +
+                          "\"\nread_only_uri = \"" + read_only + "\"\n");
+  CHECK(parsed.at("network_primary_host").at("value") == cluster.name() + "-rw");
 
   // With the master down, no host takes writes: libpq says so rather than
   // writing to a standby; reads still find the replica.
@@ -80,6 +82,6 @@ TEST_CASE("output prints URIs that reach the node taking writes, and a replica f
 
   auto unknown = cluster.run("output -f spec.yaml nonsense");
   CHECK(unknown.exit_code == 1);
-  CHECK(unknown.err.find("no output named nonsense (there are primary_uri and read_only_uri)") !=
-        std::string::npos);
+  CHECK(unknown.err.find("no output named nonsense (there are network_primary_host, primary_uri and "
+                         "read_only_uri)") != std::string::npos);
 }

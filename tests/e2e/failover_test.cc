@@ -51,11 +51,7 @@ TEST_CASE(
     "a killed primary is failed over under reconcile, fenced, rejoined, and the spec's primary comes back",
     "[e2e][docker][postgres][replica][failover]") {
   ClusterFixture cluster("failover");
-  std::string spec = replica_spec(cluster.name(), 2);
-  const std::string parameters = "    work_mem: 8MB\n";
-  spec.replace(spec.find(parameters), parameters.size(),
-               parameters + "    synchronous_standby_names: 'ANY 1 (*)'\n");
-  cluster.write_spec(spec);
+  cluster.write_spec(synchronous_replica_spec(cluster.name(), 2));
   REQUIRE(cluster.run("apply -f spec.yaml --auto-approve").exit_code == 0);
 
   SteadyWriter writer(cluster, {"master", "replica1", "replica2"});
@@ -103,11 +99,7 @@ TEST_CASE(
   CHECK(status.exit_code == 0);
   CHECK(cluster.run("plan -f spec.yaml --detailed-exitcode").exit_code == 0);
 
-  writer.stop();
-  const auto acknowledged = writer.acknowledged();
-  INFO("longest write outage: " << writer.longest_outage().count() << " ms");
-  REQUIRE(acknowledged.size() > 0);
-  CHECK(SteadyWriter::kept(*cluster.connect(), acknowledged) == static_cast<long>(acknowledged.size()));
+  writer.check_nothing_lost();
 }
 
 TEST_CASE("after a failover the old primary, started again by hand, serves only as a read-only standby",

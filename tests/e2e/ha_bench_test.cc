@@ -21,10 +21,10 @@ int rounds() {
   return text ? std::max(1, std::atoi(text)) : 5;
 }
 
-void record(const std::string& operation, int round, SteadyWriter& writer, ClusterFixture& cluster) {
+void record(const std::string& operation, int round, SteadyWriter& writer) {
   writer.stop();
   const auto acknowledged = writer.acknowledged();
-  const long kept = SteadyWriter::kept(*cluster.connect(), acknowledged);
+  const long kept = writer.kept_on_primary(acknowledged);
   const std::string line = operation + "," + std::to_string(round) + "," +
                            std::to_string(writer.longest_outage().count()) + "," +
                            std::to_string(acknowledged.size()) + "," +
@@ -54,17 +54,13 @@ TEST_CASE("benchmark: write outage of a switchover", "[.][ha-bench]") {
     cluster.write_spec(spec + "primary: " + (round % 2 ? "replica1" : "master") + "\n");
     REQUIRE(cluster.run("apply -f spec.yaml --auto-approve").exit_code == 0);
     warm_up();
-    record("switchover", round, writer, cluster);
+    record("switchover", round, writer);
   }
 }
 
 TEST_CASE("benchmark: write outage of a failover under reconcile", "[.][ha-bench]") {
   ClusterFixture cluster("benchfo");
-  std::string spec = replica_spec(cluster.name(), 2);
-  const std::string parameters = "    work_mem: 8MB\n";
-  spec.replace(spec.find(parameters), parameters.size(),
-               parameters + "    synchronous_standby_names: 'ANY 1 (*)'\n");
-  cluster.write_spec(spec);
+  cluster.write_spec(synchronous_replica_spec(cluster.name(), 2));
   REQUIRE(cluster.run("apply -f spec.yaml --auto-approve").exit_code == 0);
   for (int round = 1; round <= rounds(); ++round) {
     SteadyWriter writer(cluster, kNodes);
@@ -87,7 +83,7 @@ TEST_CASE("benchmark: write outage of a failover under reconcile", "[.][ha-bench
     REQUIRE(settled);
     reconcile.signal(SIGTERM);
     reconcile.wait(std::chrono::seconds(60));
-    record("failover", round, writer, cluster);
+    record("failover", round, writer);
   }
 }
 
@@ -107,7 +103,7 @@ TEST_CASE("benchmark: write outage of a rolling image update", "[.][ha-bench]") 
     cluster.write_spec(rolled);
     REQUIRE(cluster.run("apply -f spec.yaml --auto-approve").exit_code == 0);
     warm_up();
-    record("rolling_image", round, writer, cluster);
+    record("rolling_image", round, writer);
   }
 }
 
@@ -124,7 +120,7 @@ TEST_CASE("benchmark: write outage of a restart-only setting", "[.][ha-bench]") 
     cluster.write_spec(spec);
     REQUIRE(cluster.run("apply -f spec.yaml --auto-approve").exit_code == 0);
     warm_up();
-    record("restart_setting", round, writer, cluster);
+    record("restart_setting", round, writer);
   }
 }
 

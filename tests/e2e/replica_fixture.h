@@ -27,6 +27,15 @@ inline std::string replica_spec(const std::string& cluster, int count) {
          "    password: { generate: true }\n";
 }
 
+// The same, where a commit is acknowledged once a replica has it.
+inline std::string synchronous_replica_spec(const std::string& cluster, int count) {
+  std::string spec = replica_spec(cluster, count);
+  const std::string parameters = "    work_mem: 8MB\n";
+  spec.replace(spec.find(parameters), parameters.size(),
+               parameters + "    synchronous_standby_names: 'ANY 1 (*)'\n");
+  return spec;
+}
+
 inline int node_port(ClusterFixture& cluster, const std::string& node) {
   auto c = cluster.docker().inspect_container(cluster.name() + "-" + node);
   REQUIRE(c);

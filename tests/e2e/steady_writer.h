@@ -28,7 +28,9 @@ class SteadyWriter {
   explicit SteadyWriter(ClusterFixture& cluster, const std::vector<std::string>& nodes = {"master"})
       : docker_(cluster.docker()), password_(cluster.superuser_password()) {
     for (const auto& node : nodes) containers_.push_back(cluster.name() + "-" + node);
-    REQUIRE(cluster.connect()->execute("create table if not exists steady (id bigint primary key)"));
+    auto primary = open_primary();
+    REQUIRE(primary);
+    REQUIRE(primary->execute("create table if not exists steady (id bigint primary key)"));
     thread_ = std::thread([this] { run(); });
   }
   ~SteadyWriter() { stop(); }
@@ -45,6 +47,24 @@ class SteadyWriter {
   std::chrono::milliseconds longest_outage() {
     std::lock_guard lock(mutex_);
     return longest_gap_;
+  }
+
+  // Stops the writer and checks that the primary holds every row it had
+  // acknowledged; the longest outage is told with any failure.
+  void check_nothing_lost() {
+    stop();
+    const auto rows = acknowledged();
+    INFO("longest write outage: " << longest_outage().count() << " ms");
+    REQUIRE(rows.size() > 0);
+    auto primary = open_primary();
+    REQUIRE(primary);
+    CHECK(kept(*primary, rows) == static_cast<long>(rows.size()));
+  }
+
+  // How many of `rows` the node that takes writes now holds; -1 when none does.
+  long kept_on_primary(const std::vector<long>& rows) {
+    auto primary = open_primary();
+    return primary ? kept(*primary, rows) : -1;
   }
 
   // How many acknowledged rows the master holds now (all, unless one was lost).

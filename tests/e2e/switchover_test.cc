@@ -32,6 +32,18 @@ std::string seen_by(ClusterFixture& cluster, const std::string& primary, const s
                         "' and state = 'streaming'");
 }
 
+// `primary` takes writes, the others stream from it, and <cluster>-rw
+// names it inside the network.
+void check_primary_is(ClusterFixture& cluster, const std::string& primary,
+                      const std::vector<std::string>& others) {
+  CHECK(in_recovery(cluster, primary) == "false");
+  for (const auto& other : others) {
+    CHECK(in_recovery(cluster, other) == "true");
+    CHECK(seen_by(cluster, primary, other) == "streaming");
+  }
+  CHECK(read_write_alias_target(cluster, others.back()) == node_address(cluster, primary));
+}
+
 }  // namespace
 
 TEST_CASE("a switchover there and back loses no acknowledged row and rewinds the old primary in place",
@@ -55,12 +67,8 @@ TEST_CASE("a switchover there and back loses no acknowledged row and rewinds the
   auto there = cluster.run("apply -f spec.yaml --auto-approve");
   INFO(there.out << there.err);
   REQUIRE(there.exit_code == 0);
-  CHECK(in_recovery(cluster, "replica1") == "false");
-  CHECK(in_recovery(cluster, "master") == "true");
-  CHECK(seen_by(cluster, "replica1", "master") == "streaming");
-  CHECK(seen_by(cluster, "replica1", "replica2") == "streaming");
+  check_primary_is(cluster, "replica1", {"master", "replica2"});
   CHECK(pg_version_inode(cluster, "master") == master_inode);
-  CHECK(read_write_alias_target(cluster, "replica2") == node_address(cluster, "replica1"));
   auto settled = cluster.run("plan -f spec.yaml --detailed-exitcode");
   INFO(settled.out);
   CHECK(settled.exit_code == 0);
@@ -71,20 +79,12 @@ TEST_CASE("a switchover there and back loses no acknowledged row and rewinds the
   auto back = cluster.run("apply -f spec.yaml --auto-approve");
   INFO(back.out << back.err);
   REQUIRE(back.exit_code == 0);
-  CHECK(in_recovery(cluster, "master") == "false");
-  CHECK(in_recovery(cluster, "replica1") == "true");
-  CHECK(seen_by(cluster, "master", "replica1") == "streaming");
-  CHECK(seen_by(cluster, "master", "replica2") == "streaming");
+  check_primary_is(cluster, "master", {"replica1", "replica2"});
   CHECK(pg_version_inode(cluster, "master") == master_inode);
   CHECK(pg_version_inode(cluster, "replica1") == replica1_inode);
-  CHECK(read_write_alias_target(cluster, "replica2") == node_address(cluster, "master"));
   CHECK(cluster.run("plan -f spec.yaml --detailed-exitcode").exit_code == 0);
 
-  writer.stop();
-  const auto acknowledged = writer.acknowledged();
-  INFO("longest write outage: " << writer.longest_outage().count() << " ms");
-  REQUIRE(acknowledged.size() > 0);
-  CHECK(SteadyWriter::kept(*cluster.connect(), acknowledged) == static_cast<long>(acknowledged.size()));
+  writer.check_nothing_lost();
 }
 
 TEST_CASE("a switchover to a replica that lags beyond ha.max_lag is refused by plan, which says why",
@@ -145,15 +145,10 @@ TEST_CASE("a setting read only at start reaches the primary while a replica take
   auto master = connect_node(cluster, "master");
   CHECK(scalar(*master, "show max_connections") == "60");
   CHECK(scalar(*master, kStartTime) != started);
-  CHECK(in_recovery(cluster, "master") == "false");
-  CHECK(seen_by(cluster, "master", "replica1") == "streaming");
+  check_primary_is(cluster, "master", {"replica1"});
   CHECK(cluster.run("plan -f spec.yaml --detailed-exitcode").exit_code == 0);
 
-  writer.stop();
-  const auto acknowledged = writer.acknowledged();
-  INFO("longest write outage: " << writer.longest_outage().count() << " ms");
-  REQUIRE(acknowledged.size() > 0);
-  CHECK(SteadyWriter::kept(*cluster.connect(), acknowledged) == static_cast<long>(acknowledged.size()));
+  writer.check_nothing_lost();
 }
 
 }  // namespace pgdecl::testing

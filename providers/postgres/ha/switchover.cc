@@ -92,14 +92,18 @@ class PrimaryMove {
       spdlog::warn("{}: not fenced ({}); promoting {} all the same (--force)", old_, fenced.message(),
                    target_);
     }
-    if (Status promoted = promote(); !promoted) return promoted.with_context("promoting " + target_);
-    spdlog::info("{}: promoted; {} is fenced", target_, old_);
+    // The read-write alias first: once the target takes writes, the name
+    // already leads there. (Its connections on the network end with it;
+    // nothing is written through them while the primary is away.)
     if (auto target_id = node_container_id(ctx_, target_); target_id) {
+      ctx_.sessions.invalidate(target_);
       if (auto s = set_aliases(*target_id, target_, true); !s)
         spdlog::warn("{}: the read-write alias did not move to it: {}", target_, s.message());
-      else if (auto ready = wait_until_ready(ctx_, target_, *target_id); !ready)
+      if (auto ready = wait_until_ready(ctx_, target_, *target_id); !ready)
         return ready.with_context(target_ + " after it took the read-write alias");
     }
+    if (Status promoted = promote(); !promoted) return promoted.with_context("promoting " + target_);
+    spdlog::info("{}: promoted; {} is fenced", target_, old_);
     if (ctx_.primary_moved) ctx_.primary_moved(target_);
     if (auto s = make_slots(); !s) return s.with_context("making the new primary's slots");
     repoint_nodes();
