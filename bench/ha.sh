@@ -16,8 +16,12 @@
 #                    'ANY 1 (*)'; the outage runs from the kill to the first write
 #                    acknowledged by the promoted replica (the switchover back that
 #                    follows is in the same round: the longest gap is the failover's)
-#   rolling_image    the image tag flipped: every container made again, master last
-#   restart_setting  max_connections flipped: a restart of every node, master last
+#   rolling_image    the image tag flipped: every container made again, master last,
+#                    with writes moved to a replica meanwhile (ha.primary_update: switchover)
+#   restart_setting  max_connections flipped: a restart of every node, master last, the same
+#   rolling_image_in_place, restart_setting_in_place
+#                    the baselines, in the same run: the master restarted in place
+#                    (ha.primary_update: restart), as every release before did
 #
 # Results: bench/results/ha-<UTC>/raw.csv (operation,round,outage_ms,acknowledged,lost)
 # and summary.md with the median and the worst of each operation.
@@ -38,12 +42,16 @@ ROUNDS="$ROUNDS" HA_BENCH_OUT="$OUT/raw.csv" "$BUILD/tests/e2e_tests" "[ha-bench
 python3 - "$OUT/raw.csv" >"$OUT/summary.md" <<'PY'
 import csv, statistics, sys
 rows = list(csv.DictReader(open(sys.argv[1])))
-print("| operation | rounds | median outage (ms) | worst outage (ms) | acknowledged rows | lost |")
-print("|---|---|---|---|---|---|")
-for op in dict.fromkeys(r["operation"] for r in rows):
+def median(op):
+    return statistics.median(int(r["outage_ms"]) for r in rows if r["operation"] == op)
+ops = list(dict.fromkeys(r["operation"] for r in rows))
+print("| operation | rounds | median outage (ms) | worst outage (ms) | against in place | acknowledged rows | lost |")
+print("|---|---|---|---|---|---|---|")
+for op in ops:
     mine = [r for r in rows if r["operation"] == op]
     outage = [int(r["outage_ms"]) for r in mine]
-    print(f"| {op} | {len(mine)} | {statistics.median(outage):.0f} | {max(outage)} | "
+    ratio = f"{median(op) / median(op + '_in_place'):.2f}" if op + "_in_place" in ops else ""
+    print(f"| {op} | {len(mine)} | {median(op):.0f} | {max(outage)} | {ratio} | "
           f"{sum(int(r['acknowledged']) for r in mine)} | {sum(int(r['lost']) for r in mine)} |")
 PY
 cat "$OUT/summary.md"

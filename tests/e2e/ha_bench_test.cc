@@ -87,40 +87,49 @@ TEST_CASE("benchmark: write outage of a failover under reconcile", "[.][ha-bench
   }
 }
 
+// The primary's own step by a switchover and back (the default), or, as
+// the baseline measured in the same run, by a restart in place.
+const std::vector<std::pair<std::string, std::string>> kPrimaryUpdates{
+    {"", ""}, {"_in_place", "ha:\n  primary_update: restart\n"}};
+
 TEST_CASE("benchmark: write outage of a rolling image update", "[.][ha-bench]") {
-  ClusterFixture cluster("benchroll");
-  const std::string spec = replica_spec(cluster.name(), 2);
-  cluster.write_spec(spec);
-  REQUIRE(cluster.run("apply -f spec.yaml --auto-approve").exit_code == 0);
-  const std::string tag = "pgdecl-" + cluster.name() + ":rolled";
-  REQUIRE(run_command("docker tag postgres:15 " + tag).exit_code == 0);
-  cluster.remove_image_at_end(tag);
-  for (int round = 1; round <= rounds(); ++round) {
-    SteadyWriter writer(cluster, kNodes);
-    warm_up();
-    std::string rolled = spec;
-    if (round % 2) rolled.replace(rolled.find("tag: postgres:15"), 16, "tag: " + tag);
-    cluster.write_spec(rolled);
+  for (const auto& [suffix, ha] : kPrimaryUpdates) {
+    ClusterFixture cluster("benchroll");
+    const std::string spec = replica_spec(cluster.name(), 2) + ha;
+    cluster.write_spec(spec);
     REQUIRE(cluster.run("apply -f spec.yaml --auto-approve").exit_code == 0);
-    warm_up();
-    record("rolling_image", round, writer);
+    const std::string tag = "pgdecl-" + cluster.name() + ":rolled";
+    REQUIRE(run_command("docker tag postgres:15 " + tag).exit_code == 0);
+    cluster.remove_image_at_end(tag);
+    for (int round = 1; round <= rounds(); ++round) {
+      SteadyWriter writer(cluster, kNodes);
+      warm_up();
+      std::string rolled = spec;
+      if (round % 2) rolled.replace(rolled.find("tag: postgres:15"), 16, "tag: " + tag);
+      cluster.write_spec(rolled);
+      REQUIRE(cluster.run("apply -f spec.yaml --auto-approve").exit_code == 0);
+      warm_up();
+      record("rolling_image" + suffix, round, writer);
+    }
   }
 }
 
 TEST_CASE("benchmark: write outage of a restart-only setting", "[.][ha-bench]") {
-  ClusterFixture cluster("benchrestart");
-  cluster.write_spec(replica_spec(cluster.name(), 2));
-  REQUIRE(cluster.run("apply -f spec.yaml --auto-approve").exit_code == 0);
-  for (int round = 1; round <= rounds(); ++round) {
-    SteadyWriter writer(cluster, kNodes);
-    warm_up();
-    std::string spec = replica_spec(cluster.name(), 2);
-    spec.replace(spec.find("max_connections: 50"), 19,
-                 round % 2 ? "max_connections: 60" : "max_connections: 50");
-    cluster.write_spec(spec);
+  for (const auto& [suffix, ha] : kPrimaryUpdates) {
+    ClusterFixture cluster("benchrestart");
+    cluster.write_spec(replica_spec(cluster.name(), 2) + ha);
     REQUIRE(cluster.run("apply -f spec.yaml --auto-approve").exit_code == 0);
-    warm_up();
-    record("restart_setting", round, writer);
+    for (int round = 1; round <= rounds(); ++round) {
+      SteadyWriter writer(cluster, kNodes);
+      warm_up();
+      std::string spec = replica_spec(cluster.name(), 2) + ha;
+      spec.replace(spec.find("max_connections: 50"), 19,
+                   round % 2 ? "max_connections: 60" : "max_connections: 50");
+      cluster.write_spec(spec);
+      REQUIRE(cluster.run("apply -f spec.yaml --auto-approve").exit_code == 0);
+      warm_up();
+      record("restart_setting" + suffix, round, writer);
+    }
   }
 }
 

@@ -31,6 +31,10 @@ class SteadyWriter {
     auto primary = open_primary();
     REQUIRE(primary);
     REQUIRE(primary->execute("create table if not exists steady (id bigint primary key)"));
+    // A writer after another on the same cluster goes on from its rows.
+    auto last = primary->query("select coalesce(max(id), 0) from steady");
+    REQUIRE(last);
+    first_id_ = std::stol(last->rows.at(0).at(0).value_or("0")) + 1;
     thread_ = std::thread([this] { run(); });
   }
   ~SteadyWriter() { stop(); }
@@ -107,7 +111,7 @@ class SteadyWriter {
     const auto started = std::chrono::steady_clock::now();
     auto last_ack = started;
     std::unique_ptr<pg::Connection> connection;
-    for (long id = 1; id <= kMostRows && !stopping_; ++id) {
+    for (long id = first_id_; id < first_id_ + kMostRows && !stopping_; ++id) {
       if (std::chrono::steady_clock::now() - started > kLongest) break;
       if (!connection) {
         connection = open_primary();
@@ -131,6 +135,7 @@ class SteadyWriter {
 
   docker::Client& docker_;
   std::vector<std::string> containers_;
+  long first_id_ = 1;
   Secret password_;
   std::atomic<bool> stopping_{false};
   std::mutex mutex_;
