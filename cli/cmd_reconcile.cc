@@ -125,11 +125,14 @@ void remember_primary(const engine::Plan& plan, Memory& memory) {
   }
 }
 
-// Whether the primary's server did not answer the plan's read.
+// Whether the primary's server did not answer the plan's read while a
+// replica did, one that a failover can promote. With none answering, the
+// primary's own container is what is started again.
 bool primary_unanswered(const engine::Plan& plan) {
   for (const auto& change : plan.changes) {
-    if (change.address.type == resource_type::kPrimary && change.before)
-      return !engine::details_of<engine::PrimaryFacts>(*change.before).unasked.empty();
+    if (change.address.type != resource_type::kPrimary || !change.before) continue;
+    const auto facts = engine::details_of<engine::PrimaryFacts>(*change.before);
+    return !facts.unasked.empty() && !facts.candidates.empty();
   }
   return false;
 }
@@ -140,12 +143,11 @@ bool primary_unanswered(const engine::Plan& plan) {
 // failover after ha.failover_delay is the remedy, and a primary started
 // beside a promoted one is what fencing prevents), and what its silence
 // makes look changed is not changed.
-std::string held_because(const engine::PlannedChange& change, const spec::ClusterSpec& spec,
-                         bool primary_down) {
+std::string held_because(const engine::PlannedChange& change, bool primary_down) {
   if (change.destroys_data) return "it destroys data: pgdecl apply makes it";
   if (change.action == engine::Action::kDelete && change.address.type == resource_type::kVolume)
     return "it removes a data volume: pgdecl apply makes it";
-  if (primary_down && !spec.replica_nodes().empty() && change.address.type != resource_type::kPrimary)
+  if (primary_down && change.address.type != resource_type::kPrimary)
     return "the primary does not answer: it is failed over after ha.failover_delay";
   return "";
 }
@@ -206,7 +208,7 @@ void tick(const Options& given, Memory& memory, EventLog& log) {
     nlohmann::json held = nlohmann::json::array();
     for (const auto& change : plan->changes) {
       if (!change.is_change()) continue;
-      const std::string why = held_because(change, (*session)->spec(), primary_down);
+      const std::string why = held_because(change, primary_down);
       if (why.empty()) {
         safe.push_back(change.address.to_string());
       } else {

@@ -414,7 +414,10 @@ TEST_CASE(
     "a restart-only change restarts the replicas first when it goes up, the master first when it goes down",
     "[e2e][docker][postgres][replica]") {
   ClusterFixture cluster("reporder");
-  cluster.write_spec(replica_spec(cluster.name(), 1));
+  // Restarts in place: the order of the servers' start times is the order
+  // of the restarts (a switchover would start the replica again after).
+  const std::string in_place = "ha:\n  primary_update: restart\n";
+  cluster.write_spec(replica_spec(cluster.name(), 1) + in_place);
   REQUIRE(cluster.run("apply -f spec.yaml --auto-approve").exit_code == 0);
   const std::string started = "select extract(epoch from pg_postmaster_start_time())::numeric::text";
   auto start_times = [&] {
@@ -423,7 +426,7 @@ TEST_CASE(
     return std::make_pair(std::stod(scalar(*master, started)), std::stod(scalar(*replica, started)));
   };
 
-  std::string spec = replica_spec(cluster.name(), 1);
+  std::string spec = replica_spec(cluster.name(), 1) + in_place;
   spec.replace(spec.find("max_connections: 50"), 19, "max_connections: 60");
   cluster.write_spec(spec);
   auto up = cluster.run("plan -f spec.yaml");
@@ -433,7 +436,7 @@ TEST_CASE(
   CHECK(replica_up < master_up);
   CHECK(scalar(*connect_node(cluster, "replica1"), "show max_connections") == "60");  // inherited
 
-  cluster.write_spec(replica_spec(cluster.name(), 1));
+  cluster.write_spec(replica_spec(cluster.name(), 1) + in_place);
   auto down = cluster.run("plan -f spec.yaml");
   CHECK(contains(down.out, "the master restarts before its replicas"));
   REQUIRE(cluster.run("apply -f spec.yaml --auto-approve").exit_code == 0);

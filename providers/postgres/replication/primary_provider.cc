@@ -113,6 +113,16 @@ class PrimaryProvider : public engine::ResourceProvider {
       const std::string target = change.after->attributes.at(attr::kNode);
       const bool failover = !engine::details_of<PrimaryFacts>(*change.before).unasked.empty();
       if (failover) {
+        // A primary that answers again since the plan is not failed over:
+        // what it wrote meanwhile would be rewound away.
+        auto container = ctx_.docker.container(ctx_.spec.primary().name);
+        if (container && container->has_value() && (*container)->running() &&
+            ask(ctx_.spec.primary().name, true).unasked.empty()) {
+          return {
+              Status::failed(ctx_.spec.primary().name +
+                             " answers again since the plan: it is not failed over; run pgdecl plan again"),
+              change.before};
+        }
         if (Status moved = fail_over(ctx_, target); !moved) return {moved, current(failed_over)};
         return {Status::ok(), current("true")};
       }
