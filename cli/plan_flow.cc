@@ -124,7 +124,8 @@ int apply_and_report(Session& session, const engine::Plan& plan, const Options& 
     }
     return kExitError;
   }
-  // After a switchover the cluster is read again with its new roles: what
+  // After the primary moved (a switchover or a failover) the cluster is
+  // read again with its new roles: what
   // only the old ones explained leaves the state (the new primary's copy
   // and slot), what the switchover made is recorded (the slots on the new
   // primary), and anything else the spec still asks for is applied.

@@ -26,8 +26,8 @@ namespace {
 
 // The node that takes writes now: the state's record of pg_primary; for a
 // cluster made before the state kept one, its master block's node (the
-// only primary there was); for a new cluster, the spec's primary. Empty
-// when the recorded one is no longer in the spec.
+// only primary there was); for a new cluster, the spec's primary. The
+// recorded one may no longer be in the spec.
 std::string primary_now(const spec::ClusterSpec& spec, const state::State& state) {
   auto record = state.resources.find(Address{resource_type::kPrimary, spec.name}.to_string());
   if (record == state.resources.end()) {
@@ -36,8 +36,7 @@ std::string primary_now(const spec::ClusterSpec& spec, const state::State& state
     return made_before ? spec.master.name : spec.declared_primary;
   }
   auto node = record->second.attributes.find("node");
-  if (node == record->second.attributes.end() || !spec.find_node(node->second)) return "";
-  return node->second;
+  return node == record->second.attributes.end() ? spec.declared_primary : node->second;
 }
 
 }  // namespace
@@ -72,10 +71,10 @@ Result<std::unique_ptr<Session>> Session::open(const spec::ClusterSpec& spec, co
   // Every provider sees the roles the cluster has now; pg_primary plans
   // the move to the spec's.
   const std::string primary = primary_now(spec, session->state_);
-  if (primary.empty()) {
-    session->primary_problem_ =
-        "the state records a primary the spec no longer has; put that node back in the spec, and make "
-        "another node the primary (primary:) before removing it";
+  if (!spec.find_node(primary)) {
+    session->primary_problem_ = "the state records " + primary +
+                                " as the cluster's primary, and the spec no longer has that node; put it "
+                                "back, and make another node the primary (primary:) before removing it";
   } else {
     spec::make_primary(session->spec_, primary);
   }

@@ -59,6 +59,20 @@ class BackgroundPgdecl {
     return false;
   }
 
+  // True once stdout holds `text` `count` times (reconcile's events, say);
+  // false after `limit`.
+  bool wait_for_count(const std::string& text, std::size_t count, std::chrono::seconds limit) {
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    while (std::chrono::steady_clock::now() < deadline) {
+      const std::string now = out();
+      std::size_t seen = 0;
+      for (auto at = now.find(text); at != std::string::npos; at = now.find(text, at + 1)) ++seen;
+      if (seen >= count) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return false;
+  }
+
   void signal(int number) { ::kill(pid_, number); }
 
   // True once pgdecl stopped itself (SIGSTOP, see PGDECL_TEST_STOP_AT);

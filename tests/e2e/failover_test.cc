@@ -73,18 +73,7 @@ TEST_CASE(
       cluster, [](const std::string& node) { return node == "master"; }, std::chrono::seconds(120));
   CHECK(back == "master");
   // Converged: reconcile says the cluster is in sync again.
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  auto in_sync_events = [&] {
-    const std::string out = reconcile.out();
-    std::size_t count = 0;
-    for (auto at = out.find("\"event\":\"in_sync\""); at != std::string::npos;
-         at = out.find("\"event\":\"in_sync\"", at + 1))
-      ++count;
-    return count;
-  };
-  while (in_sync_events() < 2 && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  CHECK(in_sync_events() >= 2);
+  CHECK(reconcile.wait_for_count("\"event\":\"in_sync\"", 2, std::chrono::seconds(60)));
   CHECK(read_write_alias_target(cluster, "replica2") == node_address(cluster, "master"));
   reconcile.signal(SIGTERM);
   auto stopped = reconcile.wait(std::chrono::seconds(120));

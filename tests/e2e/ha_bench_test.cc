@@ -69,18 +69,7 @@ TEST_CASE("benchmark: write outage of a failover under reconcile", "[.][ha-bench
     warm_up();
     REQUIRE(run_command("docker kill " + cluster.name() + "-master").exit_code == 0);
     // Back on the spec's primary (a failover, then a switchover back).
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
-    bool settled = false;
-    while (!settled && std::chrono::steady_clock::now() < deadline) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(500));
-      const std::string out = reconcile.out();
-      std::size_t in_sync = 0;
-      for (auto at = out.find("\"event\":\"in_sync\""); at != std::string::npos;
-           at = out.find("\"event\":\"in_sync\"", at + 1))
-        ++in_sync;
-      settled = in_sync >= 2;
-    }
-    REQUIRE(settled);
+    REQUIRE(reconcile.wait_for_count("\"event\":\"in_sync\"", 2, std::chrono::seconds(120)));
     reconcile.signal(SIGTERM);
     reconcile.wait(std::chrono::seconds(60));
     record("failover", round, writer);

@@ -8,25 +8,6 @@
 #include "tests/e2e/replica_fixture.h"
 
 namespace pgdecl::testing {
-namespace {
-
-std::size_t occurrences(const std::string& text, const std::string& word) {
-  std::size_t count = 0;
-  for (auto at = text.find(word); at != std::string::npos; at = text.find(word, at + 1)) ++count;
-  return count;
-}
-
-// Waits until reconcile has said `event` `count` times.
-bool wait_for_events(BackgroundPgdecl& reconcile, const std::string& event, std::size_t count) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(90);
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (occurrences(reconcile.out(), "\"event\":\"" + event + "\"") >= count) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  return false;
-}
-
-}  // namespace
 
 TEST_CASE("reconcile makes a removed replica again, starts a stopped one, follows the spec, holds a drop",
           "[e2e][docker][postgres][replica][reconcile]") {
@@ -37,11 +18,11 @@ TEST_CASE("reconcile makes a removed replica again, starts a stopped one, follow
   REQUIRE(cluster.connect()->execute("create table kept as select 1 as n"));
 
   BackgroundPgdecl reconcile(cluster.dir(), "reconcile -f spec.yaml --interval 1s");
-  REQUIRE(wait_for_events(reconcile, "in_sync", 1));
+  REQUIRE(reconcile.wait_for_count("\"event\":\"in_sync\"", 1, std::chrono::seconds(90)));
   REQUIRE(run_command("docker rm -f " + cluster.name() + "-replica1").exit_code == 0);
   REQUIRE(run_command("docker stop " + cluster.name() + "-replica2").exit_code == 0);
   INFO(reconcile.out());
-  REQUIRE(wait_for_events(reconcile, "in_sync", 2));
+  REQUIRE(reconcile.wait_for_count("\"event\":\"in_sync\"", 2, std::chrono::seconds(90)));
   CHECK(contains(reconcile.out(), "docker_container.replica1"));
   CHECK(contains(reconcile.out(), "docker_container.replica2"));
   for (const char* replica : {"replica1", "replica2"})
@@ -50,7 +31,7 @@ TEST_CASE("reconcile makes a removed replica again, starts a stopped one, follow
   // The spec edited in place is followed; a database it then marks absent
   // is data a drop destroys: that waits, named, until a person applies it.
   cluster.write_spec(spec + "databases:\n  - name: appdb\n");
-  REQUIRE(wait_for_events(reconcile, "in_sync", 3));
+  REQUIRE(reconcile.wait_for_count("\"event\":\"in_sync\"", 3, std::chrono::seconds(90)));
   CHECK(scalar(*cluster.connect(), "select count(*)::text from pg_database where datname = 'appdb'") == "1");
   cluster.write_spec(spec + "databases:\n  - name: appdb\n    ensure: absent\n");
   CHECK(reconcile.wait_for_output("it destroys data", std::chrono::seconds(60)));
