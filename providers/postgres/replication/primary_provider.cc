@@ -106,8 +106,22 @@ class PrimaryProvider : public engine::ResourceProvider {
     return change;
   }
 
+  // A destroy that keeps the primary's volume keeps the record of which
+  // node's data is the primary's: the next apply starts that node as the
+  // primary, and the others as its standbys, as their data is.
+  void begin_apply(const engine::Plan& plan) override {
+    primary_data_goes_ = false;
+    const Address volume{resource_type::kVolume, ctx_.spec.primary().volume};
+    for (const auto& change : plan.changes) {
+      if (change.address == volume && change.action == engine::Action::kDelete) primary_data_goes_ = true;
+    }
+  }
+
   ApplyOutcome apply(const PlannedChange& change) override {
-    if (change.action == engine::Action::kDelete) return {Status::ok(), std::nullopt};
+    if (change.action == engine::Action::kDelete) {
+      if (primary_data_goes_) return {Status::ok(), std::nullopt};
+      return {Status::ok(), current(recorded_failover(change))};
+    }
     std::string failed_over = recorded_failover(change);
     if (change.action == engine::Action::kUpdate) {
       const std::string target = change.after->attributes.at(attr::kNode);
@@ -256,6 +270,7 @@ class PrimaryProvider : public engine::ResourceProvider {
   }
 
   NodeContext& ctx_;
+  bool primary_data_goes_ = false;  // this apply removes the primary's volume
 };
 
 }  // namespace
