@@ -50,6 +50,11 @@ bool failover_due(const PrimaryFacts& facts, const spec::ClusterSpec& spec) {
 
 std::string failover_refusal(const PrimaryFacts& facts, const std::string& target,
                              const spec::ClusterSpec& spec) {
+  if (!facts.writable_elsewhere.empty()) {
+    return facts.writable_elsewhere +
+           " already takes writes (a switchover or failover cut short?): promoting another node would make a "
+           "second primary; stop the one that should not take writes, then plan again";
+  }
   if (target.empty()) return "no replica answers";
   if (facts.last_lsn < 0) return "";
   for (const auto& candidate : facts.candidates) {

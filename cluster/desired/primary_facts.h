@@ -37,10 +37,14 @@ struct PrimaryFacts {
   long long down_ms = -1;
   long long last_lsn = -1;
   std::vector<FailoverCandidate> candidates;
+  // Another node that already takes writes (a switchover or failover cut
+  // short after its promotion): no replica may be promoted beside it.
+  std::string writable_elsewhere;
 };
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(PrimaryFacts, unasked, in_recovery, timeline, data_checksums,
                                                 wal_log_hints, target, target_state, target_lag,
-                                                target_timeline, lsn, down_ms, last_lsn, candidates)
+                                                target_timeline, lsn, down_ms, last_lsn, candidates,
+                                                writable_elsewhere)
 
 // Why a switchover to facts.target may not go ahead, or "" when it may:
 // the target streams from the primary on its timeline, within `max_lag`

@@ -19,6 +19,9 @@ Status take_failover_alone(Plan& plan, PlannedChange& failover, const PrimaryFac
                           failover.address.to_string() + ")");
   }
   if (const std::string why = failover_refusal(facts, target, spec); !why.empty()) {
+    if (!facts.writable_elsewhere.empty()) {
+      return Status::failed("the failover (" + failover.address.to_string() + ") cannot go ahead: " + why);
+    }
     if (!force) {
       return Status::failed("the failover to " + target + " (" + failover.address.to_string() +
                             ") cannot go ahead without --force: " + why);

@@ -204,6 +204,18 @@ TEST_CASE("a failover to a replica too far behind the primary's last known posit
   CHECK(engine::failover_refusal(facts, "replica1", spec).find("replica1 had received 1025 bytes less") == 0);
   CHECK(engine::failover_refusal(facts, "", spec) == "no replica answers");
 
+  // A node out of recovery already: never a second primary, not even forced.
+  auto split = switchover(facts);
+  split.changes = {{"node", "master", "replica1", engine::ChangeKind::kUpdateInPlace}};
+  auto cut_short = facts;
+  cut_short.writable_elsewhere = "replica2";
+  engine::set_details(*split.before, cut_short);
+  engine::Plan two_primaries;
+  two_primaries.changes.push_back(split);
+  Status refused_anyway = engine::order_switchover(two_primaries, spec, true);
+  CHECK_FALSE(refused_anyway);
+  CHECK(refused_anyway.message().find("replica2 already takes writes") != std::string::npos);
+
   auto failover = switchover(facts);
   failover.changes = {{"node", "master", "replica1", engine::ChangeKind::kUpdateInPlace}};
   engine::Plan plan;

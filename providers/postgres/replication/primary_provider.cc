@@ -68,7 +68,7 @@ class PrimaryProvider : public engine::ResourceProvider {
       if (!away) return away.status();
       facts.down_ms = *away;
       facts.last_lsn = ctx_.last_primary_lsn.value_or(-1);
-      facts.candidates = candidates();
+      facts.candidates = candidates(facts.writable_elsewhere);
     }
     engine::set_details(live, facts);
     return std::optional<LiveResource>(std::move(live));
@@ -219,16 +219,22 @@ class PrimaryProvider : public engine::ResourceProvider {
     return std::chrono::system_clock::from_time_t(timegm(&parts)) + std::chrono::milliseconds(millis);
   }
 
-  // Each replica's own word on how much WAL it has received.
-  std::vector<engine::FailoverCandidate> candidates() {
+  // Each replica's own word on how much WAL it has received; a replica
+  // that is out of recovery already is named in `writable`.
+  std::vector<engine::FailoverCandidate> candidates(std::string& writable) {
     std::vector<engine::FailoverCandidate> out;
     for (const spec::NodeSpec* node : ctx_.spec.replica_nodes()) {
       engine::FailoverCandidate candidate{node->name, -1};
       ctx_.sessions.with_connection(node->name, Clock::now(), [&](SqlSession& c) -> Status {
         auto rows = c.query(
-            "SELECT pg_wal_lsn_diff(coalesce(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn()), "
-            "'0/0')::bigint WHERE pg_is_in_recovery()");
-        if (rows && !rows->rows.empty()) candidate.received = number_of(rows->rows[0][0], -1);
+            "SELECT pg_is_in_recovery(), pg_wal_lsn_diff(coalesce(pg_last_wal_receive_lsn(), "
+            "pg_last_wal_replay_lsn()), '0/0')::bigint");
+        if (!rows || rows->rows.empty()) return Status::ok();
+        if (rows->rows[0][0].value_or("t") != "t") {
+          writable = node->name;
+        } else {
+          candidate.received = number_of(rows->rows[0][1], -1);
+        }
         return Status::ok();
       });
       if (candidate.received >= 0) out.push_back(candidate);
