@@ -16,6 +16,19 @@ inline std::string docker_name(const std::string& cluster, const std::string& na
 // "<cluster>-rw": pgdecl moves it with the primary.
 inline std::string read_write_alias(const std::string& cluster) { return docker_name(cluster, "rw"); }
 
+// The container that streams the primary's WAL into the archive is
+// "<cluster>-archiver", pg_stat_replication's application_name and its
+// slot's name say pgdecl_archiver: a node may not take the name while the
+// spec has a backup section.
+inline constexpr const char* kArchiverName = "archiver";
+inline constexpr const char* kArchiverApplicationName = "pgdecl_archiver";
+// Where the archive is mounted in the archiver and backup containers, and
+// its two folders: WAL as pg_receivewal names it, and one folder a base
+// backup (with its <id>.json beside it).
+inline constexpr const char* kArchiveMount = "/archive";
+inline constexpr const char* kArchiveWalDir = "/archive/wal";
+inline constexpr const char* kArchiveBaseDir = "/archive/base";
+
 inline constexpr const char* kClusterLabel = "pgdecl.cluster";
 inline constexpr const char* kAddressLabel = "pgdecl.address";
 

@@ -151,6 +151,53 @@ struct HaSpec {
   SourcePos pos;
 };
 
+// Where `pgdecl backup` copies a base backup from by default.
+enum class BackupSource { kReplica, kPrimary };
+
+// Which backups retention keeps: one among the newest `count`, or younger
+// than `days`, stays (either limit 0: not used). The WAL the oldest kept
+// backup needs stays with it.
+struct RetentionSpec {
+  int count = 7;
+  int days = 0;
+};
+
+// The `backup:` section: where the WAL archive and the base backups are
+// kept, and how. The archive is a volume of the spec's `volumes:` (its
+// prevent_destroy applies) or a host directory.
+struct BackupSpec {
+  bool declared = false;         // the section is there
+  std::string volume;            // a key of volumes:, or empty with a directory
+  std::filesystem::path directory;  // absolute, resolved against the spec's folder
+  // The archiver is a synchronous standby: a commit is acknowledged only
+  // once the archive holds it.
+  bool synchronous = false;
+  BackupSource from = BackupSource::kReplica;
+  // `pgdecl reconcile` takes a backup when the newest is older than this.
+  std::optional<std::chrono::seconds> schedule;
+  RetentionSpec retention;
+  SourcePos pos;
+};
+
+// Where a recovery stops: the end of the archive, a time, or an LSN.
+enum class RecoveryTargetKind { kEnd, kTime, kLsn };
+
+// The `restore:` section: the primary's first data comes from a base
+// backup and the WAL archive, replayed to the target, instead of initdb.
+// Read only while the primary's volume holds no data.
+struct RestoreSpec {
+  bool declared = false;
+  std::string volume;               // a Docker volume holding an archive, by its Docker name
+  std::filesystem::path directory;  // or a host directory (absolute)
+  std::string backup = "latest";    // a backup's id, or latest (the newest that reaches the target)
+  RecoveryTargetKind target = RecoveryTargetKind::kEnd;
+  // kTime: when, in UTC, as PostgreSQL reads it ("2026-12-08 10:00:00.25+00").
+  std::string target_time;
+  std::chrono::system_clock::time_point target_time_point{};
+  std::string target_lsn;  // kLsn: X/Y, as pg_lsn reads it
+  SourcePos pos;
+};
+
 struct DockerSpec {
   std::string host;  // empty: $DOCKER_HOST, then the local socket
 };
@@ -174,6 +221,8 @@ struct ClusterSpec {
   // this one until a switchover makes it so (see with_primary).
   std::string declared_primary;
   HaSpec ha;
+  BackupSpec backup;
+  RestoreSpec restore;
 
   // Every node, the primary first, then the others in the spec's order.
   std::vector<const NodeSpec*> nodes() const;
