@@ -152,6 +152,26 @@ int run(int argc, char** argv) {
       "A change that destroys data waits for a person (pgdecl apply). One JSON line per event on\n"
       "stdout. The state lock is held only while it applies.");
 
+  auto* backup = app.add_subcommand("backup", "Take a base backup into the spec's archive, and verify it");
+  add_spec_options(backup, options);
+  std::string from;
+  backup->add_option("--from", from, "The node to copy (default: a streaming replica, as backup.from says)");
+  std::string backup_timeout = "1h";
+  backup
+      ->add_option("--timeout", backup_timeout,
+                   "How long the copy and its verification may take (default 1h)")
+      ->type_name("DURATION");
+  backup->add_flag("--json", options.json, "As JSON");
+  backup->footer("Exit codes: 0 the backup is in the archive and verified by pg_verifybackup, 1 it is not.");
+  auto* backups = app.add_subcommand("backups", "List the backups and the WAL in the spec's archive");
+  add_spec_options(backups, options);
+  backups->add_flag("--json", options.json, "As JSON");
+  backups->add_flag("--verify", options.verify,
+                    "Check every backup again with pg_verifybackup, and record what it finds");
+  backups->footer(
+      "Reads the archive; changes nothing.\n"
+      "Exit codes: 0 no problem, 3 a backup failed verification or WAL is missing, 1 error.");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -180,6 +200,17 @@ int run(int argc, char** argv) {
     return command_reconcile(options);
   }
 
+  if (*backup) {
+    auto allowed = parse_duration(backup_timeout);
+    if (!allowed) {
+      print_error("--timeout " + backup_timeout + ": " + allowed.status().message());
+      return kExitError;
+    }
+    options.backup_timeout = *allowed;
+    if (!from.empty()) options.backup_from = from;
+    return command_backup(options);
+  }
+  if (*backups) return command_backups(options);
   if (*validate) return command_validate(options);
   if (*graph) return command_graph(options);
   if (*plan) return command_plan(options);

@@ -8,14 +8,6 @@
 #include "providers/postgres/replication/cluster_status.h"
 
 namespace pgdecl::cli {
-namespace {
-
-// Neither 1 (error) nor 2 (plan's "there are changes"): the cluster could
-// be read, and it is not healthy.
-constexpr int kExitUnhealthy = 3;
-
-}  // namespace
-
 int command_status(const Options& options) {
   auto spec = load_spec_reporting(options.spec_file);
   if (!spec) return kExitError;
@@ -29,8 +21,15 @@ int command_status(const Options& options) {
     print_error(status.status().message());
     return kExitError;
   }
-  std::cout << (options.json ? render_status_json(*status) : render_status_text(*status));
-  return pg::health_problems(*status).empty() ? kExitOk : kExitUnhealthy;
+  auto archive_status = pg::read_archive_status((*session)->node_context());
+  if (!archive_status) {
+    print_error(archive_status.status().message());
+    return kExitError;
+  }
+  std::optional<ArchiveReport> archive;
+  if (*archive_status) archive = ArchiveReport{std::move(**archive_status), spec->backup.synchronous};
+  std::cout << (options.json ? render_status_json(*status, archive) : render_status_text(*status, archive));
+  return status_problems(*status, archive).empty() ? kExitOk : kExitUnhealthy;
 }
 
 }  // namespace pgdecl::cli

@@ -41,6 +41,12 @@ struct Options {
   // pg::NodeContext): carried into each run's session.
   std::optional<long long> last_primary_lsn;
   std::optional<std::chrono::system_clock::time_point> primary_unanswered_since;
+  // backup: the node to copy from, instead of the one backup.from picks,
+  // and how long the copy and its verification may take.
+  std::optional<std::string> backup_from;
+  std::chrono::seconds backup_timeout{3600};
+  // backups: check every backup with pg_verifybackup again.
+  bool verify = false;
 };
 
 int command_validate(const Options& options);
@@ -52,5 +58,7 @@ int command_show(const Options& options);
 int command_status(const Options& options);
 int command_output(const Options& options);
 int command_reconcile(const Options& options);
+int command_backup(const Options& options);
+int command_backups(const Options& options);
 
 }  // namespace pgdecl::cli

@@ -6,6 +6,7 @@
 #include "cli/secret_resolver.h"
 #include "cluster/desired/desired.h"
 #include "providers/docker/resource_providers.h"
+#include "providers/postgres/backup/backup_providers.h"
 #include "providers/postgres/catalog/catalog_providers.h"
 #include "providers/postgres/config/config_providers.h"
 #include "providers/postgres/ha/primary_update.h"
@@ -44,6 +45,7 @@ void add_providers(ProviderWiring& wiring, const spec::ClusterSpec& spec) {
   registry.add(pg::make_slot_provider(*wiring.node_context));
   registry.add(pg::make_replica_provider(*wiring.node_context));
   registry.add(pg::make_primary_provider(*wiring.node_context));
+  registry.add(pg::make_archiver_provider(*wiring.node_context));
 }
 
 }  // namespace

@@ -132,12 +132,80 @@ Json node_json(const pg::NodeStatus& node) {
           {"slot", slot}};
 }
 
+std::string age_text(long long seconds) {
+  if (seconds < 120) return std::to_string(seconds) + " s";
+  if (seconds < 7200) return std::to_string(seconds / 60) + " min";
+  if (seconds < 172800) return std::to_string(seconds / 3600) + " h";
+  return std::to_string(seconds / 86400) + " days";
+}
+
+std::string archiver_cell(const ArchiveReport& archive) {
+  const pg::ArchiveStatus& s = archive.status;
+  if (s.container != "running") return "container " + s.container;
+  if (!s.stream) return "running, the primary cannot be asked";
+  std::string cell = *s.stream;
+  if (s.sync_state) cell += " (" + *s.sync_state + ")";
+  if (s.lag_bytes) cell += ", " + bytes_text(*s.lag_bytes) + " behind";
+  return cell;
+}
+
+std::string archive_text(const ArchiveReport& archive) {
+  const pg::ArchiveStatus& s = archive.status;
+  Table rows{{"ARCHIVE", s.where}, {"archiver", archiver_cell(archive)}};
+  if (s.listing) {
+    auto newest = engine::newest_segment(*s.listing);
+    rows.push_back({"newest WAL", newest ? newest->name : "none yet"});
+    std::string backups = std::to_string(s.listing->backups.size());
+    if (!s.listing->backups.empty()) {
+      const auto& last = s.listing->backups.back();
+      backups += ", newest " + last.id;
+      if (s.newest_backup_age_seconds) backups += " (" + age_text(*s.newest_backup_age_seconds) + " old)";
+      backups += last.verified ? ", verified" : ", NOT verified";
+    }
+    rows.push_back({"backups", backups});
+  } else {
+    rows.push_back({"contents", "unreadable"});
+  }
+  return render_table(rows);
+}
+
+Json archive_json(const ArchiveReport& archive) {
+  const pg::ArchiveStatus& s = archive.status;
+  Json backups = nullptr, newest = nullptr;
+  if (s.listing) {
+    backups = Json::array();
+    for (const auto& record : s.listing->backups)
+      backups.push_back({{"id", record.id}, {"ended", record.ended}, {"verified", record.verified}});
+    if (auto segment = engine::newest_segment(*s.listing)) newest = segment->name;
+  }
+  return {{"where", s.where},
+          {"archiver",
+           {{"container", s.container},
+            {"stream", or_null(s.stream)},
+            {"sync_state", or_null(s.sync_state)},
+            {"lag_bytes", or_null(s.lag_bytes)}}},
+          {"newest_wal", newest},
+          {"backups", backups},
+          {"newest_backup_age_seconds", or_null(s.newest_backup_age_seconds)}};
+}
+
 }  // namespace
 
-std::string render_status_text(const pg::ClusterStatus& status) {
+std::vector<std::string> status_problems(const pg::ClusterStatus& status,
+                                         const std::optional<ArchiveReport>& archive) {
+  auto problems = pg::health_problems(status);
+  if (archive) {
+    for (auto& problem : pg::archive_health_problems(archive->status, archive->synchronous))
+      problems.push_back(std::move(problem));
+  }
+  return problems;
+}
+
+std::string render_status_text(const pg::ClusterStatus& status, const std::optional<ArchiveReport>& archive) {
   std::string out = "Cluster " + status.cluster + "\n\n" + nodes_table(status);
   if (!status.roles.empty()) out += "\n" + roles_table(status);
-  auto problems = pg::health_problems(status);
+  if (archive) out += "\n" + archive_text(*archive);
+  auto problems = status_problems(status, archive);
   if (problems.empty())
     return out + "\nHealthy: the master accepts connections and every replica is streaming.\n";
   out += "\nNot healthy:\n";
@@ -145,7 +213,7 @@ std::string render_status_text(const pg::ClusterStatus& status) {
   return out;
 }
 
-std::string render_status_json(const pg::ClusterStatus& status) {
+std::string render_status_json(const pg::ClusterStatus& status, const std::optional<ArchiveReport>& archive) {
   Json nodes = Json::array(), roles = Json::array();
   for (const auto& node : status.nodes) nodes.push_back(node_json(node));
   for (const auto& role : status.roles) {
@@ -153,12 +221,13 @@ std::string render_status_json(const pg::ClusterStatus& status) {
                      {"wanted", role.wanted ? "present" : "absent"},
                      {"present", or_null(role.on_the_master)}});
   }
-  auto problems = pg::health_problems(status);
+  auto problems = status_problems(status, archive);
   Json out = {{"cluster", status.cluster},
               {"healthy", problems.empty()},
               {"problems", problems},
               {"nodes", nodes},
               {"roles", roles}};
+  if (archive) out["archive"] = archive_json(*archive);
   return out.dump(2) + "\n";
 }
 

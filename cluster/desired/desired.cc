@@ -1,6 +1,7 @@
 #include "cluster/desired/desired.h"
 
 #include "cluster/desired/context_digest.h"
+#include "cluster/desired/desired_archiver.h"
 #include "cluster/desired/desired_roles.h"
 #include "cluster/layout/naming.h"
 #include "cluster/render/postgres_config.h"
@@ -141,6 +142,7 @@ std::vector<DesiredResource> desired_resources(const spec::ClusterSpec& spec) {
   for (const auto* node : spec.nodes()) {
     if (node->role == spec::NodeRole::kReplica) add_replica(out, spec, *node);
   }
+  add_archiver(out, spec);
   return out;
 }
 

@@ -30,7 +30,9 @@ inline constexpr const char* kPreventDestroy = "prevent_destroy";  // a volume's
 // A node container's: the system identifier of the data its server holds,
 // read and recorded, never desired; the node's connection checks it.
 inline constexpr const char* kSystemIdentifier = "system_identifier";
-inline constexpr const char* kNode = "node";  // pg_primary's: the node that takes writes
+inline constexpr const char* kNode = "node";                // pg_primary's: the node that takes writes
+inline constexpr const char* kArchive = "archive";          // the archiver's: a volume or a host directory
+inline constexpr const char* kSynchronous = "synchronous";  // the archiver's: "true" or "false"
 }  // namespace attr
 
 // What attr::kReplication says of a replica the master sees streaming.

@@ -5,7 +5,9 @@
 #include <sstream>
 
 #include "cluster/layout/naming.h"
+#include "cluster/render/archive_scripts.h"
 #include "cluster/render/replica_config.h"
+#include "cluster/render/script_text.h"
 
 namespace pgdecl::engine {
 namespace {
@@ -98,6 +100,11 @@ std::string render_owned_settings(const spec::ClusterSpec& spec, const spec::Nod
   // Logs and process titles name the node.
   out += "cluster_name = " + quote_conf_value(node.name) + "\n";
   out += "max_slot_wal_keep_size = " + quote_conf_value(kDefaultMaxSlotWalKeepSize) + "\n";
+  // On every node, so a replica promoted by a failover waits for the
+  // archive from its first commit. The spec's own value (a quorum with the
+  // replicas) comes later in the file and wins.
+  if (spec.backup.declared && spec.backup.synchronous)
+    out += "synchronous_standby_names = " + quote_conf_value(archiver_standby_names()) + "\n";
   if (node.role == spec::NodeRole::kReplica) {
     out += "hot_standby = on\n";
     // Back to streaming within a second after the master restarts (the
@@ -195,13 +202,6 @@ fi
 rm -rf "$init"
 exec setpriv --reuid=postgres --regid=postgres --init-groups postgres -D "$pgdata"
 )";
-
-std::string replaced(std::string text, const std::string& key, const std::string& value) {
-  for (auto at = text.find(key); at != std::string::npos; at = text.find(key, at + value.size())) {
-    text.replace(at, key.size(), value);
-  }
-  return text;
-}
 
 }  // namespace
 

@@ -2,28 +2,10 @@
 
 #include "cluster/layout/naming.h"
 #include "cluster/render/postgres_config.h"
+#include "cluster/render/script_text.h"
 
 namespace pgdecl::engine {
 namespace {
-
-std::string passfile_field(const std::string& value) {
-  std::string out;
-  for (char c : value) {
-    if (c == ':' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out;
-}
-
-// A conninfo value in single quotes, quotes and backslashes escaped.
-std::string conninfo_value(const std::string& value) {
-  std::string out = "'";
-  for (char c : value) {
-    if (c == '\'' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "'";
-}
 
 // The stage holds the passfile: the trap removes it however the copy ends.
 // Every volume the copy is for (the replica's own at @DATA@, those sharing
@@ -75,13 +57,6 @@ for name in $names; do
   rm -f "$volume/@COPYING_NAME@"
 done
 )SH";
-
-std::string replaced(std::string text, const std::string& key, const std::string& value) {
-  for (auto at = text.find(key); at != std::string::npos; at = text.find(key, at + value.size())) {
-    text.replace(at, key.size(), value);
-  }
-  return text;
-}
 
 // pg_rewind finishes a crash recovery first, in single-user mode, which
 // refuses standby mode: standby.signal is moved aside for it and put back

@@ -166,8 +166,8 @@ struct RetentionSpec {
 // kept, and how. The archive is a volume of the spec's `volumes:` (its
 // prevent_destroy applies) or a host directory.
 struct BackupSpec {
-  bool declared = false;         // the section is there
-  std::string volume;            // a key of volumes:, or empty with a directory
+  bool declared = false;            // the section is there
+  std::string volume;               // a key of volumes:, or empty with a directory
   std::filesystem::path directory;  // absolute, resolved against the spec's folder
   // The archiver is a synchronous standby: a commit is acknowledged only
   // once the archive holds it.

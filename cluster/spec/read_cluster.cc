@@ -1,3 +1,5 @@
+#include <algorithm>
+
 #include "cluster/spec/formats.h"
 #include "cluster/spec/reader.h"
 
@@ -6,7 +8,7 @@ namespace {
 
 const std::vector<std::string> kTopKeys = {"version", "name",   "docker",   "network", "images",
                                            "volumes", "master", "replicas", "primary", "replication",
-                                           "ha",      "roles",  "databases"};
+                                           "ha",      "backup", "restore",  "roles",   "databases"};
 
 void report(Reader& reader, SourcePos pos, const Check& problem) {
   if (problem) reader.error(pos, problem->message, problem->suggestion);
@@ -172,23 +174,6 @@ std::optional<long long> read_size(Reader& reader, const Entry& entry) {
   return std::nullopt;
 }
 
-// A duration: a whole number with ms, s or m.
-std::optional<std::chrono::milliseconds> read_duration(Reader& reader, const Entry& entry) {
-  auto text = reader.text(entry);
-  if (!text) return std::nullopt;
-  static const std::vector<std::pair<std::string, long long>> kUnits = {{"ms", 1}, {"s", 1000}, {"m", 60000}};
-  for (const auto& [unit, factor] : kUnits) {
-    if (text->size() <= unit.size() || text->compare(text->size() - unit.size(), unit.size(), unit) != 0)
-      continue;
-    const std::string number = text->substr(0, text->size() - unit.size());
-    if (number.size() > 9 || number.find_first_not_of("0123456789") != std::string::npos) break;
-    return std::chrono::milliseconds(std::stoll(number) * factor);
-  }
-  reader.error(entry.value_pos, "expected a duration such as 3s (a whole number with ms, s or m), got '" +
-                                    printable(*text) + "'");
-  return std::nullopt;
-}
-
 void read_ha(Reader& reader, const Entry& entry, HaSpec& ha) {
   ha.pos = entry.key_pos;
   if (!reader.is_map(entry)) return;
@@ -197,7 +182,7 @@ void read_ha(Reader& reader, const Entry& entry, HaSpec& ha) {
     if (auto bytes = read_size(reader, *lag)) ha.max_lag_bytes = *bytes;
   }
   if (const Entry* delay = map.find("failover_delay")) {
-    if (auto duration = read_duration(reader, *delay)) ha.failover_delay = *duration;
+    if (auto duration = read_duration(reader, *delay, {"ms", "s", "m"}, "3s")) ha.failover_delay = *duration;
   }
   if (auto failback = map.boolean("failback")) ha.failback = *failback;
   if (const Entry* update = map.find("primary_update")) {
@@ -220,11 +205,35 @@ void read_sections(Reader& reader, MapReader& top, ClusterSpec& spec) {
   if (const Entry* e = top.find("primary")) read_primary(reader, *e, spec);
   if (const Entry* e = top.find("replication")) read_replication(reader, *e, spec.replication);
   if (const Entry* e = top.find("ha")) read_ha(reader, *e, spec.ha);
+  if (const Entry* e = top.find("backup")) read_backup(reader, *e, spec);
+  if (const Entry* e = top.find("restore")) read_restore(reader, *e, spec);
   if (const Entry* e = top.find("roles")) read_roles(reader, *e, spec);
   if (const Entry* e = top.find("databases")) read_databases(reader, *e, spec);
 }
 
 }  // namespace
+
+// Units are matched whole: "5ms" is never five minutes with a stray "s".
+std::optional<std::chrono::milliseconds> read_duration(Reader& reader, const Entry& entry,
+                                                       const std::vector<std::string>& units,
+                                                       const std::string& example) {
+  auto text = reader.text(entry);
+  if (!text) return std::nullopt;
+  static const std::map<std::string, long long> kMilliseconds = {
+      {"ms", 1}, {"s", 1000}, {"m", 60'000}, {"h", 3'600'000}, {"d", 86'400'000}};
+  const std::size_t unit_at = text->find_first_not_of("0123456789");
+  if (unit_at != 0 && unit_at != std::string::npos && unit_at <= 9) {
+    const std::string unit = text->substr(unit_at);
+    if (std::find(units.begin(), units.end(), unit) != units.end())
+      return std::chrono::milliseconds(std::stoll(text->substr(0, unit_at)) * kMilliseconds.at(unit));
+  }
+  std::string listed;
+  for (std::size_t i = 0; i < units.size(); ++i)
+    listed += (i == 0 ? "" : i + 1 == units.size() ? " or " : ", ") + units[i];
+  reader.error(entry.value_pos, "expected a duration such as " + example + " (a whole number with " + listed +
+                                    "), got '" + printable(*text) + "'");
+  return std::nullopt;
+}
 
 std::map<std::string, std::string> read_string_map(Reader& reader, const Entry& entry) {
   std::map<std::string, std::string> out;

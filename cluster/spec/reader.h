@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -20,6 +21,11 @@ void read_spec(Reader& reader, const YAML::Node& root, ClusterSpec& spec);  // r
 void read_master(Reader& reader, const Entry& entry, ClusterSpec& spec);  // read_nodes.cc
 void read_replicas(Reader& reader, const Entry& entry, ClusterSpec& spec);
 
+// spec.backup and spec.restore; whether backup.volume is one of the spec's
+// volumes is validate_backup.cc's to check.
+void read_backup(Reader& reader, const Entry& entry, ClusterSpec& spec);  // read_backup.cc
+void read_restore(Reader& reader, const Entry& entry, ClusterSpec& spec);
+
 void read_roles(Reader& reader, const Entry& entry, ClusterSpec& spec);  // read_roles.cc
 void read_databases(Reader& reader, const Entry& entry, ClusterSpec& spec);
 // Role names are quoted wherever they are used, so only what Postgres
@@ -38,5 +44,10 @@ std::optional<SecretRef> read_config_secret(Reader& reader, const Entry& entry,
 void read_parameters(Reader& reader, const Entry& entry, const std::filesystem::path& dir,
                      NodeSpec& node);  // parameters.cc
 std::map<std::string, std::string> read_string_map(Reader& reader, const Entry& entry);
+// A whole number and one of `units` (among ms, s, m, h and d), like 3s;
+// `example` shows the form in the error (read_cluster.cc).
+std::optional<std::chrono::milliseconds> read_duration(Reader& reader, const Entry& entry,
+                                                       const std::vector<std::string>& units,
+                                                       const std::string& example);
 
 }  // namespace pgdecl::spec

@@ -191,6 +191,7 @@ void validate(const ClusterSpec& spec, const SourceMap& sources, Reporter& repor
   check_replication(spec, sources, report);
   check_primary(spec, sources, report);
   validate_roles(spec, sources, report);
+  validate_backup(spec, sources, report);
 }
 
 void resolve_defaults(ClusterSpec& spec) {

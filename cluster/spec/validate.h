@@ -16,6 +16,10 @@ void validate(const ClusterSpec& spec, const SourceMap& sources, Reporter& repor
 // Roles, memberships and databases (validate_roles.cc).
 void validate_roles(const ClusterSpec& spec, const SourceMap& sources, Reporter& report);
 
+// The backup section against the volumes, the nodes and replication
+// (validate_backup.cc).
+void validate_backup(const ClusterSpec& spec, const SourceMap& sources, Reporter& report);
+
 // Defaults that depend on other sections (a replica's image is the master's).
 void resolve_defaults(ClusterSpec& spec);
 

@@ -36,6 +36,8 @@ inline constexpr const char* kSlot = "pg_slot";
 inline constexpr const char* kReplica = "pg_replica";
 // Which node is the cluster's primary: its change is a switchover.
 inline constexpr const char* kPrimary = "pg_primary";
+// The container streaming the primary's WAL into the backup archive.
+inline constexpr const char* kArchiver = "pg_archiver";
 // Not a resource: a node's one connection, which what runs on the node
 // waits for (see ResourceProvider::is_gate).
 inline constexpr const char* kConnection = "pg_connection";

@@ -57,13 +57,16 @@ struct ContainerInfo {
   std::optional<PortBinding> published;  // binding of the container's 5432/tcp
   std::vector<std::string> networks;     // network names
   std::vector<std::string> volumes;      // names of mounted named volumes
+  std::vector<std::string> binds;        // host paths bind-mounted into it
   std::string restart_policy;            // "no", "unless-stopped", ...; empty when listed, not inspected
   std::string finished_at;               // when it last stopped (RFC 3339); inspected only
 };
 
 struct VolumeMount {
-  std::string volume;
+  std::string volume;  // a named volume, or with `bind` an absolute host path
   std::string target;
+  bool bind = false;
+  bool read_only = false;
 };
 
 struct ContainerConfig {

@@ -90,10 +90,15 @@ Result<std::optional<T>> ClusterSnapshot::lookup_locked(const std::string& kind,
 }
 
 Result<std::optional<ContainerInfo>> ClusterSnapshot::container(const std::string& node) {
-  const Owner owner = owner_of(std::string(resource_type::kContainer) + "." + node);
+  return container_of(std::string(resource_type::kContainer) + "." + node, node);
+}
+
+Result<std::optional<ContainerInfo>> ClusterSnapshot::container_of(const std::string& address,
+                                                                   const std::string& name) {
+  const Owner owner = owner_of(address);
   std::lock_guard lock(mutex_);
   if (auto s = load_locked(); !s) return s;
-  return lookup_locked(kContainerKind, containers_, docker_name(node), owner);
+  return lookup_locked(kContainerKind, containers_, docker_name(name), owner);
 }
 
 Result<std::optional<NetworkInfo>> ClusterSnapshot::network(const std::string& network) {

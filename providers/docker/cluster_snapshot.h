@@ -26,6 +26,9 @@ class ClusterSnapshot {
   ClusterSnapshot(Client& client, std::string cluster) : client_(client), cluster_(std::move(cluster)) {}
 
   Result<std::optional<ContainerInfo>> container(const std::string& node);
+  // The container at "<cluster>-<name>" that belongs to the resource at
+  // `address` (the archiver's, say), not to a node.
+  Result<std::optional<ContainerInfo>> container_of(const std::string& address, const std::string& name);
   Result<std::optional<NetworkInfo>> network(const std::string& network);
   Result<std::optional<VolumeInfo>> volume(const std::string& volume);
   Result<std::optional<ImageInfo>> image(const std::string& tag);

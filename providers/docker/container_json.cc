@@ -19,7 +19,10 @@ Json port_bindings(const ContainerConfig& config) {
 Json host_config(const ContainerConfig& config) {
   Json mounts = Json::array();
   for (const VolumeMount& mount : config.mounts) {
-    mounts.push_back({{"Type", "volume"}, {"Source", mount.volume}, {"Target", mount.target}});
+    Json entry = {
+        {"Type", mount.bind ? "bind" : "volume"}, {"Source", mount.volume}, {"Target", mount.target}};
+    if (mount.read_only) entry["ReadOnly"] = true;
+    mounts.push_back(std::move(entry));
   }
   Json host = {{"Mounts", mounts}};
   if (config.publish) host["PortBindings"] = port_bindings(config);
@@ -88,12 +91,14 @@ std::optional<PortBinding> listed_binding(const Json& container) {
   return found;
 }
 
-std::vector<std::string> volume_names(const Json& container) {
+// The named volumes it mounts ("Name"), or the host paths it binds ("Source").
+std::vector<std::string> mount_sources(const Json& container, const std::string& type) {
   std::vector<std::string> names;
   const Json* mounts = json_member(container, "Mounts");
   if (mounts == nullptr || !mounts->is_array()) return names;
   for (const Json& mount : *mounts) {
-    if (json_string(mount, "Type") == "volume") names.push_back(json_string(mount, "Name"));
+    if (json_string(mount, "Type") == type)
+      names.push_back(json_string(mount, type == "volume" ? "Name" : "Source"));
   }
   return names;
 }
@@ -146,7 +151,8 @@ ContainerInfo decode_inspected_container(const Json& container) {
   }
   info.published = inspected_binding(container);
   info.networks = network_names(container);
-  info.volumes = volume_names(container);
+  info.volumes = mount_sources(container, "volume");
+  info.binds = mount_sources(container, "bind");
   return info;
 }
 
@@ -162,7 +168,8 @@ ContainerInfo decode_listed_container(const Json& container) {
   info.labels = json_labels(container);
   info.published = listed_binding(container);
   info.networks = network_names(container);
-  info.volumes = volume_names(container);
+  info.volumes = mount_sources(container, "volume");
+  info.binds = mount_sources(container, "bind");
   return info;
 }
 

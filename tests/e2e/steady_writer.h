@@ -53,6 +53,14 @@ class SteadyWriter {
     return longest_gap_;
   }
 
+  // Waits (up to 30 s) until `more` rows past those acknowledged so far are.
+  void wait_for_rows(std::size_t more) {
+    const std::size_t wanted = acknowledged().size() + more;
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (acknowledged().size() < wanted && std::chrono::steady_clock::now() < until)
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+
   // Stops the writer and checks that the primary holds every row it had
   // acknowledged; the longest outage is told with any failure.
   void check_nothing_lost() {

@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <thread>
 
+#include "cluster/layout/naming.h"
 #include "cluster/render/replica_config.h"
 #include "engine/model/details.h"
 #include "providers/postgres/catalog/catalog_providers.h"
@@ -56,7 +57,11 @@ class SlotProvider : public engine::ResourceProvider {
     PlannedChange change = engine::ResourceProvider::plan(address, desired, live);
     if (change.action == engine::Action::kDelete) {
       change.reasons = {
-          "the replica is no longer in the spec: its slot would keep WAL on the master for ever"};
+          address.name == engine::kArchiverName
+              ? "the spec has no backup section any more: the archiver's slot would keep WAL on "
+                "the master for ever"
+              : "the replica is no longer in the spec: its slot would keep WAL on the master for "
+                "ever"};
     }
     if (desired && live && is_lost(*live)) {
       // The slot can serve no replica again: the WAL it was to keep is gone.

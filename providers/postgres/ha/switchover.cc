@@ -254,11 +254,17 @@ class PrimaryMove {
     return Status::failed("switchover to " + target_ + " called off: " + why.message() + "; " + outcome);
   }
 
+  // One for each other node, and the archiver's: it streams from the new
+  // primary next, where its slot keeps what it has not archived yet.
   Status make_slots() {
-    if (!ctx_.spec.replication.slots) return Status::ok();
+    std::vector<std::string> slots;
+    if (ctx_.spec.replication.slots) {
+      for (const spec::NodeSpec* node : after_.replica_nodes())
+        slots.push_back(engine::slot_name(node->name));
+    }
+    if (ctx_.spec.backup.declared) slots.push_back(engine::slot_name(engine::kArchiverName));
     return on(target_, [&](SqlSession& c) -> Status {
-      for (const spec::NodeSpec* node : after_.replica_nodes()) {
-        const std::string slot = engine::slot_name(node->name);
+      for (const std::string& slot : slots) {
         if (auto s = c.execute("SELECT pg_create_physical_replication_slot($1, true) WHERE NOT EXISTS "
                                "(SELECT 1 FROM pg_replication_slots WHERE slot_name = $1)",
                                {slot});

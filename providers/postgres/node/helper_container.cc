@@ -51,8 +51,14 @@ Status clear_name(docker::Client& client, const std::string& name, const docker:
 Result<std::string> create_helper_container(NodeContext& context, const std::string& replica,
                                             const std::string& helper, docker::ContainerConfig config,
                                             const std::vector<std::string>& volumes) {
-  const docker::Owner owner =
-      context.docker.owner_of(std::string(resource_type::kReplica) + "." + replica, helper);
+  return create_helper_container_of(context, std::string(resource_type::kReplica) + "." + replica, helper,
+                                    std::move(config), volumes);
+}
+
+Result<std::string> create_helper_container_of(NodeContext& context, const std::string& owner_address,
+                                               const std::string& helper, docker::ContainerConfig config,
+                                               const std::vector<std::string>& volumes) {
+  const docker::Owner owner = context.docker.owner_of(owner_address, helper);
   for (const auto& volume : volumes) {
     if (auto s = context.docker.check_volume_before_mount(volume); !s) return s;
   }

@@ -13,6 +13,8 @@ namespace pgdecl::pg {
 inline constexpr const char* kProbeHelper = "probe";    // reads or writes a volume, never started
 inline constexpr const char* kCopyHelper = "copy";      // runs pg_basebackup
 inline constexpr const char* kRewindHelper = "rewind";  // runs pg_rewind
+inline constexpr const char* kBackupHelper = "backup";  // runs pg_basebackup into the archive
+inline constexpr const char* kListHelper = "list";      // lists the archive
 
 // Creates a helper container of pg_replica.<replica> with `config` (its
 // name, image, command, mounts), labelled as the helper and with the run
@@ -26,5 +28,11 @@ inline constexpr const char* kRewindHelper = "rewind";  // runs pg_rewind
 Result<std::string> create_helper_container(NodeContext& context, const std::string& replica,
                                             const std::string& helper, docker::ContainerConfig config,
                                             const std::vector<std::string>& volumes);
+
+// The same for a helper of the resource at `owner_address` (the archiver's:
+// a backup, a listing of the archive).
+Result<std::string> create_helper_container_of(NodeContext& context, const std::string& owner_address,
+                                               const std::string& helper, docker::ContainerConfig config,
+                                               const std::vector<std::string>& volumes);
 
 }  // namespace pgdecl::pg

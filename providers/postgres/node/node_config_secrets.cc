@@ -16,4 +16,14 @@ Result<engine::ConfigSecrets> node_config_secrets(const NodeContext& context, co
   return values;
 }
 
+Result<const Secret*> replication_password(NodeContext& context) {
+  auto found = context.role_passwords.find(context.spec.replication.user);
+  if (found == context.role_passwords.end()) {
+    return Status::invalid_argument("the replication user " + context.spec.replication.user +
+                                    " has no password in the spec");
+  }
+  if (!found->second) return found->second.status();
+  return &*found->second;
+}
+
 }  // namespace pgdecl::pg

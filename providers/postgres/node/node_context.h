@@ -52,6 +52,10 @@ struct NodeContext {
 // The spec of a node by name: a replica's, or else the master's.
 const spec::NodeSpec& node_spec(const spec::ClusterSpec& spec, const std::string& node);
 
+// The replication user's password, for a connection that streams or
+// copies (a replica's copy, the archiver, a backup), or why it is missing.
+Result<const Secret*> replication_password(NodeContext& context);
+
 // The values of every secret the node's config files hold, or why one
 // could not be had.
 Result<engine::ConfigSecrets> node_config_secrets(const NodeContext& context, const std::string& node);

@@ -14,16 +14,6 @@
 namespace pgdecl::pg {
 namespace {
 
-Result<const Secret*> replication_password(NodeContext& context) {
-  auto found = context.role_passwords.find(context.spec.replication.user);
-  if (found == context.role_passwords.end()) {
-    return Status::invalid_argument("the replication user " + context.spec.replication.user +
-                                    " has no password in the spec");
-  }
-  if (!found->second) return found->second.status();
-  return &*found->second;
-}
-
 docker::ContainerConfig copier_config(NodeContext& context, const spec::NodeSpec& replica, bool wipe,
                                       const std::vector<std::string>& sharing) {
   const auto& spec = context.spec;
