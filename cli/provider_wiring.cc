@@ -7,6 +7,7 @@
 #include "cluster/desired/desired.h"
 #include "providers/docker/resource_providers.h"
 #include "providers/postgres/backup/backup_providers.h"
+#include "providers/postgres/backup/restore.h"
 #include "providers/postgres/catalog/catalog_providers.h"
 #include "providers/postgres/config/config_providers.h"
 #include "providers/postgres/ha/primary_update.h"
@@ -71,6 +72,7 @@ Result<std::unique_ptr<ProviderWiring>> ProviderWiring::connect(const spec::Clus
   context.move_writes_away = [&context](const std::function<Status()>& change) {
     return pg::with_writes_moved_away(context, change);
   };
+  context.restore_primary = [&context](const std::string& node) { return pg::restore_primary(context, node); };
   wiring->node_context->last_primary_lsn = options.last_primary_lsn;
   wiring->node_context->primary_unanswered_since = options.primary_unanswered_since;
   for (const auto& role : spec.roles) {

@@ -10,6 +10,7 @@
 #include "cli/provider_wiring.h"
 #include "cli/secret_resolver.h"
 #include "cluster/spec/loader.h"
+#include "providers/postgres/backup/restore.h"
 #include "providers/postgres/node/node_connections.h"
 #include "providers/postgres/node/replica_health.h"
 
@@ -119,6 +120,9 @@ Result<engine::Plan> Session::make_plan(const Options& options, bool destroy) {
   }();
   wiring_->node_context->master_replication.release();
   if (!plan) return plan;
+  if (!destroy) {
+    if (auto s = pg::plan_restore(*wiring_->node_context, *plan); !s) return s;
+  }
   plan->not_ours = wiring_->snapshot->passed_over();
   return plan;
 }

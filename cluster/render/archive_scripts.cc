@@ -106,6 +106,64 @@ for json in base/*.json; do
 done
 )SH";
 
+// The recovery runs in the helper, on a socket only, with a pg_hba.conf
+// that trusts that socket alone: no network reaches it.
+constexpr const char* kRestoreScript = R"SH(set -eu
+as_postgres() { setpriv --reuid=postgres --regid=postgres --init-groups "$@"; }
+pgdata=@PGDATA@
+stage=@STAGE@
+trap 'rm -rf "$stage"' EXIT
+if [ -s "$pgdata/PG_VERSION" ]; then
+  echo "pgdecl: the volume holds data already: nothing is restored over it"
+  exit 0
+fi
+empty_again() { rm -rf "$pgdata"; }
+mkdir -p "$pgdata" /var/run/postgresql
+chown postgres:postgres @DATA@ "$pgdata" /var/run/postgresql "$stage" "$stage"/*
+chmod 0700 "$pgdata"
+if ! as_postgres cp -a @BASE@/@ID@/. "$pgdata/"; then empty_again; exit 1; fi
+# A backup of a standby holds its standby.signal; the restored data is a
+# primary's once promoted.
+rm -f "$pgdata/standby.signal" "$pgdata/backup_manifest" "$pgdata/postmaster.pid"
+# The archive's newest WAL is in its newest .partial segment, which is
+# never served under its full name from the archive: it is put in the
+# restored pg_wal instead, where replay reads it last.
+partial=$(ls @WAL@ | grep '\.partial$' | sort | tail -n 1 || true)
+if [ -n "$partial" ] && [ ! -e "@WAL@/${partial%.partial}" ]; then
+  as_postgres cp "@WAL@/$partial" "$pgdata/pg_wal/${partial%.partial}"
+fi
+as_postgres touch "$pgdata/recovery.signal"
+echo "local all all trust" >"$stage/hba.conf"
+chown postgres:postgres "$stage/hba.conf"
+as_postgres postgres -D "$pgdata" -c listen_addresses= -c unix_socket_directories=/var/run/postgresql \
+  -c hba_file="$stage/hba.conf" -c restore_command='cp @WAL@/%f %p' -c recovery_target_timeline=latest \
+  -c recovery_target_action=promote -c primary_conninfo= -c primary_slot_name= -c synchronous_standby_names= \
+  -c archive_mode=off @TARGET@ &
+server=$!
+while [ -e "$pgdata/recovery.signal" ] || ! as_postgres pg_isready -q -h /var/run/postgresql; do
+  if ! kill -0 "$server" 2>/dev/null; then
+    echo "pgdecl: the recovery stopped before the server was promoted" >&2
+    empty_again
+    exit 5
+  fi
+  sleep 0.2
+done
+if ! as_postgres psql -X -q -v ON_ERROR_STOP=1 -h /var/run/postgresql -U @SUPERUSER@ -d postgres \
+  -f "$stage/superuser.sql"; then
+  as_postgres pg_ctl -D "$pgdata" stop -m immediate -w || true
+  empty_again
+  exit 6
+fi
+as_postgres pg_ctl -D "$pgdata" stop -m fast -w
+install -o postgres -g postgres -m 0600 "$stage/pg_hba.conf" "$stage/pgdecl.conf" "$pgdata/"
+sync -f "$pgdata"
+echo "pgdecl: restored from backup @ID@ and promoted"
+)SH";
+
+constexpr const char* kVerifyOneScript = R"SH(set -eu
+exec setpriv --reuid=postgres --regid=postgres --init-groups pg_verifybackup --quiet @BASE@/@ID@
+)SH";
+
 std::string archive_placeholders(std::string script) {
   script = replaced(script, "@ARCHIVE@", kArchiveMount);
   script = replaced(script, "@WAL@", kArchiveWalDir);
@@ -149,6 +207,21 @@ std::string archive_listing_script() { return archive_placeholders(kListingScrip
 
 std::string verify_and_list_script() {
   return archive_placeholders(std::string(kVerifyScript) + kListingScript);
+}
+
+std::string verify_backup_script(const std::string& id) {
+  return replaced(archive_placeholders(kVerifyOneScript), "@ID@", quote_shell(id));
+}
+
+std::string restore_script(const spec::ClusterSpec& spec, const std::string& id,
+                           const std::string& recovery_settings) {
+  std::string script = archive_placeholders(kRestoreScript);
+  script = replaced(script, "@PGDATA@", kPgData);
+  script = replaced(script, "@DATA@", kDataMount);
+  script = replaced(script, "@STAGE@", kRestoreStage);
+  script = replaced(script, "@ID@", quote_shell(id));
+  script = replaced(script, "@SUPERUSER@", quote_shell(spec.master.superuser.name));
+  return replaced(script, "@TARGET@", recovery_settings);
 }
 
 }  // namespace pgdecl::engine

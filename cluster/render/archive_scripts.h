@@ -45,4 +45,21 @@ std::string archive_listing_script();
 // then the listing above.
 std::string verify_and_list_script();
 
+// Where a restore's helper finds what pgdecl hands it: the new cluster's
+// pg_hba.conf and pgdecl.conf, and the statement that gives the
+// superuser the new cluster's password.
+inline constexpr const char* kRestoreStage = "/etc/pgdecl/restore";
+
+// A helper's command that checks one backup with pg_verifybackup.
+std::string verify_backup_script(const std::string& id);
+
+// The restore helper's command, on the primary's volume and the archive:
+// backup `id` copied in, the WAL replayed from the archive to the target
+// (`recovery_settings`: recovery_target_* as -c options), promoted, the
+// superuser given the new password, then the new cluster's config
+// installed. A volume that holds data is left as it is; a restore that
+// fails leaves the volume empty, for the next apply to try again.
+std::string restore_script(const spec::ClusterSpec& spec, const std::string& id,
+                           const std::string& recovery_settings);
+
 }  // namespace pgdecl::engine

@@ -17,6 +17,11 @@ std::string backup_spec(const std::string& cluster, bool synchronous) {
   return spec + "backup:\n  volume: backups\n  synchronous: " + (synchronous ? "true" : "false") + "\n";
 }
 
+// A single node whose first data comes from `volume`'s archive.
+std::string restore_spec(const std::string& cluster, const std::string& volume, const std::string& target) {
+  return spec_text(cluster) + "restore:\n  volume: " + volume + "\n  target: " + target + "\n";
+}
+
 nlohmann::json backups_json(ClusterFixture& cluster) {
   auto listed = cluster.run("backups -f spec.yaml --json");
   INFO(listed.out << listed.err);
@@ -104,6 +109,16 @@ TEST_CASE("a byte changed in a stored backup is caught by pg_verifybackup",
   REQUIRE(run_command("docker exec " + cluster.name() + "-archiver sh -c \"printf X | dd of=" + file +
                       " bs=1 seek=100 conv=notrunc\"")
               .exit_code == 0);
+  // A cluster restored from it: its plan checks the backup again, and
+  // refuses it.
+  ClusterFixture restored("verify", "-r");
+  restored.write_spec(restore_spec(restored.name(), cluster.name() + "-backups", "end"));
+  auto refused = restored.run("plan -f spec.yaml");
+  INFO(refused.out << refused.err);
+  CHECK(refused.exit_code == 1);
+  CHECK(contains(refused.err, "backup " + id + " fails verification by pg_verifybackup now"));
+  CHECK(contains(refused.err, "checksum mismatch"));
+
   auto verified = cluster.run("backups -f spec.yaml --verify");
   INFO(verified.out << verified.err);
   CHECK(verified.exit_code == 3);
@@ -112,6 +127,77 @@ TEST_CASE("a byte changed in a stored backup is caught by pg_verifybackup",
   auto status = cluster.run("status -f spec.yaml");
   CHECK(status.exit_code == 3);
   CHECK(contains(status.out, "NOT verified"));
+
+  // Before any backup, no target can be reached.
+  restored.write_spec(
+      restore_spec(restored.name(), cluster.name() + "-backups", "{ time: \"2020-01-01 00:00:00+00\" }"));
+  auto too_early = restored.run("plan -f spec.yaml");
+  INFO(too_early.out << too_early.err);
+  CHECK(too_early.exit_code == 1);
+  CHECK(contains(too_early.err,
+                 "no verified backup in the archive ends before the time 2020-01-01 00:00:00+00"));
+}
+
+TEST_CASE("recovery to a time holds every row committed before it and none after, across a switchover",
+          "[e2e][docker][postgres][backup][restore]") {
+  ClusterFixture cluster("pitr");
+  // Commit times, to know which rows the target keeps.
+  std::string spec = backup_spec(cluster.name(), false);
+  const std::string parameters = "    work_mem: 8MB\n";
+  spec.replace(spec.find(parameters), parameters.size(), parameters + "    track_commit_timestamp: 'on'\n");
+  spec.replace(spec.find("    volume: replica1_data\n"), 26,
+               "    volume: replica1_data\n    parameters:\n      track_commit_timestamp: 'on'\n");
+  cluster.write_spec(spec);
+  auto up = cluster.run("apply -f spec.yaml --auto-approve");
+  INFO(up.out << up.err);
+  REQUIRE(up.exit_code == 0);
+
+  SteadyWriter writer(cluster, {"master", "replica1"});
+  writer.wait_for_rows(50);
+  REQUIRE(cluster.run("backup -f spec.yaml").exit_code == 0);
+  writer.wait_for_rows(50);
+  // The archive crosses onto timeline 2 before the target.
+  cluster.write_spec(spec + "primary: replica1\n");
+  REQUIRE(cluster.run("apply -f spec.yaml --auto-approve").exit_code == 0);
+  writer.wait_for_rows(100);
+  const std::string target =
+      eventually(*connect_node(cluster, "replica1"),
+                 "select to_char(clock_timestamp() at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') || '+00'");
+  writer.wait_for_rows(100);
+  writer.check_nothing_lost();
+  auto primary = connect_node(cluster, "replica1");
+  const std::string committed_before =
+      "select count(*)::text from steady where pg_xact_commit_timestamp(xmin) <= '" + target +
+      "'::timestamptz";
+  const std::string kept = eventually(*primary, committed_before);
+  const std::string after = eventually(
+      *primary, "select count(*)::text from steady where pg_xact_commit_timestamp(xmin) > '" + target + "'");
+  REQUIRE(std::stol(kept) > 0);
+  REQUIRE(std::stol(after) > 0);
+
+  // Into a new cluster: the original is left as it is.
+  ClusterFixture restored("pitr", "-r");
+  restored.write_spec(
+      restore_spec(restored.name(), cluster.name() + "-backups", "{ time: \"" + target + "\" }"));
+  auto plan = restored.run("plan -f spec.yaml");
+  INFO(plan.out << plan.err);
+  REQUIRE(plan.exit_code == 0);
+  CHECK(contains(plan.out, "its data is restored from backup"));
+  CHECK(contains(plan.out, "replayed to the time " + target));
+  auto restore = restored.run("apply -f spec.yaml --auto-approve");
+  INFO(restore.out << restore.err);
+  REQUIRE(restore.exit_code == 0);
+  auto recovered = connect_node(restored, "master");
+  CHECK(eventually(*recovered, "select pg_is_in_recovery()::text") == "false");
+  // Exactly the rows committed by the target: none lost, none after it.
+  CHECK(eventually(*recovered, "select count(*)::text from steady") == kept);
+  CHECK(eventually(*recovered, "select max(id)::text from steady") ==
+        eventually(*primary, "select max(id)::text from steady where pg_xact_commit_timestamp(xmin) <= '" +
+                                 target + "'::timestamptz"));
+  CHECK(eventually(*recovered, "select timeline_id::text from pg_control_checkpoint()") == "3");
+  CHECK(restored.run("plan -f spec.yaml --detailed-exitcode").exit_code == 0);
+  CHECK(eventually(*primary, "select count(*)::text from steady") ==
+        std::to_string(std::stol(kept) + std::stol(after)));
 }
 
 }  // namespace pgdecl::testing

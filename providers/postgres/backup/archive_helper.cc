@@ -16,7 +16,14 @@ Result<HelperRun> run_archive_helper(NodeContext& context, const std::string& he
   std::vector<std::string> volumes;
   if (!context.spec.backup.volume.empty()) volumes.push_back(context.spec.backup.volume);
   const std::string owner = std::string(resource_type::kArchiver) + "." + engine::kArchiverName;
-  auto id = create_helper_container_of(context, owner, helper, std::move(config), volumes);
+  return run_helper(context, owner, helper, std::move(config), files, volumes, timeout);
+}
+
+Result<HelperRun> run_helper(NodeContext& context, const std::string& owner_address,
+                             const std::string& helper, docker::ContainerConfig config,
+                             const std::vector<docker::ArchiveFile>& files,
+                             const std::vector<std::string>& volumes, std::chrono::seconds timeout) {
+  auto id = create_helper_container_of(context, owner_address, helper, std::move(config), volumes);
   if (!id) return id.status();
   auto& client = context.docker.client();
   HelperRun run;

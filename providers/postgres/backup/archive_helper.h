@@ -23,4 +23,12 @@ Result<HelperRun> run_archive_helper(NodeContext& context, const std::string& he
                                      const std::vector<docker::ArchiveFile>& files, bool writes,
                                      std::chrono::seconds timeout);
 
+// The same with the mounts in `config` as they are, each of `volumes` (the
+// spec's names) checked to be this cluster's first; the helper is the
+// resource's at `owner_address`.
+Result<HelperRun> run_helper(NodeContext& context, const std::string& owner_address,
+                             const std::string& helper, docker::ContainerConfig config,
+                             const std::vector<docker::ArchiveFile>& files,
+                             const std::vector<std::string>& volumes, std::chrono::seconds timeout);
+
 }  // namespace pgdecl::pg

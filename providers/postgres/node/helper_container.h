@@ -14,6 +14,7 @@ inline constexpr const char* kProbeHelper = "probe";    // reads or writes a vol
 inline constexpr const char* kCopyHelper = "copy";      // runs pg_basebackup
 inline constexpr const char* kRewindHelper = "rewind";  // runs pg_rewind
 inline constexpr const char* kBackupHelper = "backup";  // runs pg_basebackup into the archive
+inline constexpr const char* kRestoreHelper = "restore";  // restores a backup into the primary's volume
 inline constexpr const char* kListHelper = "list";      // lists the archive
 
 // Creates a helper container of pg_replica.<replica> with `config` (its

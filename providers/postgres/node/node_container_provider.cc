@@ -320,6 +320,9 @@ class NodeContainerProvider : public engine::ResourceProvider {
                     node);
     }
     if (auto s = check_what_it_uses(node); !s) return s;
+    if (!is_replica(node) && ctx_.spec.restore.declared && ctx_.restore_primary) {
+      if (auto s = ctx_.restore_primary(node); !s) return s.with_context("restoring " + node + "'s data");
+    }
     auto id = client.create_container(container_config(node, address));
     if (!id) return refusal_at_name(id.status(), node, address);
     // A replica's data and config come from its bootstrap, never from here.

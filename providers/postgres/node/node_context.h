@@ -47,6 +47,10 @@ struct NodeContext {
   // (pg::with_writes_moved_away, wired in from providers/postgres/ha): the
   // change's status, or nullopt when it is to be made in place.
   std::function<std::optional<Status>(const std::function<Status()>& change)> move_writes_away{};
+  // With a restore section: fills the primary's volume from the backup
+  // before its container is made (pg::restore_primary, wired in from
+  // providers/postgres/backup). Nothing is done to a volume with data.
+  std::function<Status(const std::string& node)> restore_primary{};
 };
 
 // The spec of a node by name: a replica's, or else the master's.
