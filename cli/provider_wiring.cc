@@ -72,7 +72,9 @@ Result<std::unique_ptr<ProviderWiring>> ProviderWiring::connect(const spec::Clus
   context.move_writes_away = [&context](const std::function<Status()>& change) {
     return pg::with_writes_moved_away(context, change);
   };
-  context.restore_primary = [&context](const std::string& node) { return pg::restore_primary(context, node); };
+  context.restore_primary = [&context](const std::string& node) {
+    return pg::restore_primary(context, node);
+  };
   wiring->node_context->last_primary_lsn = options.last_primary_lsn;
   wiring->node_context->primary_unanswered_since = options.primary_unanswered_since;
   for (const auto& role : spec.roles) {

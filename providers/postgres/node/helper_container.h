@@ -10,12 +10,12 @@ namespace pgdecl::pg {
 
 // What a short-lived container of a replica's is for, in its pgdecl.helper
 // label: it is found and removed by that label, never by its name alone.
-inline constexpr const char* kProbeHelper = "probe";    // reads or writes a volume, never started
-inline constexpr const char* kCopyHelper = "copy";      // runs pg_basebackup
-inline constexpr const char* kRewindHelper = "rewind";  // runs pg_rewind
-inline constexpr const char* kBackupHelper = "backup";  // runs pg_basebackup into the archive
+inline constexpr const char* kProbeHelper = "probe";      // reads or writes a volume, never started
+inline constexpr const char* kCopyHelper = "copy";        // runs pg_basebackup
+inline constexpr const char* kRewindHelper = "rewind";    // runs pg_rewind
+inline constexpr const char* kBackupHelper = "backup";    // runs pg_basebackup into the archive
 inline constexpr const char* kRestoreHelper = "restore";  // restores a backup into the primary's volume
-inline constexpr const char* kListHelper = "list";      // lists the archive
+inline constexpr const char* kListHelper = "list";        // lists the archive
 
 // Creates a helper container of pg_replica.<replica> with `config` (its
 // name, image, command, mounts), labelled as the helper and with the run
