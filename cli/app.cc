@@ -148,7 +148,8 @@ int run(int argc, char** argv) {
       ->type_name("DURATION");
   reconcile->footer(
       "Every --interval it reads the spec file and the cluster, and applies what is safe unattended:\n"
-      "a failover, starting a stopped replica, copying a lost replica again, putting drift back.\n"
+      "a failover, starting a stopped replica, copying a lost replica again, putting drift back,\n"
+      "and a base backup when the newest is older than backup.schedule (then retention).\n"
       "A change that destroys data waits for a person (pgdecl apply). One JSON line per event on\n"
       "stdout. The state lock is held only while it applies.");
 

@@ -45,6 +45,13 @@ int command_backup(const Options& options) {
     return kExitError;
   }
   std::cout << (options.json ? nlohmann::json(backup_json(*record)).dump(2) + "\n" : backup_line(*record));
+  auto removed = pg::apply_retention(context);
+  if (!removed) {
+    print_error("the backup is taken, but retention was not applied: " + removed.status().message());
+    return kExitError;
+  }
+  for (const auto& id : *removed)
+    std::cerr << "Retention removed backup " << id << " and the WAL only it needed.\n";
   return kExitOk;
 }
 

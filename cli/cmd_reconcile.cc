@@ -13,10 +13,12 @@
 #include "cli/app.h"
 #include "cli/options.h"
 #include "cli/plan_flow.h"
+#include "cluster/archive/restore_choice.h"
 #include "cluster/desired/primary_facts.h"
 #include "cluster/spec/loader.h"
 #include "engine/core/interrupt.h"
 #include "engine/model/details.h"
+#include "providers/postgres/backup/base_backup.h"
 
 namespace pgdecl::cli {
 namespace {
@@ -110,7 +112,44 @@ struct Memory {
   std::optional<SystemClock::time_point> primary_unanswered_since;
   bool in_sync = false;
   nlohmann::json held = nlohmann::json::array();  // told once, until it changes
+  // When the archive's newest backup ended (seconds since the epoch), read
+  // once and then kept up to date by the backups reconcile takes; 0: none.
+  std::optional<double> newest_backup;
 };
+
+// backup.schedule: a backup is due when the newest is older than it. Only
+// from a cluster as the spec says: one that drifts is mended first.
+void take_scheduled_backup(const spec::ClusterSpec& spec, Session& session, Memory& memory, EventLog& log) {
+  if (!spec.backup.declared || !spec.backup.schedule) return;
+  pg::NodeContext& context = session.node_context();
+  if (!memory.newest_backup) {
+    auto archive = pg::read_archive(context);
+    if (!archive) {
+      log.emit("backup_failed", {{"message", archive.status().message()}});
+      return;
+    }
+    memory.newest_backup = 0;
+    if (!archive->backups.empty())
+      memory.newest_backup = engine::utc_seconds(archive->backups.back().ended).value_or(0);
+  }
+  const double now = std::chrono::duration<double>(SystemClock::now().time_since_epoch()).count();
+  if (now - *memory.newest_backup < static_cast<double>(spec.backup.schedule->count())) return;
+  auto node = pg::backup_source(context, std::nullopt);
+  auto record = node ? pg::take_base_backup(context, *node, std::chrono::seconds(3600))
+                     : Result<engine::BackupRecord>(node.status());
+  // A failed one is tried again next time, not at once.
+  memory.newest_backup = now;
+  if (!record) {
+    log.emit("backup_failed", {{"message", record.status().message()}});
+    return;
+  }
+  log.emit("backup", {{"id", record->id}, {"node", record->node}, {"end_lsn", record->end_lsn}});
+  if (auto removed = pg::apply_retention(context); !removed) {
+    log.emit("retention_failed", {{"message", removed.status().message()}});
+  } else if (!removed->empty()) {
+    log.emit("retention", {{"removed", *removed}});
+  }
+}
 
 void remember_primary(const engine::Plan& plan, Memory& memory) {
   for (const auto& change : plan.changes) {
@@ -221,6 +260,7 @@ void tick(const Options& given, Memory& memory, EventLog& log) {
     if (safe.empty()) {
       if (held.empty() && !memory.in_sync) log.emit("in_sync", {{"cluster", spec->name}});
       memory.in_sync = held.empty();
+      if (held.empty()) take_scheduled_backup(*spec, **session, memory, log);
       return;
     }
     memory.in_sync = false;

@@ -164,6 +164,20 @@ constexpr const char* kVerifyOneScript = R"SH(set -eu
 exec setpriv --reuid=postgres --regid=postgres --init-groups pg_verifybackup --quiet @BASE@/@ID@
 )SH";
 
+// A backup's description goes first: a backup half removed is never
+// listed as whole.
+constexpr const char* kPruneScript = R"SH(set -eu
+cd @ARCHIVE@
+for id in @IDS@; do
+  rm -f "base/$id.json"
+  rm -rf "base/$id" "base/$id.verify"
+  echo "removed backup $id"
+done
+if [ -n @OLDEST@ ] && [ -d wal ]; then
+  setpriv --reuid=postgres --regid=postgres --init-groups pg_archivecleanup wal @OLDEST@
+fi
+)SH";
+
 std::string archive_placeholders(std::string script) {
   script = replaced(script, "@ARCHIVE@", kArchiveMount);
   script = replaced(script, "@WAL@", kArchiveWalDir);
@@ -222,6 +236,13 @@ std::string restore_script(const spec::ClusterSpec& spec, const std::string& id,
   script = replaced(script, "@ID@", quote_shell(id));
   script = replaced(script, "@SUPERUSER@", quote_shell(spec.master.superuser.name));
   return replaced(script, "@TARGET@", recovery_settings);
+}
+
+std::string prune_script(const std::vector<std::string>& ids, const std::string& oldest_needed_segment) {
+  std::string names;
+  for (const auto& id : ids) names += (names.empty() ? "" : " ") + quote_shell(id);
+  std::string script = replaced(archive_placeholders(kPruneScript), "@IDS@", names);
+  return replaced(script, "@OLDEST@", quote_shell(oldest_needed_segment));
 }
 
 }  // namespace pgdecl::engine

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "cluster/spec/model.h"
 
@@ -44,6 +45,11 @@ std::string archive_listing_script();
 // <id>.json updated with what it found (verified, checked, problem),
 // then the listing above.
 std::string verify_and_list_script();
+
+// Retention's command: the backups `ids` removed, their descriptions
+// first, then every WAL segment before `oldest_needed_segment` (on any
+// timeline) with pg_archivecleanup; an empty one removes no WAL.
+std::string prune_script(const std::vector<std::string>& ids, const std::string& oldest_needed_segment);
 
 // Where a restore's helper finds what pgdecl hands it: the new cluster's
 // pg_hba.conf and pgdecl.conf, and the statement that gives the

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "cluster/archive/retention.h"
 #include "cluster/layout/naming.h"
 #include "cluster/render/archive_scripts.h"
 #include "cluster/render/replica_config.h"
@@ -76,6 +77,25 @@ Result<engine::ArchiveListing> read_archive(NodeContext& context, bool verify, s
     return Status::failed("reading the archive failed (exit code " + std::to_string(run->exit_code) + "):\n" +
                           last_lines(run->output, 20));
   return engine::parse_archive_listing(run->output);
+}
+
+Result<std::vector<std::string>> apply_retention(NodeContext& context) {
+  auto archive = read_archive(context);
+  if (!archive) return archive.status();
+  const auto decision = engine::decide_retention(*archive, context.spec.backup.retention,
+                                                 static_cast<double>(std::time(nullptr)));
+  if (decision.remove.empty() && !decision.oldest_needed_segment) return decision.remove;
+  docker::ContainerConfig config;
+  config.name = listing_name(context.spec);
+  config.image = context.spec.images.at(context.spec.primary().image).tag;
+  config.cmd = {"/bin/sh", "-c",
+                engine::prune_script(decision.remove, decision.oldest_needed_segment.value_or(""))};
+  config.network = "none";
+  auto run = run_archive_helper(context, kListHelper, config, {}, true, std::chrono::seconds(600));
+  if (!run) return run.status();
+  if (run->exit_code != 0)
+    return Status::failed("removing what retention no longer keeps failed:\n" + last_lines(run->output, 20));
+  return decision.remove;
 }
 
 Result<std::string> backup_source(NodeContext& context, const std::optional<std::string>& asked) {

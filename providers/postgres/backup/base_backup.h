@@ -27,4 +27,8 @@ Result<std::string> backup_source(NodeContext& context, const std::optional<std:
 Result<engine::BackupRecord> take_base_backup(NodeContext& context, const std::string& node,
                                               std::chrono::seconds timeout);
 
+// Retention (backup.retention) applied to the archive: the backups it no
+// longer keeps removed, and the WAL no kept backup needs. The ids removed.
+Result<std::vector<std::string>> apply_retention(NodeContext& context);
+
 }  // namespace pgdecl::pg
