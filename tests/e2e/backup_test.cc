@@ -201,3 +201,31 @@ TEST_CASE("recovery to a time holds every row committed before it and none after
 }
 
 }  // namespace pgdecl::testing
+
+namespace pgdecl::testing {
+
+TEST_CASE(
+    "with a synchronous archiver, the end of the archive holds every acknowledged row after docker kill",
+    "[e2e][docker][postgres][backup][restore]") {
+  ClusterFixture cluster("rpo");
+  cluster.write_spec(backup_spec(cluster.name(), true));
+  REQUIRE(cluster.run("apply -f spec.yaml --auto-approve").exit_code == 0);
+  REQUIRE(cluster.run("backup -f spec.yaml").exit_code == 0);
+  SteadyWriter writer(cluster, {"master"});
+  writer.wait_for_rows(300);
+  REQUIRE(run_command("docker kill " + cluster.name() + "-master").exit_code == 0);
+  writer.stop();
+  const auto acknowledged = writer.acknowledged();
+  REQUIRE(acknowledged.size() >= 300);
+
+  ClusterFixture restored("rpo", "-r");
+  restored.write_spec(restore_spec(restored.name(), cluster.name() + "-backups", "end"));
+  auto restore = restored.run("apply -f spec.yaml --auto-approve");
+  INFO(restore.out << restore.err);
+  REQUIRE(restore.exit_code == 0);
+  auto recovered = connect_node(restored, "master");
+  REQUIRE(recovered);
+  CHECK(SteadyWriter::kept(*recovered, acknowledged) == static_cast<long>(acknowledged.size()));
+}
+
+}  // namespace pgdecl::testing
