@@ -4,23 +4,11 @@
 // are verified by pg_verifybackup, and a byte changed in one is caught.
 #include <nlohmann/json.hpp>
 
-#include "tests/e2e/replica_fixture.h"
+#include "tests/e2e/backup_fixture.h"
 #include "tests/e2e/steady_writer.h"
 
 namespace pgdecl::testing {
 namespace {
-
-// A primary and one replica, archiving into a volume of their own.
-std::string backup_spec(const std::string& cluster, bool synchronous) {
-  std::string spec = replica_spec(cluster, 1);
-  spec.replace(spec.find("  data: {}\n"), 11, "  data: {}\n  backups: {}\n");
-  return spec + "backup:\n  volume: backups\n  synchronous: " + (synchronous ? "true" : "false") + "\n";
-}
-
-// A single node whose first data comes from `volume`'s archive.
-std::string restore_spec(const std::string& cluster, const std::string& volume, const std::string& target) {
-  return spec_text(cluster) + "restore:\n  volume: " + volume + "\n  target: " + target + "\n";
-}
 
 nlohmann::json backups_json(ClusterFixture& cluster) {
   auto listed = cluster.run("backups -f spec.yaml --json");
