@@ -10,6 +10,7 @@
 #include "cli/provider_wiring.h"
 #include "cli/secret_resolver.h"
 #include "cluster/spec/loader.h"
+#include "providers/postgres/backup/archive_status.h"
 #include "providers/postgres/backup/restore.h"
 #include "providers/postgres/node/node_connections.h"
 #include "providers/postgres/node/replica_health.h"
@@ -122,6 +123,7 @@ Result<engine::Plan> Session::make_plan(const Options& options, bool destroy) {
   if (!plan) return plan;
   if (!destroy) {
     if (auto s = pg::plan_restore(*wiring_->node_context, *plan); !s) return s;
+    plan->warnings = pg::archive_warnings(*wiring_->node_context);
   }
   plan->not_ours = wiring_->snapshot->passed_over();
   return plan;

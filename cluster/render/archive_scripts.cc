@@ -140,7 +140,13 @@ as_postgres postgres -D "$pgdata" -c listen_addresses= -c unix_socket_directorie
   -c recovery_target_action=promote -c primary_conninfo= -c primary_slot_name= -c synchronous_standby_names= \
   -c archive_mode=off @TARGET@ &
 server=$!
-while [ -e "$pgdata/recovery.signal" ] || ! as_postgres pg_isready -q -h /var/run/postgresql; do
+# Promoted once it answers that it is out of recovery: a hot standby
+# answers read-only before that.
+promoted() {
+  [ "$(as_postgres psql -X -A -t -q -h /var/run/postgresql -U @SUPERUSER@ -d postgres \
+    -c 'select pg_is_in_recovery()' 2>/dev/null)" = f ]
+}
+while ! promoted; do
   if ! kill -0 "$server" 2>/dev/null; then
     echo "pgdecl: the recovery stopped before the server was promoted" >&2
     empty_again

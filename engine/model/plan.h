@@ -36,6 +36,10 @@ struct Plan {
   // destroy leaves them as they are and says so. Not saved with a plan:
   // each refresh finds them again.
   std::vector<std::string> not_ours;
+  // What the refresh found wrong that no change of this plan mends (a
+  // backup that fails verification, WAL missing from the archive), a line
+  // each. Not saved with a plan either.
+  std::vector<std::string> warnings;
   // address → addresses it depends on (from the spec and from the state).
   std::map<std::string, std::vector<std::string>> dependencies;
   // address → addresses whose steps it starts after, in this apply only:

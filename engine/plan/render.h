@@ -18,6 +18,8 @@ std::string render_plan_text(const Plan& plan, const RenderOptions& options);
 // The objects a destroy leaves as not this cluster's (Plan::not_ours), a
 // line each under a heading; empty when there are none.
 std::string render_not_ours(const Plan& plan);
+// "Warning: ..." lines, one per plan.warnings entry.
+std::string render_warnings(const Plan& plan);
 
 // The shape of Terraform's JSON plan: format_version, resource_changes[]
 // with address, type, name, change.actions/before/after.

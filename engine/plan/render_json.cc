@@ -48,6 +48,7 @@ std::string render_plan_json(const Plan& plan) {
   // What a destroy leaves because it is not this cluster's, as the text
   // plan names it.
   if (!plan.not_ours.empty()) out["not_ours"] = plan.not_ours;
+  if (!plan.warnings.empty()) out["warnings"] = plan.warnings;
   return out.dump(2) + "\n";
 }
 

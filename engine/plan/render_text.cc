@@ -125,6 +125,12 @@ std::string render_not_ours(const Plan& plan) {
   return text;
 }
 
+std::string render_warnings(const Plan& plan) {
+  std::string text;
+  for (const auto& warning : plan.warnings) text += "Warning: " + warning + "\n";
+  return text;
+}
+
 std::string render_plan_text(const Plan& plan, const RenderOptions& options) {
   Palette palette{options.color};
   std::ostringstream out;
@@ -133,7 +139,7 @@ std::string render_plan_text(const Plan& plan, const RenderOptions& options) {
         << (plan.destroy ? "Nothing of cluster " + plan.cluster + " to destroy."
                          : "Cluster " + plan.cluster + " matches the spec.")
         << "\n"
-        << render_not_ours(plan);
+        << render_not_ours(plan) << render_warnings(plan);
     return out.str();
   }
   out << "pgdecl will perform the following actions:\n\n";
@@ -146,6 +152,7 @@ std::string render_plan_text(const Plan& plan, const RenderOptions& options) {
   if (s.forget > 0) out << " " << s.forget << " to stop managing (kept).";
   out << "\n";
   if (!plan.not_ours.empty()) out << "\n" << render_not_ours(plan);
+  if (!plan.warnings.empty()) out << "\n" << render_warnings(plan);
   return out.str();
 }
 

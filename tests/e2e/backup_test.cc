@@ -115,6 +115,10 @@ TEST_CASE("a byte changed in a stored backup is caught by pg_verifybackup",
   auto status = cluster.run("status -f spec.yaml");
   CHECK(status.exit_code == 3);
   CHECK(contains(status.out, "NOT verified"));
+  // The plan says so too, though no change of it mends that.
+  auto plan = cluster.run("plan -f spec.yaml");
+  CHECK(plan.exit_code == 0);
+  CHECK(contains(plan.out, "Warning: the archive: backup " + id + " failed verification"));
 
   // Before any backup, no target can be reached.
   restored.write_spec(

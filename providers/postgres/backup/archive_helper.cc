@@ -7,6 +7,13 @@
 
 namespace pgdecl::pg {
 
+std::string last_lines(const std::string& output, std::size_t count) {
+  std::size_t at = output.size();
+  for (std::size_t i = 0; i <= count && at != std::string::npos && at > 0; ++i)
+    at = output.rfind('\n', at - 1);
+  return at == std::string::npos ? output : output.substr(at + 1);
+}
+
 Result<HelperRun> run_archive_helper(NodeContext& context, const std::string& helper,
                                      docker::ContainerConfig config,
                                      const std::vector<docker::ArchiveFile>& files, bool writes,

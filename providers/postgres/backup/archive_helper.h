@@ -14,6 +14,10 @@ struct HelperRun {
   std::string output;  // stdout and stderr, as Docker keeps them
 };
 
+// The last `count` lines of a helper's output: why it failed, in its own
+// words.
+std::string last_lines(const std::string& output, std::size_t count);
+
 // Runs `config` (its command and image; the archive is mounted for it) as
 // a helper of the archiver's, labelled `helper`, with `files` handed over
 // before it starts, waits for it for at most `timeout`, and removes it.

@@ -1,23 +1,15 @@
 #include "providers/postgres/backup/archive_status.h"
 
 #include <ctime>
+#include <filesystem>
 
+#include "cluster/archive/restore_choice.h"
 #include "cluster/desired/desired_archiver.h"
 #include "cluster/layout/naming.h"
 #include "providers/postgres/backup/archive_access.h"
 #include "providers/postgres/backup/base_backup.h"
 
 namespace pgdecl::pg {
-namespace {
-
-// "2026-12-08T04:15:19.544160Z" in seconds since the epoch.
-std::optional<long long> epoch_seconds(const std::string& utc) {
-  std::tm parts{};
-  if (!strptime(utc.c_str(), "%Y-%m-%dT%H:%M:%S", &parts)) return std::nullopt;
-  return static_cast<long long>(timegm(&parts));
-}
-
-}  // namespace
 
 Result<std::optional<ArchiveStatus>> read_archive_status(NodeContext& context) {
   if (!context.spec.backup.declared) return std::optional<ArchiveStatus>();
@@ -41,13 +33,30 @@ Result<std::optional<ArchiveStatus>> read_archive_status(NodeContext& context) {
   if (listing) {
     status.listing = std::move(*listing);
     if (!status.listing->backups.empty()) {
-      if (auto ended = epoch_seconds(status.listing->backups.back().ended))
-        status.newest_backup_age_seconds = static_cast<long long>(std::time(nullptr)) - *ended;
+      if (auto ended = engine::utc_seconds(status.listing->backups.back().ended))
+        status.newest_backup_age_seconds = static_cast<long long>(std::time(nullptr) - *ended);
     }
   } else {
     status.error = listing.status().message();
   }
   return std::optional<ArchiveStatus>(std::move(status));
+}
+
+std::vector<std::string> archive_warnings(NodeContext& context) {
+  const spec::BackupSpec& backup = context.spec.backup;
+  if (!backup.declared) return {};
+  if (!backup.volume.empty()) {
+    auto volume = context.docker.volume(backup.volume);
+    if (!volume || !volume->has_value()) return {};
+  } else if (!std::filesystem::is_directory(backup.directory)) {
+    return {};
+  }
+  auto listing = read_archive(context);
+  if (!listing) return {"the archive cannot be read: " + listing.status().message()};
+  std::vector<std::string> warnings;
+  for (const auto& problem : engine::archive_problems(*listing))
+    warnings.push_back("the archive: " + problem);
+  return warnings;
 }
 
 std::vector<std::string> archive_health_problems(const ArchiveStatus& status, bool synchronous) {

@@ -27,6 +27,11 @@ struct ArchiveStatus {
 // part of the answer.
 Result<std::optional<ArchiveStatus>> read_archive_status(NodeContext& context);
 
+// What a plan warns of: the problems of an archive that exists (a backup
+// that fails verification, missing WAL, one that cannot be read); none
+// before the archive's volume or directory is made.
+std::vector<std::string> archive_warnings(NodeContext& context);
+
 // One line per problem: the archiver down or not streaming, and the
 // archive's own (engine::archive_problems).
 std::vector<std::string> archive_health_problems(const ArchiveStatus& status, bool synchronous);

@@ -3,7 +3,6 @@
 #include <spdlog/spdlog.h>
 
 #include <ctime>
-#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "cluster/archive/retention.h"
@@ -34,23 +33,15 @@ std::string listing_name(const spec::ClusterSpec& spec) {
                              "archive-list-" + std::to_string(::getpid()) + "-" + std::to_string(++listings));
 }
 
-// The helper's "backup {...}" line.
+// The helper's "backup {...}" line, read as a listing reads it.
 std::optional<engine::BackupRecord> record_in(const std::string& output) {
   std::istringstream in(output);
   for (std::string line; std::getline(in, line);) {
     if (line.rfind("backup {", 0) != 0) continue;
-    auto json = nlohmann::json::parse(line.substr(7), nullptr, false);
-    if (json.is_discarded()) continue;
     auto listing = engine::parse_archive_listing(line);
     if (listing && !listing->backups.empty()) return listing->backups.front();
   }
   return std::nullopt;
-}
-
-std::string last_lines(const std::string& text, int count) {
-  std::size_t at = text.size();
-  for (int i = 0; i <= count && at != std::string::npos && at > 0; ++i) at = text.rfind('\n', at - 1);
-  return at == std::string::npos ? text : text.substr(at + 1);
 }
 
 // The replica's restartpoints follow the primary's checkpoints: a backup

@@ -62,12 +62,6 @@ docker::ContainerConfig helper_config(NodeContext& context, const std::string& n
   return config;
 }
 
-std::string last_lines(const std::string& text, std::size_t count) {
-  std::size_t at = text.size();
-  for (std::size_t i = 0; i <= count && at != std::string::npos && at > 0; ++i) at = text.rfind('\n', at - 1);
-  return at == std::string::npos ? text : text.substr(at + 1);
-}
-
 Result<engine::ArchiveListing> read_restore_archive(NodeContext& context, const std::string& node) {
   auto run = run_helper(context, helper_owner(node), kListHelper,
                         helper_config(context, node + "-restore-list", engine::archive_listing_script()), {},
