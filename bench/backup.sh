@@ -127,7 +127,7 @@ for round in $(seq 1 "$ROUNDS"); do
 
   restored_spec "$target"
   start=$(now)
-  "$PGDECL" apply -f "$work/$restored.yaml" --auto-approve >"$work/restore.log"
+  PGDECL_LOG=info "$PGDECL" apply -f "$work/$restored.yaml" --auto-approve >"$out/restore-$round.log" 2>&1
   echo "restore,$round,$(elapsed "$start" "$(now)"),backup + $wal of WAL to $target" >>"$out/raw.csv"
   "$PGDECL" destroy -f "$work/$restored.yaml" --auto-approve --purge-volumes >/dev/null
 done

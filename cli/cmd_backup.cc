@@ -21,18 +21,25 @@ bool has_backup_section(const spec::ClusterSpec& spec) {
   return false;
 }
 
-}  // namespace
-
-int command_backup(const Options& options) {
+// A session on a spec with a backup section; nullptr once the reason is
+// printed.
+std::unique_ptr<Session> open_archive_session(const Options& options) {
   auto spec = load_spec_reporting(options.spec_file);
-  if (!spec) return kExitError;
-  if (!has_backup_section(*spec)) return kExitError;
+  if (!spec || !has_backup_section(*spec)) return nullptr;
   auto session = Session::open(*spec, options, Session::Access::kRead);
   if (!session) {
     print_error(session.status().message());
-    return kExitError;
+    return nullptr;
   }
-  pg::NodeContext& context = (*session)->node_context();
+  return std::move(*session);
+}
+
+}  // namespace
+
+int command_backup(const Options& options) {
+  auto session = open_archive_session(options);
+  if (!session) return kExitError;
+  pg::NodeContext& context = session->node_context();
   auto node = pg::backup_source(context, options.backup_from);
   if (!node) {
     print_error(node.status().message());
@@ -56,15 +63,9 @@ int command_backup(const Options& options) {
 }
 
 int command_backups(const Options& options) {
-  auto spec = load_spec_reporting(options.spec_file);
-  if (!spec) return kExitError;
-  if (!has_backup_section(*spec)) return kExitError;
-  auto session = Session::open(*spec, options, Session::Access::kRead);
-  if (!session) {
-    print_error(session.status().message());
-    return kExitError;
-  }
-  auto archive = pg::read_archive((*session)->node_context(), options.verify, options.backup_timeout);
+  auto session = open_archive_session(options);
+  if (!session) return kExitError;
+  auto archive = pg::read_archive(session->node_context(), options.verify, options.backup_timeout);
   if (!archive) {
     print_error(archive.status().message());
     return kExitError;

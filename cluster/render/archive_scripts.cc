@@ -113,15 +113,23 @@ as_postgres() { setpriv --reuid=postgres --regid=postgres --init-groups "$@"; }
 pgdata=@PGDATA@
 stage=@STAGE@
 trap 'rm -rf "$stage"' EXIT
-if [ -s "$pgdata/PG_VERSION" ]; then
+# The copy's marker stays until the restored data is whole and durable:
+# a restore cut short (killed, a host that went down) is made again, and a
+# node's start script waits while it is there.
+if [ -s "$pgdata/PG_VERSION" ] && [ ! -e @COPYING@ ]; then
   echo "pgdecl: the volume holds data already: nothing is restored over it"
   exit 0
 fi
 empty_again() { rm -rf "$pgdata"; }
+touch @COPYING@
+sync @COPYING@
+rm -rf "$pgdata"
 mkdir -p "$pgdata" /var/run/postgresql
 chown postgres:postgres @DATA@ "$pgdata" /var/run/postgresql "$stage" "$stage"/*
 chmod 0700 "$pgdata"
+echo "pgdecl: copying backup @ID@ at $(date -u +%H:%M:%S.%3N)"
 if ! as_postgres cp -a @BASE@/@ID@/. "$pgdata/"; then empty_again; exit 1; fi
+echo "pgdecl: replaying the archive's WAL from $(date -u +%H:%M:%S.%3N)"
 # A backup of a standby holds its standby.signal; the restored data is a
 # primary's once promoted.
 rm -f "$pgdata/standby.signal" "$pgdata/backup_manifest" "$pgdata/postmaster.pid"
@@ -138,7 +146,7 @@ chown postgres:postgres "$stage/hba.conf"
 as_postgres postgres -D "$pgdata" -c listen_addresses= -c unix_socket_directories=/var/run/postgresql \
   -c hba_file="$stage/hba.conf" -c restore_command='cp @WAL@/%f %p' -c recovery_target_timeline=latest \
   -c recovery_target_action=promote -c primary_conninfo= -c primary_slot_name= -c synchronous_standby_names= \
-  -c archive_mode=off @TARGET@ &
+  -c archive_mode=off -c fsync=off @TARGET@ &
 server=$!
 # Promoted once it answers that it is out of recovery: a hot standby
 # answers read-only before that.
@@ -160,9 +168,15 @@ if ! as_postgres psql -X -q -v ON_ERROR_STOP=1 -h /var/run/postgresql -U @SUPERU
   empty_again
   exit 6
 fi
+echo "pgdecl: promoted at $(date -u +%H:%M:%S.%3N)"
 as_postgres pg_ctl -D "$pgdata" stop -m fast -w
+echo "pgdecl: stopped at $(date -u +%H:%M:%S.%3N)"
 install -o postgres -g postgres -m 0600 "$stage/pg_hba.conf" "$stage/pgdecl.conf" "$pgdata/"
+# fsync was off during the replay: one syncfs makes it all durable before
+# the marker goes.
 sync -f "$pgdata"
+rm -f @COPYING@
+sync -f @DATA@
 echo "pgdecl: restored from backup @ID@ and promoted"
 )SH";
 
@@ -238,6 +252,7 @@ std::string restore_script(const spec::ClusterSpec& spec, const std::string& id,
   std::string script = archive_placeholders(kRestoreScript);
   script = replaced(script, "@PGDATA@", kPgData);
   script = replaced(script, "@DATA@", kDataMount);
+  script = replaced(script, "@COPYING@", kCopyingMarker);
   script = replaced(script, "@STAGE@", kRestoreStage);
   script = replaced(script, "@ID@", quote_shell(id));
   script = replaced(script, "@SUPERUSER@", quote_shell(spec.master.superuser.name));

@@ -63,8 +63,11 @@ std::string verify_backup_script(const std::string& id);
 // backup `id` copied in, the WAL replayed from the archive to the target
 // (`recovery_settings`: recovery_target_* as -c options), promoted, the
 // superuser given the new password, then the new cluster's config
-// installed. A volume that holds data is left as it is; a restore that
-// fails leaves the volume empty, for the next apply to try again.
+// installed. The copy's marker (kCopyingMarker) is there from the start
+// until the data is whole and synced, so fsync can be off for the replay:
+// a restore cut short is made again, where a volume that holds data
+// without the marker is left as it is. A restore that fails leaves the
+// volume empty, for the next apply to try again.
 std::string restore_script(const spec::ClusterSpec& spec, const std::string& id,
                            const std::string& recovery_settings);
 

@@ -14,10 +14,12 @@ inline std::string backup_spec(const std::string& cluster, bool synchronous) {
   return spec + "backup:\n  volume: backups\n  synchronous: " + (synchronous ? "true" : "false") + "\n";
 }
 
-// A single node whose first data comes from `volume`'s archive.
+// A primary whose first data comes from `volume`'s archive, and
+// `replicas` replicas copied from it.
 inline std::string restore_spec(const std::string& cluster, const std::string& volume,
-                                const std::string& target) {
-  return spec_text(cluster) + "restore:\n  volume: " + volume + "\n  target: " + target + "\n";
+                                const std::string& target, int replicas = 0) {
+  return (replicas ? replica_spec(cluster, replicas) : spec_text(cluster)) + "restore:\n  volume: " + volume +
+         "\n  target: " + target + "\n";
 }
 
 }  // namespace pgdecl::testing

@@ -5,9 +5,9 @@
 #include "cluster/render/archive_scripts.h"
 #include "cluster/render/postgres_config.h"
 #include "cluster/render/replica_config.h"
-#include "providers/docker/ownership.h"
 #include "providers/postgres/backup/archive_access.h"
 #include "providers/postgres/backup/backup_providers.h"
+#include "providers/postgres/node/container_common.h"
 
 namespace pgdecl::pg {
 namespace {
@@ -17,14 +17,7 @@ using engine::LiveResource;
 using engine::PlannedChange;
 namespace attr = engine::attr;
 
-constexpr const char* kImageLabel = "pgdecl.image";
-constexpr const char* kCommandLabel = "pgdecl.command-digest";
 constexpr const char* kSynchronousLabel = "pgdecl.synchronous";
-
-std::string label(const docker::ContainerInfo& info, const char* key) {
-  auto found = info.labels.find(key);
-  return found == info.labels.end() ? "" : found->second;
-}
 
 class ArchiverProvider : public engine::ResourceProvider {
  public:
@@ -88,18 +81,16 @@ class ArchiverProvider : public engine::ResourceProvider {
  private:
   Result<LiveResource> to_live(const docker::ContainerInfo& info) {
     LiveResource live{info.id, {}, {}};
-    const std::string tag = label(info, kImageLabel);
-    auto image = ctx_.docker.image(tag);
+    auto image = image_shown(ctx_.docker, info);
     if (!image) return image.status();
-    const bool current = image->has_value() && (*image)->id == info.image_id;
     live.attributes[attr::kName] = info.name;
-    live.attributes[attr::kImage] = current ? tag : tag + " (the container runs an older image)";
+    live.attributes[attr::kImage] = *image;
     live.attributes[attr::kArchive] = !info.volumes.empty() ? info.volumes.front()
                                       : !info.binds.empty() ? info.binds.front()
                                                             : "(none)";
     live.attributes[attr::kNetwork] = info.networks.empty() ? "(none)" : info.networks.front();
-    live.attributes[attr::kSynchronous] = label(info, kSynchronousLabel);
-    live.attributes[attr::kCommand] = label(info, kCommandLabel);
+    live.attributes[attr::kSynchronous] = label_of(info, kSynchronousLabel);
+    live.attributes[attr::kCommand] = label_of(info, kCommandLabel);
     live.attributes[attr::kState] = info.state;
     auto inspected = ctx_.docker.client().inspect_container(info.id);
     if (!inspected) return inspected.status();
@@ -154,7 +145,9 @@ class ArchiverProvider : public engine::ResourceProvider {
     if (auto s = ctx_.docker.check_network_before_use(ctx_.spec.network.name); !s) return s;
     auto& client = ctx_.docker.client();
     auto id = client.create_container(container_config(address));
-    if (!id) return refusal_at_name(id.status(), address);
+    if (!id)
+      return refusal_at_name(ctx_, id.status(), engine::docker_name(ctx_.spec.name, engine::kArchiverName),
+                             address);
     const std::string passfile = std::string(engine::kArchiverPassfile).substr(1);
     Status started = client.upload_archive(
         *id, "/",
@@ -180,25 +173,9 @@ class ArchiverProvider : public engine::ResourceProvider {
     return client.start_container(live.id);
   }
 
-  Status refusal_at_name(const Status& failed, const Address& address) {
-    if (failed.code() != Status::Code::kConflict) return failed;
-    const std::string name = engine::docker_name(ctx_.spec.name, engine::kArchiverName);
-    auto there = ctx_.docker.client().inspect_container(name);
-    if (!there || !there->has_value()) return failed;
-    return docker::not_ours("container", name, (*there)->labels, ctx_.docker.owner_of(address.to_string()));
-  }
-
   // pg_receivewal writes out what it has on the stop signal; the archive
   // and the slot stay, so a new archiver resumes where this one stopped.
-  Status remove(const std::string& id) {
-    auto& client = ctx_.docker.client();
-    auto stopped = client.stop_container(id, 30);
-    if (!stopped && stopped.code() != Status::Code::kNotFound) return stopped;
-    auto removed = client.remove_container(id, true);
-    ctx_.docker.invalidate();
-    if (!removed && removed.code() != Status::Code::kNotFound) return removed;
-    return Status::ok();
-  }
+  Status remove(const std::string& id) { return stop_and_remove(ctx_, id, 30); }
 
   NodeContext& ctx_;
 };

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <sstream>
 
 #include "cluster/archive/restore_choice.h"
 #include "cluster/layout/naming.h"
@@ -91,7 +92,9 @@ Result<engine::RestoreChoice> choose(NodeContext& context, const std::string& no
   if (!archive) return archive.status();
   auto choice = engine::choose_restore(*archive, context.spec.restore);
   if (!choice) return choice.status();
+  if (context.verified_backups.count(choice->backup.id)) return choice;
   if (auto s = verify_backup(context, node, choice->backup.id); !s) return s;
+  context.verified_backups.insert(choice->backup.id);
   return choice;
 }
 
@@ -174,6 +177,11 @@ Status restore_primary(NodeContext& context, const std::string& node) {
   if (run->exit_code != 0)
     return Status::failed("the restore failed (exit code " + std::to_string(run->exit_code) +
                           "); the volume is left empty for the next apply:\n" + last_lines(run->output, 25));
+  // Its own milestones, for a timeline of where the time went.
+  std::istringstream lines(run->output);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind("pgdecl: ", 0) == 0) spdlog::info("{}: {}", node, line.substr(8));
+  }
   return Status::ok();
 }
 

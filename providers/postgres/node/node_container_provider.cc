@@ -7,7 +7,7 @@
 #include "cluster/render/postgres_config.h"
 #include "cluster/render/replica_config.h"
 #include "engine/model/details.h"
-#include "providers/docker/ownership.h"
+#include "providers/postgres/node/container_common.h"
 #include "providers/postgres/node/node_context.h"
 #include "providers/postgres/node/node_providers.h"
 #include "providers/postgres/node/node_readiness.h"
@@ -25,19 +25,12 @@ using engine::LiveResource;
 using engine::PlannedChange;
 namespace attr = engine::attr;
 
-constexpr const char* kImageLabel = "pgdecl.image";
-constexpr const char* kCommandLabel = "pgdecl.command-digest";
 // What a running replica that does not stream says about why, for the plan
 // (its details).
 struct ContainerFindings {
   std::string complaint;
 };
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ContainerFindings, complaint)
-
-std::string label(const docker::ContainerInfo& info, const char* key) {
-  auto found = info.labels.find(key);
-  return found == info.labels.end() ? "" : found->second;
-}
 
 class NodeContainerProvider : public engine::ResourceProvider {
  public:
@@ -256,17 +249,15 @@ class NodeContainerProvider : public engine::ResourceProvider {
 
   Result<LiveResource> to_live(const docker::ContainerInfo& info) {
     LiveResource live{info.id, {}, {}};
-    std::string tag = label(info, kImageLabel);
-    auto image = ctx_.docker.image(tag);
+    auto image = image_shown(ctx_.docker, info);
     if (!image) return image.status();
-    bool current = image->has_value() && (*image)->id == info.image_id;
     live.attributes[attr::kName] = info.name;
-    live.attributes[attr::kImage] = current ? tag : tag + " (the container runs an older image)";
+    live.attributes[attr::kImage] = *image;
     live.attributes[attr::kVolume] = info.volumes.empty() ? "(none)" : info.volumes.front();
     live.attributes[attr::kNetwork] = info.networks.empty() ? "(none)" : info.networks.front();
     live.attributes[attr::kPublish] =
         info.published ? info.published->host_ip + ":" + std::to_string(info.published->host_port) : "(none)";
-    live.attributes[attr::kCommand] = label(info, kCommandLabel);
+    live.attributes[attr::kCommand] = label_of(info, kCommandLabel);
     live.attributes[attr::kState] = info.state;
     auto policy = restart_policy_of(info);
     if (!policy) return policy.status();
@@ -324,7 +315,7 @@ class NodeContainerProvider : public engine::ResourceProvider {
       if (auto s = ctx_.restore_primary(node); !s) return s.with_context("restoring " + node + "'s data");
     }
     auto id = client.create_container(container_config(node, address));
-    if (!id) return refusal_at_name(id.status(), node, address);
+    if (!id) return refusal_at_name(ctx_, id.status(), engine::docker_name(ctx_.spec.name, node), address);
     // A replica's data and config come from its bootstrap, never from here.
     Status started = is_replica(node) ? Status::ok() : client.upload_archive(*id, "/", initial_files());
     if (started) started = client.start_container(*id);
@@ -345,24 +336,9 @@ class NodeContainerProvider : public engine::ResourceProvider {
     return ctx_.docker.check_network_before_use(ctx_.spec.network.name);
   }
 
-  // A container made at the node's name since the plan: whose it is.
-  Status refusal_at_name(const Status& failed, const std::string& node, const Address& address) {
-    if (failed.code() != Status::Code::kConflict) return failed;
-    const std::string name = engine::docker_name(ctx_.spec.name, node);
-    auto there = ctx_.docker.client().inspect_container(name);
-    if (!there || !there->has_value()) return failed;
-    return docker::not_ours("container", name, (*there)->labels, ctx_.docker.owner_of(address.to_string()));
-  }
-
   Status remove(const LiveResource& live, const std::string& node) {
-    auto& client = ctx_.docker.client();
     ctx_.sessions.invalidate(node);
-    auto stopped = client.stop_container(live.id, 60);
-    if (!stopped && stopped.code() != Status::Code::kNotFound) return stopped;
-    auto removed = client.remove_container(live.id, true);
-    ctx_.docker.invalidate();
-    if (!removed && removed.code() != Status::Code::kNotFound) return removed;
-    return Status::ok();
+    return stop_and_remove(ctx_, live.id, 60);
   }
 
   NodeContext& ctx_;

@@ -3,6 +3,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <set>
 
 #include "cluster/render/config_secrets.h"
 #include "cluster/spec/model.h"
@@ -51,6 +52,9 @@ struct NodeContext {
   // before its container is made (pg::restore_primary, wired in from
   // providers/postgres/backup). Nothing is done to a volume with data.
   std::function<Status(const std::string& node)> restore_primary{};
+  // Backups pg_verifybackup passed in this run: a restore's plan checks
+  // its backup, and the apply of that plan does not read it all again.
+  std::set<std::string> verified_backups{};
 };
 
 // The spec of a node by name: a replica's, or else the master's.
