@@ -393,3 +393,15 @@ TEST_CASE("the backup example loads", "[spec][backup]") {
   CHECK(spec->backup.retention.days == 14);
   CHECK_FALSE(spec->restore.declared);
 }
+
+TEST_CASE("the restore example loads", "[spec][backup]") {
+  pgdecl::Diagnostics diagnostics;
+  auto spec = pgdecl::spec::load_spec_file(
+      std::filesystem::path(PGDECL_SOURCE_DIR) / "specs" / "examples" / "restore.yaml", diagnostics);
+  INFO(diagnostics.to_string());
+  REQUIRE(spec);
+  CHECK(spec->restore.declared);
+  CHECK(spec->restore.volume == "pgbk-backups");
+  CHECK(spec->restore.target == pgdecl::spec::RecoveryTargetKind::kTime);
+  CHECK(spec->restore.target_time == "2026-12-08 10:00:00+00");
+}
