@@ -13,19 +13,7 @@ bash scripts/setup.sh
 bash scripts/check-format.sh
 bash scripts/check-layers.sh
 bash scripts/build.sh
-# The sanitizer build compiles at the lowest priority while the plain tests
-# run: they mostly wait on Docker and PostgreSQL, and the run is minutes
-# shorter. Its output is shown when it fails.
-asan_log="$(mktemp)"
-BUILD_DIR=build-asan BUILD_TYPE=Debug nice -n 19 bash scripts/build.sh -DPGDECL_SANITIZE=ON >"$asan_log" 2>&1 &
-asan_build=$!
-plain=0
-(cd build && ctest --output-on-failure) || plain=$?
-if ! wait "$asan_build"; then
-  cat "$asan_log"
-  exit 1
-fi
-rm -f "$asan_log"
-[ "$plain" -eq 0 ] || exit "$plain"
+(cd build && ctest --output-on-failure)
+BUILD_DIR=build-asan BUILD_TYPE=Debug bash scripts/build.sh -DPGDECL_SANITIZE=ON
 (cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure)
 bash scripts/fuzz.sh "${PGDECL_FUZZ_SECONDS:-60}"
